@@ -1,0 +1,80 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "storegate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "storegate", targets: ["storegate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Pure domain core: code parsing, decision rules, state machines. No I/O, no C, no Foundation.
+        .target(name: "StoregateCore", swiftSettings: strictSettings),
+        // HQ signatures over code identities (Ed25519 key ids, key rings, issuing signed codes).
+        .target(
+            name: "StoregateTrust",
+            dependencies: [
+                "StoregateCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The durable ledger: code registry, journal, outbox, idempotency keys (GRDB over system SQLite).
+        .target(
+            name: "StoregateLedger",
+            dependencies: [
+                "StoregateCore",
+                "StoregateTrust",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Builders and fixtures shared by the test targets.
+        .target(
+            name: "StoregateTesting",
+            dependencies: ["StoregateCore", "StoregateTrust", "StoregateLedger"],
+            swiftSettings: strictSettings
+        ),
+        // The one executable: operator CLI now, daemon later.
+        .executableTarget(
+            name: "storegate",
+            dependencies: [
+                "StoregateCore",
+                "StoregateTrust",
+                "StoregateLedger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateCoreTests",
+            dependencies: ["StoregateCore", "StoregateTrust", "StoregateTesting"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateLedgerTests",
+            dependencies: ["StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateCLITests",
+            dependencies: ["StoregateCore", "StoregateTesting"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)
