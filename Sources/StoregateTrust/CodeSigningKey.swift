@@ -1,5 +1,5 @@
 public import StoregateCore
-import Crypto
+@preconcurrency import Crypto
 
 /// HQ's private key for issuing signed codes (HQ side: demos, tests, `storegate codes issue`).
 public struct CodeSigningKey: Sendable {

@@ -1,5 +1,5 @@
 public import StoregateCore
-import Crypto
+@preconcurrency import Crypto
 
 /// HQ's public keys this gateway trusts, by key id; proves offline that HQ issued a code.
 public struct TrustedKeys: Sendable {
