@@ -31,7 +31,7 @@ public struct CodeSigningKey: Sendable {
     /// Signs a canonical code identity (``ParsedCode/id``).
     public func sign(id: String) -> CodeSignature {
         // Ed25519 signing cannot fail for a valid key; swift-crypto declares throws for other key types.
-        let signature = (try? self.key.signature(for: Array(id.utf8))) ?? []
+        let signature: [UInt8] = (try? self.key.signature(for: Array(id.utf8))).map { Array($0) } ?? []
         return CodeSignature(keyID: self.keyID, signature: Base64URL.encode(signature))
     }
 }
