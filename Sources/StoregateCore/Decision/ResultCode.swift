@@ -17,6 +17,10 @@ public enum ResultCode: String, Sendable, Codable, CaseIterable {
     /// A product code (EAN/UPC, GTIN without serial) or a case: never redeemable as a unit.
     case notRedeemable = "not_redeemable"
     case nothingToUndo = "nothing_to_undo"
+    /// A case or pallet (logistic unit) is not sold at the till: receive it to unpack its units, then sell those.
+    case notSellable = "not_sellable"
+    /// The code's campaign requires that this store sold the unit before redeeming it, and it did not.
+    case notSoldHere = "not_sold_here"
 
     public var isAccepted: Bool { self == .accepted }
 }
