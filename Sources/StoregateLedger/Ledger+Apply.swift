@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import StoregateCore
+
+extension Ledger {
+    /// Decides and records one operation in one transaction: reads the code's state, calls
+    /// ``DecisionRules/decide(record:code:signature:policy:operation:context:)``, writes the state change, the
+    /// journal event, its outbox row and the idempotency key, and commits (fsync'd under `synchronous=FULL`)
+    /// before returning. Every answer, accepted or not, is journaled.
+    ///
+    /// - Throws: ``LedgerError`` `idempotencyKeyReused` when the key was used for a different request;
+    ///   `notInitialised` before `ledger init`; database errors (nothing is then written).
+    public func apply(_ request: OperationRequest) throws -> OperationOutcome {
+        do {
+            return try self.writer.write { db in try self.applyInTransaction(db, request) }
+        } catch {
+            // The in-memory chain head may have advanced inside a transaction that did not commit.
+            self.cache.invalidate()
+            throw error
+        }
+    }
+
+    private func applyInTransaction(_ db: Database, _ request: OperationRequest) throws -> OperationOutcome {
+        var snapshot = try self.snapshot(db)
+        let fingerprint = request.idempotencyKey == nil ? "" : request.fingerprint
+        if let key = request.idempotencyKey {
+            let lookup = try db.cachedStatement(sql: "SELECT fingerprint, seq FROM idempotency WHERE key = ?")
+            if let row = try Row.fetchOne(lookup, arguments: [key]) {
+                guard (row[0] as String) == fingerprint else {
+                    throw LedgerError(.idempotencyKeyReused, "idempotency key \(key) was already used for a different "
+                        + "request (event \(row[1] as Int64)); use a new key for a new operation")
+                }
+                return try Self.replay(db, seq: row[1])
+            }
+        }
+        let code = request.code
+        var record: CodeRecord?
+        if code.valid, let id = code.id, code.identityKind == .unit || code.identityKind == .logisticUnit {
+            record = try CodeRow.fetch(db, id: id)
+        }
+        let decision = DecisionRules.decide(
+            record: record, code: code, signature: request.signature, policy: snapshot.policy,
+            operation: request.operation, context: request.context)
+        let seq = snapshot.headSeq + 1
+        let unpacked = try LedgerEffects.write(decision.effect, db: db, code: code, record: record, request: request, seq: seq)
+
+        let context = request.context
+        var event = JournalEvent(
+            seq: seq, eventID: UUIDv7.make(milliseconds: context.time.milliseconds), operation: request.operation,
+            codeID: code.valid ? code.id : nil, result: decision.result, reason: decision.reason, lane: context.lane,
+            operator: context.operator, role: context.role, time: context.time, provisional: decision.provisional,
+            details: EventDetails.encode(decision.details, unpacked: unpacked), prevHash: snapshot.headHash, hash: [])
+        let payload = event.canonicalPayload
+        event.hash = JournalEvent.hash(of: payload)
+        try JournalRow.append(db, event: event, payload: payload)
+        if let key = request.idempotencyKey {
+            try db.cachedStatement(sql: "INSERT INTO idempotency(key, fingerprint, seq, created_ms) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [key, fingerprint, seq, context.time.milliseconds])
+        }
+        snapshot.headSeq = seq
+        snapshot.headHash = event.hash
+        self.cache.store(snapshot)
+        return OperationOutcome(
+            operation: request.operation, decision: decision, codeID: event.codeID, seq: seq, eventID: event.eventID,
+            time: context.time, unpackedUnits: unpacked, replayed: false)
+    }
+
+    /// The cached chain head and policy, re-read when another connection committed since we last looked.
+    private func snapshot(_ db: Database) throws -> LedgerCache.Snapshot {
+        let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+        if let snapshot = self.cache.current(dataVersion: version) { return snapshot }
+        let policy = try Self.loadPolicy(db)
+        guard !policy.storeID.isEmpty else {
+            throw LedgerError(.notInitialised, "the ledger has no store id yet: run `storegate ledger init --db \(self.path) --store-id ID --region REGION`")
+        }
+        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
+        return LedgerCache.Snapshot(
+            dataVersion: version, headSeq: head?[0] ?? 0, headHash: (head?[1] as Data?).map { [UInt8]($0) } ?? JournalEvent.genesisHash, policy: policy)
+    }
+
+    /// The stored first answer to a repeated idempotency key.
+    private static func replay(_ db: Database, seq: Int64) throws -> OperationOutcome {
+        guard let event = try JournalRow.fetch(db, seq: seq) else {
+            throw LedgerError(.invalidValue, "idempotency key points at journal event \(seq), which does not exist")
+        }
+        let (details, unpacked) = EventDetails.decode(event.details)
+        let decision = Decision(result: event.result, reason: event.reason, provisional: event.provisional, details: details)
+        return OperationOutcome(
+            operation: event.operation, decision: decision, codeID: event.codeID, seq: event.seq, eventID: event.eventID,
+            time: event.time, unpackedUnits: unpacked, replayed: true)
+    }
+}

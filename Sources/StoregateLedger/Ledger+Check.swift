@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+
+/// The outcome of `ledger check`.
+public struct LedgerCheckReport: Sendable, Equatable {
+    /// SQLite's `integrity_check` lines ("ok" when sound).
+    public var integrity: [String]
+    public var eventsChecked: Int64
+    /// The first journal sequence number where something is wrong, nil when everything holds.
+    public var firstBrokenSeq: Int64?
+    /// What is wrong, one line each (empty when everything holds).
+    public var problems: [String]
+
+    public var isOK: Bool { self.problems.isEmpty && self.integrity == ["ok"] }
+}
+
+extension Ledger {
+    /// Verifies the whole ledger: SQLite's integrity check, sequence numbers gap-free from 1, every event's
+    /// `prev_hash` equal to the hash before it and its `hash` equal to SHA-256 of its canonical payload, and an
+    /// outbox row with exactly that payload for every event (and none without an event).
+    public func check(maximumProblems: Int = 20) throws -> LedgerCheckReport {
+        try self.writer.read { db in
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            var problems: [String] = []
+            var firstBroken: Int64?
+            func broken(_ seq: Int64, _ message: String) {
+                if firstBroken == nil { firstBroken = seq }
+                if problems.count < maximumProblems { problems.append("event \(seq): \(message)") }
+            }
+            var expectedSeq: Int64 = 1
+            var previousHash = JournalEvent.genesisHash
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT \(JournalRow.columns.split(separator: ",").map { "j." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
+                    o.payload
+                FROM journal j LEFT JOIN outbox o ON o.seq = j.seq ORDER BY j.seq
+                """)
+            while let row = try cursor.next() {
+                let event = try JournalRow.event(row)
+                if event.seq != expectedSeq {
+                    broken(expectedSeq, "missing: the journal jumps from \(expectedSeq - 1) to \(event.seq)")
+                }
+                if event.prevHash != previousHash {
+                    broken(event.seq, "prev_hash does not match the hash of the event before it")
+                }
+                let payload = event.canonicalPayload
+                if JournalEvent.hash(of: payload) != event.hash {
+                    broken(event.seq, "hash does not match the event's contents (changed after it was written)")
+                }
+                if let outboxPayload = row[14] as String? {
+                    if outboxPayload != payload { broken(event.seq, "outbox payload differs from the journal event") }
+                } else {
+                    broken(event.seq, "no outbox row")
+                }
+                previousHash = event.hash
+                expectedSeq = event.seq + 1
+            }
+            let orphans = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE seq NOT IN (SELECT seq FROM journal)") ?? 0
+            if orphans > 0 {
+                let first = try Int64.fetchOne(db, sql: "SELECT min(seq) FROM outbox WHERE seq NOT IN (SELECT seq FROM journal)") ?? 0
+                broken(first, "\(orphans) outbox row(s) without a journal event")
+            }
+            return LedgerCheckReport(integrity: integrity, eventsChecked: expectedSeq - 1, firstBrokenSeq: firstBroken, problems: problems)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import GRDB
+public import StoregateCore
+public import StoregateTrust
+
+/// One HQ public key as the ledger stores it.
+public struct TrustedKeyInfo: Sendable, Equatable {
+    public var keyID: String
+    /// base64url raw Ed25519 public key.
+    public var publicKey: String
+    public var added: Timestamp
+    /// When HQ retired the key; retired keys no longer prove issuance.
+    public var retired: Timestamp?
+}
+
+extension Ledger {
+    /// Adds (or replaces) an HQ public key. The key text is checked before it is stored.
+    public func addTrustedKey(keyID: String, publicKey: String, at time: Timestamp) throws {
+        guard !keyID.isEmpty else { throw LedgerError(.invalidValue, "key id must not be empty") }
+        do {
+            _ = try TrustedKeys(publicKeys: [keyID: publicKey])
+        } catch {
+            throw LedgerError(.invalidValue, error.message)
+        }
+        try self.writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO trusted_keys(key_id, public_key, added_ms) VALUES (?, ?, ?)
+                    ON CONFLICT(key_id) DO UPDATE SET public_key = excluded.public_key, added_ms = excluded.added_ms,
+                        retired_ms = NULL
+                    """,
+                arguments: [keyID, publicKey, time.milliseconds])
+        }
+    }
+
+    /// Retires a key: codes signed with it no longer verify. Returns false if there is no such key.
+    @discardableResult
+    public func retireTrustedKey(keyID: String, at time: Timestamp) throws -> Bool {
+        try self.writer.write { db in
+            try db.execute(sql: "UPDATE trusted_keys SET retired_ms = ? WHERE key_id = ? AND retired_ms IS NULL",
+                           arguments: [time.milliseconds, keyID])
+            return db.changesCount > 0
+        }
+    }
+
+    public func trustedKeyList() throws -> [TrustedKeyInfo] {
+        try self.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT key_id, public_key, added_ms, retired_ms FROM trusted_keys ORDER BY key_id").map { row in
+                TrustedKeyInfo(keyID: row[0], publicKey: row[1], added: Timestamp(milliseconds: row[2]),
+                               retired: (row[3] as Int64?).map(Timestamp.init(milliseconds:)))
+            }
+        }
+    }
+
+    /// The key ring for checking code signatures: every key not retired.
+    public func trustedKeys() throws -> TrustedKeys {
+        var keys: [String: String] = [:]
+        for info in try self.trustedKeyList() where info.retired == nil {
+            keys[info.keyID] = info.publicKey
+        }
+        do {
+            return try TrustedKeys(publicKeys: keys)
+        } catch {
+            throw LedgerError(.invalidValue, "the ledger's trusted keys table holds a bad key: \(error.message)")
+        }
+    }
+}

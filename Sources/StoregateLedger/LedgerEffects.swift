@@ -1,0 +1,85 @@
+import GRDB
+import StoregateCore
+
+/// The SQL each ``DecisionEffect`` runs inside the operation's transaction. Bind parameters only.
+enum LedgerEffects {
+    /// - Returns: how many units of a case were unpacked (0 for everything else).
+    static func write(
+        _ effect: DecisionEffect,
+        db: Database,
+        code: ParsedCode,
+        record: CodeRecord?,
+        request: OperationRequest,
+        seq: Int64
+    ) throws -> Int {
+        let context = request.context
+        let id = code.id ?? ""
+        switch effect {
+        case .none:
+            return 0
+        case .setState(let state):
+            try Self.setState(db, id: id, to: state, from: record?.state ?? .issued, request: request, seq: seq)
+            return 0
+        case .createProvisional(let state):
+            let kind = code.identityKind == .logisticUnit ? "logistic_unit" : "unit"
+            try db.cachedStatement(sql: """
+                INSERT INTO codes(id, kind, product, lot, expiry, state, provisional,
+                    last_op, last_prev_state, last_lane, last_operator, last_ms, last_seq)
+                VALUES (?, ?, ?, ?, ?, ?, 1, ?, 'issued', ?, ?, ?, ?)
+                """).execute(arguments: [
+                    id, kind, code.gtin, code.lot, code.expiry?.description, state.rawValue, request.operation.rawValue,
+                    context.lane, context.operator, context.time.milliseconds, seq,
+                ])
+            return 0
+        case .receiveCase:
+            try Self.setState(db, id: id, to: .received, from: record?.state ?? .issued, request: request, seq: seq)
+            // Children carry the case's seq as their last change, so voiding the case's receipt finds exactly them.
+            try db.cachedStatement(sql: """
+                UPDATE codes SET state = 'received', last_op = 'receive', last_prev_state = 'issued',
+                    last_lane = ?, last_operator = ?, last_ms = ?, last_seq = ?
+                WHERE parent = ? AND state = 'issued'
+                """).execute(arguments: [context.lane, context.operator, context.time.milliseconds, seq, id])
+            return db.changesCount
+        case .countProductSale:
+            try db.cachedStatement(sql: """
+                INSERT INTO product_sales(product, sold) VALUES (?, 1)
+                ON CONFLICT(product) DO UPDATE SET sold = sold + 1
+                """).execute(arguments: [id])
+            return 0
+        case .undo(let restoring, let undoneSeq, let undoneOperation):
+            // One level of undo: the change is forgotten, so a second void finds nothing to undo.
+            try db.cachedStatement(sql: """
+                UPDATE codes SET state = ?, last_op = NULL, last_prev_state = NULL, last_lane = NULL,
+                    last_operator = NULL, last_ms = NULL, last_seq = NULL
+                WHERE id = ?
+                """).execute(arguments: [restoring.rawValue, id])
+            if undoneOperation == .receive, record?.identityKind == .logisticUnit {
+                try db.cachedStatement(sql: """
+                    UPDATE codes SET state = last_prev_state, last_op = NULL, last_prev_state = NULL, last_lane = NULL,
+                        last_operator = NULL, last_ms = NULL, last_seq = NULL
+                    WHERE parent = ? AND last_seq = ?
+                    """).execute(arguments: [id, undoneSeq])
+            }
+            return 0
+        }
+    }
+
+    private static func setState(
+        _ db: Database,
+        id: String,
+        to state: CodeState,
+        from previous: CodeState,
+        request: OperationRequest,
+        seq: Int64
+    ) throws {
+        let context = request.context
+        try db.cachedStatement(sql: """
+            UPDATE codes SET state = ?, last_op = ?, last_prev_state = ?, last_lane = ?, last_operator = ?,
+                last_ms = ?, last_seq = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                state.rawValue, request.operation.rawValue, previous.rawValue, context.lane, context.operator,
+                context.time.milliseconds, seq, id,
+            ])
+    }
+}

@@ -1,0 +1,31 @@
+/// Why the ledger refused to open or to do something, in words that say what to do about it.
+public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A stable category, so callers can match (`catch let error as LedgerError where error.code == .notFound`).
+    public struct Code: RawRepresentable, Sendable, Hashable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// No ledger file at the path (run `storegate ledger init`).
+        public static let notFound = Code(rawValue: "not_found")
+        /// The database would not run with the durability it must have.
+        public static let durability = Code(rawValue: "durability")
+        /// The ledger has not been initialised with a store id and region.
+        public static let notInitialised = Code(rawValue: "not_initialised")
+        /// An idempotency key was reused for a different request.
+        public static let idempotencyKeyReused = Code(rawValue: "idempotency_key_reused")
+        /// A value given to a setter is out of range or malformed.
+        public static let invalidValue = Code(rawValue: "invalid_value")
+        /// An import file cannot be read (missing header, unreadable, bad row under --strict).
+        public static let importFailed = Code(rawValue: "import_failed")
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { self.message }
+}

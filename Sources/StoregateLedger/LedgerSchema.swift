@@ -1,0 +1,114 @@
+import GRDB
+
+/// The ledger's migrations. Each is named and frozen once shipped: change the schema only by adding a new one.
+enum LedgerSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            for statement in Self.v1 {
+                try db.execute(sql: statement)
+            }
+        }
+        return migrator
+    }
+
+    /// Version 1. Tables keyed by text are WITHOUT ROWID so a lookup or insert touches one B-tree, not two;
+    /// journal and outbox are keyed by the gap-free sequence number (the rowid), so appends go to the end.
+    static let v1: [String] = [
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE campaigns (
+            name TEXT PRIMARY KEY NOT NULL,
+            starts_ms INTEGER NOT NULL,
+            ends_ms INTEGER NOT NULL,
+            sold_here_first INTEGER NOT NULL DEFAULT 0 CHECK (sold_here_first IN (0, 1)),
+            CHECK (starts_ms < ends_ms)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE trusted_keys (
+            key_id TEXT PRIMARY KEY NOT NULL,
+            public_key TEXT NOT NULL,
+            added_ms INTEGER NOT NULL,
+            retired_ms INTEGER
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE codes (
+            id TEXT PRIMARY KEY NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('unit', 'logistic_unit')),
+            product TEXT,
+            lot TEXT,
+            expiry TEXT,
+            parent TEXT,
+            campaign TEXT,
+            regions TEXT,
+            state TEXT NOT NULL DEFAULT 'issued'
+                CHECK (state IN ('issued', 'received', 'sold', 'redeemed', 'revoked')),
+            provisional INTEGER NOT NULL DEFAULT 0,
+            revoked_reason TEXT,
+            last_op TEXT,
+            last_prev_state TEXT,
+            last_lane TEXT,
+            last_operator TEXT,
+            last_ms INTEGER,
+            last_seq INTEGER
+        ) WITHOUT ROWID
+        """,
+        // Receiving a case finds its children through this; partial, so codes without a parent cost nothing.
+        "CREATE INDEX codes_by_parent ON codes(parent) WHERE parent IS NOT NULL",
+        """
+        CREATE TABLE journal (
+            seq INTEGER PRIMARY KEY NOT NULL,
+            event_id TEXT NOT NULL,
+            op TEXT NOT NULL,
+            code_id TEXT,
+            result TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            role TEXT NOT NULL,
+            time_ms INTEGER NOT NULL,
+            provisional INTEGER NOT NULL,
+            details TEXT NOT NULL,
+            prev_hash BLOB NOT NULL,
+            hash BLOB NOT NULL
+        )
+        """,
+        """
+        CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+        BEGIN SELECT RAISE(ABORT, 'journal is append-only: events cannot be changed'); END
+        """,
+        """
+        CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+        BEGIN SELECT RAISE(ABORT, 'journal is append-only: events cannot be deleted'); END
+        """,
+        """
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY NOT NULL REFERENCES journal(seq),
+            payload TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            delivered_ms INTEGER
+        )
+        """,
+        """
+        CREATE TABLE idempotency (
+            key TEXT PRIMARY KEY NOT NULL,
+            fingerprint TEXT NOT NULL,
+            seq INTEGER NOT NULL REFERENCES journal(seq),
+            created_ms INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE product_sales (
+            product TEXT PRIMARY KEY NOT NULL,
+            sold INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+    ]
+}
