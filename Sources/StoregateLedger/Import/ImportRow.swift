@@ -1,0 +1,94 @@
+import StoregateCore
+
+/// One code of an import batch, validated and ready to insert.
+struct ImportRow {
+    var id: String
+    var kind: IdentityKind
+    var product: String?
+    var lot: String?
+    var expiry: CivilDate?
+    var parent: String?
+    var campaign: String?
+    var regions: String?
+
+    /// The columns an import file may have; `code` is required.
+    static let knownColumns = ["code", "product", "lot", "expiry", "parent", "campaign", "regions"]
+
+    /// Validates one row given as column → text. Throws the reason the row is rejected.
+    static func make(_ value: (String) -> String?, parser: CodeParser) throws(RowError) -> ImportRow {
+        guard let code = value("code"), !code.isEmpty else { throw RowError("the code column is empty") }
+        let (id, kind) = try Self.identity(code, parser: parser)
+        guard kind == .unit || kind == .logisticUnit else {
+            throw RowError("\(id) is a product code, not a serialised unit or case; only those are registered")
+        }
+        var row = ImportRow(id: id, kind: kind)
+        row.product = Self.nonEmpty(value("product"))
+        row.lot = Self.nonEmpty(value("lot"))
+        row.campaign = Self.nonEmpty(value("campaign"))
+        if let text = Self.nonEmpty(value("expiry")) {
+            guard let date = Self.date(text) else { throw RowError("expiry \(text) is not a date (YYYY-MM-DD or YYMMDD)") }
+            row.expiry = date
+        }
+        if let text = Self.nonEmpty(value("parent")) {
+            let (parent, parentKind) = try Self.identity(text, parser: parser)
+            guard parentKind == .logisticUnit else { throw RowError("parent \(text) is not a case code (SSCC, 00/<sscc>)") }
+            guard parent != id else { throw RowError("a code cannot be its own parent") }
+            row.parent = parent
+        }
+        if let text = Self.nonEmpty(value("regions")) {
+            let regions = text.split(separator: ";").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+            row.regions = regions.isEmpty ? nil : regions.joined(separator: ";")
+        }
+        return row
+    }
+
+    /// Canonical id and kind: fast path for canonical ids, the scan parser for anything else.
+    private static func identity(_ text: String, parser: CodeParser) throws(RowError) -> (String, IdentityKind) {
+        switch CanonicalID.classify(text) {
+        case .code(let id, let kind): return (id, kind)
+        case .invalid(let why): throw RowError(why)
+        case .notCanonical:
+            let parsed = parser.parse(Array(text.utf8))
+            guard parsed.valid, let id = parsed.id else {
+                throw RowError("not a valid code: \(parsed.errors.first?.message ?? "unrecognised")")
+            }
+            return (id, parsed.identityKind)
+        }
+    }
+
+    private static func nonEmpty(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let trimmed = text.trimmingSpaces()
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// `YYYY-MM-DD`, or GS1's `YYMMDD` (years 2000–2099; DD=00 means the last day of the month).
+    static func date(_ text: String) -> CivilDate? {
+        if let iso = CivilDate(iso: text) { return iso }
+        let digits = Array(text.utf8)
+        guard digits.count == 6, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        let number = { (i: Int) in Int(digits[i] - 48) * 10 + Int(digits[i + 1] - 48) }
+        let year = 2000 + number(0)
+        let month = number(2)
+        guard (1...12).contains(month) else { return nil }
+        let last = CivilDate.daysIn(month: month, year: year)
+        let day = number(4) == 0 ? last : number(4)
+        guard (1...last).contains(day) else { return nil }
+        return CivilDate(year: year, month: month, day: day)
+    }
+}
+
+/// Why one import row was rejected.
+struct RowError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> String {
+        var slice = Substring(self)
+        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
+        return String(slice)
+    }
+}
