@@ -1,8 +1,20 @@
-import StoregateCore
+public import StoregateCore
 
 /// Recognises canonical code ids (`01/<gtin14>/21/<serial>`, `00/<sscc18>`, `brand:<scheme>:<token>`) without
-/// the full scan parser: the import's fast path for batches HQ sends already canonical.
-enum CanonicalID {
+/// the full scan parser: the fast path for import batches HQ sends already canonical, and for canonical ids typed
+/// or piped into the CLI.
+public enum CanonicalID {
+    /// The parsed code for a canonical id; nil when `text` is not one (then use the scan parser).
+    public static func parsedCode(_ text: String) -> ParsedCode? {
+        guard case .code(let id, let kind) = Self.classify(text) else { return nil }
+        var code = ParsedCode(kind: id.hasPrefix("brand:") ? .brand : .gs1, id: id, identityKind: kind)
+        if id.hasPrefix("01/") {
+            code.gtin = String(id.dropFirst(3).prefix(14))
+            if id.count > 21 { code.serial = String(id.dropFirst(21)) }
+        }
+        return code
+    }
+
     /// GS1 AI encodable character set 82, the characters a serial (AI 21) may contain.
     private static let cset82: Set<UInt8> = Set(Array("!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz".utf8))
 

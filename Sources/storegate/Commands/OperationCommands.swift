@@ -1,17 +1,118 @@
 import ArgumentParser
+import Foundation
+import StoregateCore
+import StoregateLedger
+import StoregateTrust
 
-struct VerifyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "verify", abstract: "(not yet implemented)")
+/// What every operation command takes: the scan and who is asking.
+struct OperationArguments: ParsableArguments {
+    @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "The scan (raw, or a canonical id); {GS}, <GS> or \\x1d stand for the GS character. `-` reads one scan per line from stdin.")
+    var scan: String
+
+    @Option(help: "The lane asking (journaled; void is allowed from the same lane).")
+    var lane = "cli"
+
+    @Option(name: .customLong("operator"), help: "The operator asking (journaled; void is allowed by the same operator).")
+    var operatorName = "operator"
+
+    @Option(help: "The lane's role: receiving, checkout, redemption or service.")
+    var role: String = LaneRole.service.rawValue
+
+    @Option(name: .customLong("key"), help: "Idempotency key: repeating it returns the first result and writes nothing.")
+    var idempotencyKey: String?
+
+    func validate() throws {
+        guard LaneRole(rawValue: self.role) != nil else {
+            throw ValidationError("--role \(self.role) is not a role; use one of \(LaneRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if self.scan == "-" && self.idempotencyKey != nil {
+            throw ValidationError("--key applies to one scan; in batch mode (-) each line is its own operation")
+        }
+    }
 }
-struct ReceiveCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "receive", abstract: "(not yet implemented)")
+
+/// Runs one operation command: one scan (exit 0 accepted, 1 rejected) or, with `-`, one per stdin line
+/// (a result line printed after each commit; exit 0 at end of input).
+enum OperationRunner {
+    static func run(_ operation: StoregateCore.Operation, _ arguments: OperationArguments) throws {
+        let ledger = try Ledger(path: arguments.ledger.db)
+        let keys = try ledger.trustedKeys()
+        let parser = CodeParser()
+        let role = LaneRole(rawValue: arguments.role) ?? .service
+        func applyOne(_ text: String, key: String?) throws -> OperationOutcome {
+            let code = ScanText.parse(text, parser: parser)
+            let context = DecisionContext(lane: arguments.lane, operator: arguments.operatorName, role: role, time: .now)
+            return try ledger.apply(OperationRequest(
+                operation: operation, code: code, signature: keys.check(code), context: context, idempotencyKey: key))
+        }
+        if arguments.scan == "-" {
+            while let line = readLine(strippingNewline: true) {
+                let text = line.hasSuffix("\r") ? String(line.dropLast()) : line
+                if text.isEmpty { continue }
+                try OutcomePrinter.print(try applyOne(text, key: nil), json: arguments.output.json)
+            }
+            return
+        }
+        let outcome = try applyOne(arguments.scan, key: arguments.idempotencyKey)
+        try OutcomePrinter.print(outcome, json: arguments.output.json)
+        if !outcome.result.isAccepted { throw ExitCode(1) }
+    }
 }
-struct SellCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sell", abstract: "(not yet implemented)")
+
+/// Scan text from the command line or a batch line: GS spelled out, canonical ids straight through.
+enum ScanText {
+    /// Replaces `{GS}`, `<GS>` and `\x1d` (any case) with the GS byte 0x1D.
+    static func bytes(_ text: String) -> [UInt8] {
+        var result = text
+        for spelling in ["{GS}", "<GS>", "\\x1d", "\\x1D", "{gs}", "<gs>"] {
+            result = result.replacingOccurrences(of: spelling, with: "\u{1D}")
+        }
+        return Array(result.utf8)
+    }
+
+    static func parse(_ text: String, parser: CodeParser) -> ParsedCode {
+        CanonicalID.parsedCode(text) ?? parser.parse(Self.bytes(text))
+    }
 }
-struct RedeemCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "redeem", abstract: "(not yet implemented)")
+
+extension Timestamp {
+    static var now: Timestamp {
+        Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+    }
 }
-struct VoidCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "void", abstract: "(not yet implemented)")
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Is this code genuine and usable here? Read only (journaled).")
+    @OptionGroup var arguments: OperationArguments
+    func run() throws { try OperationRunner.run(.verify, self.arguments) }
+}
+
+struct ReceiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "receive", abstract: "Record goods arriving; a case code receives its units too.")
+    @OptionGroup var arguments: OperationArguments
+    func run() throws { try OperationRunner.run(.receive, self.arguments) }
+}
+
+struct SellCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sell", abstract: "Record a sale of a unit (or count a product sale).")
+    @OptionGroup var arguments: OperationArguments
+    func run() throws { try OperationRunner.run(.sell, self.arguments) }
+}
+
+struct RedeemCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "redeem", abstract: "Redeem a prize code: once, ever, at this store.")
+    @OptionGroup var arguments: OperationArguments
+    func run() throws { try OperationRunner.run(.redeem, self.arguments) }
+}
+
+struct VoidCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "void", abstract: "Undo the last operation on a code (within the undo window, same lane or operator).")
+    @OptionGroup var arguments: OperationArguments
+    func run() throws { try OperationRunner.run(.void, self.arguments) }
 }
