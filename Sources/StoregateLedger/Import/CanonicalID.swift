@@ -25,8 +25,13 @@ public enum CanonicalID {
     }
 
     static func classify(_ text: String) -> Classification {
-        let utf8 = Array(text.utf8)
-        if utf8.starts(with: Array("01/".utf8)) {
+        var bytes = text
+        // Contiguous UTF-8 (native strings already are) so the checks below index bytes without copying.
+        return bytes.withUTF8 { Self.classify(text: text, utf8: $0) }
+    }
+
+    private static func classify(text: String, utf8: UnsafeBufferPointer<UInt8>) -> Classification {
+        if utf8.starts(with: "01/".utf8) {
             guard utf8.count >= 17, Self.isGS1Digits(utf8[3..<17]) else {
                 return .invalid("GTIN in \(text) is not 14 digits with a valid check digit")
             }
@@ -40,13 +45,13 @@ public enum CanonicalID {
             }
             return .code(id: text, kind: .unit)
         }
-        if utf8.starts(with: Array("00/".utf8)) {
+        if utf8.starts(with: "00/".utf8) {
             guard utf8.count == 21, Self.isGS1Digits(utf8[3...]) else {
                 return .invalid("SSCC in \(text) is not 18 digits with a valid check digit")
             }
             return .code(id: text, kind: .logisticUnit)
         }
-        if utf8.starts(with: Array("brand:".utf8)) {
+        if utf8.starts(with: "brand:".utf8) {
             let parts = text.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 3, !parts[1].isEmpty, !parts[2].isEmpty, parts[2].utf8.count <= 64,
                 parts.allSatisfy({ $0.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } })
@@ -59,7 +64,7 @@ public enum CanonicalID {
     }
 
     /// Digits whose last is the GS1 mod-10 check digit of the others.
-    private static func isGS1Digits(_ digits: ArraySlice<UInt8>) -> Bool {
+    private static func isGS1Digits(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard let last = digits.last, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
         var sum = 0
         var weight = 3

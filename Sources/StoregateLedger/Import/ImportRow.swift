@@ -11,31 +11,32 @@ struct ImportRow {
     var campaign: String?
     var regions: String?
 
-    /// The columns an import file may have; `code` is required.
+    /// The columns an import file may have, in slot order; `code` is required.
     static let knownColumns = ["code", "product", "lot", "expiry", "parent", "campaign", "regions"]
+    static let codeSlot = 0, productSlot = 1, lotSlot = 2, expirySlot = 3, parentSlot = 4, campaignSlot = 5, regionsSlot = 6
 
-    /// Validates one row given as column → text. Throws the reason the row is rejected.
-    static func make(_ value: (String) -> String?, parser: CodeParser) throws(RowError) -> ImportRow {
-        guard let code = value("code"), !code.isEmpty else { throw RowError("the code column is empty") }
+    /// Validates one row given as texts in ``knownColumns`` slot order. Throws the reason the row is rejected.
+    static func make(_ values: [String?], parser: CodeParser) throws(RowError) -> ImportRow {
+        guard let code = Self.nonEmpty(values[Self.codeSlot]) else { throw RowError("the code column is empty") }
         let (id, kind) = try Self.identity(code, parser: parser)
         guard kind == .unit || kind == .logisticUnit else {
             throw RowError("\(id) is a product code, not a serialised unit or case; only those are registered")
         }
         var row = ImportRow(id: id, kind: kind)
-        row.product = Self.nonEmpty(value("product"))
-        row.lot = Self.nonEmpty(value("lot"))
-        row.campaign = Self.nonEmpty(value("campaign"))
-        if let text = Self.nonEmpty(value("expiry")) {
+        row.product = Self.nonEmpty(values[Self.productSlot])
+        row.lot = Self.nonEmpty(values[Self.lotSlot])
+        row.campaign = Self.nonEmpty(values[Self.campaignSlot])
+        if let text = Self.nonEmpty(values[Self.expirySlot]) {
             guard let date = Self.date(text) else { throw RowError("expiry \(text) is not a date (YYYY-MM-DD or YYMMDD)") }
             row.expiry = date
         }
-        if let text = Self.nonEmpty(value("parent")) {
+        if let text = Self.nonEmpty(values[Self.parentSlot]) {
             let (parent, parentKind) = try Self.identity(text, parser: parser)
             guard parentKind == .logisticUnit else { throw RowError("parent \(text) is not a case code (SSCC, 00/<sscc>)") }
             guard parent != id else { throw RowError("a code cannot be its own parent") }
             row.parent = parent
         }
-        if let text = Self.nonEmpty(value("regions")) {
+        if let text = Self.nonEmpty(values[Self.regionsSlot]) {
             let regions = text.split(separator: ";").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
             row.regions = regions.isEmpty ? nil : regions.joined(separator: ";")
         }
@@ -57,7 +58,10 @@ struct ImportRow {
     }
 
     private static func nonEmpty(_ text: String?) -> String? {
-        guard let text else { return nil }
+        guard let text, !text.isEmpty else { return nil }
+        if let first = text.utf8.first, let last = text.utf8.last, first != 0x20, first != 0x09, last != 0x20, last != 0x09 {
+            return text
+        }
         let trimmed = text.trimmingSpaces()
         return trimmed.isEmpty ? nil : trimmed
     }

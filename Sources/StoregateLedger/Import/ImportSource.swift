@@ -3,8 +3,8 @@ import Foundation
 /// One row of an import file before validation.
 struct SourceRow {
     var line: Int
-    /// Column name → text; nil when the file could not be read as a row at all (see `problem`).
-    var values: [String: String]
+    /// Texts in ``ImportRow/knownColumns`` slot order (nil: column absent); meaningless when `problem` is set.
+    var values: [String?]
     var problem: String?
 }
 
@@ -15,7 +15,8 @@ protocol ImportSource {
 /// CSV with a header row naming the columns (`code` required).
 final class CSVImportSource: ImportSource {
     private let records: CSVRecordReader
-    private let columns: [(name: String, index: Int)]
+    /// For each slot of ``ImportRow/knownColumns``, the CSV field index holding it.
+    private let slots: [Int?]
     private let columnCount: Int
 
     init(path: String) throws {
@@ -29,20 +30,19 @@ final class CSVImportSource: ImportSource {
             throw LedgerError(.importFailed, "\(path): the CSV header has no `code` column (found: \(names.joined(separator: ", "))); "
                 + "name the column holding the scans or canonical ids `code`")
         }
-        self.columns = names.enumerated().filter { ImportRow.knownColumns.contains($0.element) }.map { ($0.element, $0.offset) }
+        self.slots = ImportRow.knownColumns.map { names.firstIndex(of: $0) }
         self.columnCount = names.count
     }
 
     func next() throws -> SourceRow? {
         while let record = try self.records.next() {
             if record.problem == nil, record.fields.count == 1, record.fields[0].isEmpty { continue }  // blank line
-            if let problem = record.problem { return SourceRow(line: record.line, values: [:], problem: problem) }
+            if let problem = record.problem { return SourceRow(line: record.line, values: [], problem: problem) }
             guard record.fields.count == self.columnCount else {
-                return SourceRow(line: record.line, values: [:],
+                return SourceRow(line: record.line, values: [],
                                  problem: "has \(record.fields.count) fields, the header has \(self.columnCount)")
             }
-            var values: [String: String] = [:]
-            for column in self.columns { values[column.name] = record.fields[column.index] }
+            let values = self.slots.map { $0.map { record.fields[$0] } }
             return SourceRow(line: record.line, values: values, problem: nil)
         }
         return nil
@@ -73,18 +73,18 @@ final class JSONLinesImportSource: ImportSource {
             self.line += 1
             if buffer.last == UInt8(ascii: "\r") { buffer.removeLast() }
             if buffer.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            if tooLong { return SourceRow(line: self.line, values: [:], problem: "line is longer than \(Self.maximumLineLength) bytes") }
+            if tooLong { return SourceRow(line: self.line, values: [], problem: "line is longer than \(Self.maximumLineLength) bytes") }
             guard let object = try? JSONSerialization.jsonObject(with: Data(buffer)) as? [String: Any] else {
-                return SourceRow(line: self.line, values: [:], problem: "not a JSON object")
+                return SourceRow(line: self.line, values: [], problem: "not a JSON object")
             }
-            var values: [String: String] = [:]
-            for key in ImportRow.knownColumns {
+            var values = [String?](repeating: nil, count: ImportRow.knownColumns.count)
+            for (slot, key) in ImportRow.knownColumns.enumerated() {
                 switch object[key] {
                 case nil, is NSNull: continue
-                case let text as String: values[key] = text
-                case let list as [String] where key == "regions": values[key] = list.joined(separator: ";")
+                case let text as String: values[slot] = text
+                case let list as [String] where key == "regions": values[slot] = list.joined(separator: ";")
                 default:
-                    return SourceRow(line: self.line, values: [:], problem: "key \(key) must be a string")
+                    return SourceRow(line: self.line, values: [], problem: "key \(key) must be a string")
                 }
             }
             return SourceRow(line: self.line, values: values, problem: nil)

@@ -132,7 +132,7 @@ extension Ledger {
 
     private static func validate(_ raw: SourceRow, options: ImportOptions) throws(RowError) -> ImportRow {
         if let problem = raw.problem { throw RowError(problem) }
-        return try ImportRow.make({ raw.values[$0] }, parser: options.parser)
+        return try ImportRow.make(raw.values, parser: options.parser)
     }
 
     private static func note(_ list: inout [ImportRowIssue], count: inout Int, line: Int, _ reason: String, _ options: ImportOptions) {
