@@ -9,34 +9,31 @@ enum CodeRow {
         """
 
     static func fetch(_ db: Database, id: String) throws -> CodeRecord? {
-        let statement = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM codes WHERE id = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
-        return Self.record(id: id, row: row)
-    }
-
-    /// Decodes the columns in ``columns`` order; values written by other tools that do not parse become nil.
-    static func record(id: String, row: Row) -> CodeRecord {
+        let statement = try RawStatement(db, sql: "SELECT \(Self.columns) FROM codes WHERE id = ?")
+        statement.bind(1, id)
+        guard try statement.step() else { return nil }
+        defer { statement.reset() }
         var lastChange: LastChange?
-        if let op = (row[10] as String?).flatMap(Operation.init(rawValue:)),
-            let previous = (row[11] as String?).flatMap(CodeState.init(rawValue:)),
-            let time = row[14] as Int64?
+        if let op = statement.text(10).flatMap(Operation.init(rawValue:)),
+            let previous = statement.text(11).flatMap(CodeState.init(rawValue:)),
+            let time = statement.int64(14)
         {
-            lastChange = LastChange(operation: op, previousState: previous, lane: row[12] ?? "", operator: row[13] ?? "",
-                                    time: Timestamp(milliseconds: time), seq: row[15] ?? 0)
+            lastChange = LastChange(operation: op, previousState: previous, lane: statement.text(12) ?? "",
+                                    operator: statement.text(13) ?? "", time: Timestamp(milliseconds: time),
+                                    seq: statement.int64(15) ?? 0)
         }
-        let regions = (row[6] as String?).map { $0.split(separator: ";").map(String.init) } ?? []
         return CodeRecord(
             id: id,
-            identityKind: (row[0] as String?).flatMap(IdentityKind.init(rawValue:)) ?? .unit,
-            product: row[1],
-            lot: row[2],
-            expiry: (row[3] as String?).flatMap(CivilDate.init(iso:)),
-            parent: row[4],
-            campaign: row[5],
-            regions: regions,
-            state: (row[7] as String?).flatMap(CodeState.init(rawValue:)) ?? .issued,
-            provisional: row[8] ?? false,
-            revokedReason: row[9],
+            identityKind: statement.text(0).flatMap(IdentityKind.init(rawValue:)) ?? .unit,
+            product: statement.text(1),
+            lot: statement.text(2),
+            expiry: statement.text(3).flatMap(CivilDate.init(iso:)),
+            parent: statement.text(4),
+            campaign: statement.text(5),
+            regions: statement.text(6).map { $0.split(separator: ";").map(String.init) } ?? [],
+            state: statement.text(7).flatMap(CodeState.init(rawValue:)) ?? .issued,
+            provisional: (statement.int64(8) ?? 0) != 0,
+            revokedReason: statement.text(9),
             lastChange: lastChange
         )
     }

@@ -10,15 +10,27 @@ enum JournalRow {
 
     /// Appends the event and its outbox row; the caller's transaction makes them one.
     static func append(_ db: Database, event: JournalEvent, payload: String) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO journal(\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                event.seq, event.eventID, event.operation.rawValue, event.codeID, event.result.rawValue, event.reason,
-                event.lane, event.operator, event.role.rawValue, event.time.milliseconds, event.provisional,
-                event.details, Data(event.prevHash), Data(event.hash),
-            ])
-        try db.cachedStatement(sql: "INSERT INTO outbox(seq, payload, created_ms) VALUES (?, ?, ?)")
-            .execute(arguments: [event.seq, payload, event.time.milliseconds])
+        let journal = try RawStatement(db, sql: "INSERT INTO journal(\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        journal.bind(1, event.seq)
+        journal.bind(2, event.eventID)
+        journal.bind(3, event.operation.rawValue)
+        journal.bind(4, event.codeID)
+        journal.bind(5, event.result.rawValue)
+        journal.bind(6, event.reason)
+        journal.bind(7, event.lane)
+        journal.bind(8, event.operator)
+        journal.bind(9, event.role.rawValue)
+        journal.bind(10, event.time.milliseconds)
+        journal.bind(11, event.provisional)
+        journal.bind(12, event.details)
+        journal.bind(13, blob: event.prevHash)
+        journal.bind(14, blob: event.hash)
+        try journal.run()
+        let outbox = try RawStatement(db, sql: "INSERT INTO outbox(seq, payload, created_ms) VALUES (?, ?, ?)")
+        outbox.bind(1, event.seq)
+        outbox.bind(2, payload)
+        outbox.bind(3, event.time.milliseconds)
+        try outbox.run()
     }
 
     static func fetch(_ db: Database, seq: Int64) throws -> JournalEvent? {

@@ -12,7 +12,18 @@ extension Ledger {
     ///   `notInitialised` before `ledger init`; database errors (nothing is then written).
     public func apply(_ request: OperationRequest) throws -> OperationOutcome {
         do {
-            return try self.writer.write { db in try self.applyInTransaction(db, request) }
+            return try self.writer.writeWithoutTransaction { db in
+                // BEGIN/COMMIT as cached statements: GRDB's `write` re-parses its BEGIN on every transaction.
+                try RawStatement(db, sql: "BEGIN IMMEDIATE").run()
+                do {
+                    let outcome = try self.applyInTransaction(db, request)
+                    try RawStatement(db, sql: "COMMIT").run()
+                    return outcome
+                } catch {
+                    if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+                    throw error
+                }
+            }
         } catch {
             // The in-memory chain head may have advanced inside a transaction that did not commit.
             self.cache.invalidate()
@@ -67,7 +78,9 @@ extension Ledger {
 
     /// The cached chain head and policy, re-read when another connection committed since we last looked.
     private func snapshot(_ db: Database) throws -> LedgerCache.Snapshot {
-        let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+        let pragma = try RawStatement(db, sql: "PRAGMA data_version")
+        let version = try pragma.step() ? pragma.int64(0) ?? 0 : 0
+        pragma.reset()
         if let snapshot = self.cache.current(dataVersion: version) { return snapshot }
         let policy = try Self.loadPolicy(db)
         guard !policy.storeID.isEmpty else {

@@ -73,13 +73,19 @@ enum LedgerEffects {
         seq: Int64
     ) throws {
         let context = request.context
-        try db.cachedStatement(sql: """
+        let statement = try RawStatement(db, sql: """
             UPDATE codes SET state = ?, last_op = ?, last_prev_state = ?, last_lane = ?, last_operator = ?,
                 last_ms = ?, last_seq = ?
             WHERE id = ?
-            """).execute(arguments: [
-                state.rawValue, request.operation.rawValue, previous.rawValue, context.lane, context.operator,
-                context.time.milliseconds, seq, id,
-            ])
+            """)
+        statement.bind(1, state.rawValue)
+        statement.bind(2, request.operation.rawValue)
+        statement.bind(3, previous.rawValue)
+        statement.bind(4, context.lane)
+        statement.bind(5, context.operator)
+        statement.bind(6, context.time.milliseconds)
+        statement.bind(7, seq)
+        statement.bind(8, id)
+        try statement.run()
     }
 }

@@ -34,6 +34,9 @@ import Testing
         }
         #expect(error?.code == .idempotencyKeyReused)
         #expect(try fixture.ledger.stats().journalLength == 1)
+        // The refused request rolled back cleanly: the next operation continues the chain.
+        #expect(try fixture.apply(.verify, self.unit, key: "pos-43").seq == 2)
+        #expect(try fixture.ledger.check().isOK)
     }
 
     @Test func journalIsGapFreeAndChained() throws {

@@ -52,12 +52,12 @@ enum OperationRunner {
             while let line = readLine(strippingNewline: true) {
                 let text = line.hasSuffix("\r") ? String(line.dropLast()) : line
                 if text.isEmpty { continue }
-                try OutcomePrinter.print(try applyOne(text, key: nil), json: arguments.output.json)
+                OutcomePrinter.print(try applyOne(text, key: nil), json: arguments.output.json)
             }
             return
         }
         let outcome = try applyOne(arguments.scan, key: arguments.idempotencyKey)
-        try OutcomePrinter.print(outcome, json: arguments.output.json)
+        OutcomePrinter.print(outcome, json: arguments.output.json)
         if !outcome.result.isAccepted { throw ExitCode(1) }
     }
 }

@@ -4,39 +4,37 @@ import StoregateLedger
 
 /// Prints an operation's outcome: one line for people, or one JSON object for machines.
 enum OutcomePrinter {
-    struct JSONOutcome: Encodable {
-        var operation: String
-        var result: String
-        var accepted: Bool
-        var reason: String
-        var id: String?
-        var seq: Int64
-        var event_id: String
-        var provisional: Bool
-        var state: String?
-        var previous_state: String?
-        var earlier_lane: String?
-        var earlier_operator: String?
-        var earlier_time_ms: Int64?
-        var unpacked: Int
-        var replayed: Bool
+    static func print(_ outcome: OperationOutcome, json: Bool) {
+        let line = json ? Self.jsonLine(outcome) : Self.humanLine(outcome)
+        // One write(2) per result, so a reader sees whole lines and each is out before the next scan is read.
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    static func print(_ outcome: OperationOutcome, json: Bool) throws {
+    /// Keys in sorted order, like `printJSON`, built without `JSONEncoder` (it would dominate a redemption's CPU time).
+    static func jsonLine(_ outcome: OperationOutcome) -> String {
         let details = outcome.decision.details
-        if json {
-            try printJSON(JSONOutcome(
-                operation: outcome.operation.rawValue, result: outcome.result.rawValue, accepted: outcome.result.isAccepted,
-                reason: outcome.reason, id: outcome.codeID, seq: outcome.seq, event_id: outcome.eventID,
-                provisional: outcome.provisional, state: outcome.decision.newState?.rawValue ?? details.state?.rawValue,
-                previous_state: details.state?.rawValue, earlier_lane: details.earlier?.lane,
-                earlier_operator: details.earlier?.operator, earlier_time_ms: details.earlier?.time.milliseconds,
-                unpacked: outcome.unpackedUnits, replayed: outcome.replayed))
-        } else {
-            let verdict = outcome.result.isAccepted ? "ACCEPTED" : "REJECTED \(outcome.result.rawValue)"
-            let replay = outcome.replayed ? " (repeat of an earlier request)" : ""
-            let line = "\(verdict): \(outcome.reason) [\(outcome.operation.rawValue) \(outcome.codeID ?? "-"), event \(outcome.seq)\(replay)]\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
-        }
+        var writer = JSONObjectWriter()
+        writer.add("accepted", outcome.result.isAccepted)
+        writer.add("earlier_lane", details.earlier?.lane)
+        writer.add("earlier_operator", details.earlier?.operator)
+        writer.add("earlier_time_ms", details.earlier?.time.milliseconds)
+        writer.add("event_id", outcome.eventID)
+        writer.add("id", outcome.codeID)
+        writer.add("operation", outcome.operation.rawValue)
+        writer.add("previous_state", details.state?.rawValue)
+        writer.add("provisional", outcome.provisional)
+        writer.add("reason", outcome.reason)
+        writer.add("replayed", outcome.replayed)
+        writer.add("result", outcome.result.rawValue)
+        writer.add("seq", outcome.seq)
+        writer.add("state", outcome.decision.newState?.rawValue ?? details.state?.rawValue)
+        writer.add("unpacked", Int64(outcome.unpackedUnits))
+        return writer.finished()
+    }
+
+    static func humanLine(_ outcome: OperationOutcome) -> String {
+        let verdict = outcome.result.isAccepted ? "ACCEPTED" : "REJECTED \(outcome.result.rawValue)"
+        let replay = outcome.replayed ? " (repeat of an earlier request)" : ""
+        return "\(verdict): \(outcome.reason) [\(outcome.operation.rawValue) \(outcome.codeID ?? "-"), event \(outcome.seq)\(replay)]"
     }
 }
