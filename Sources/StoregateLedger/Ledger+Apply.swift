@@ -35,13 +35,17 @@ extension Ledger {
         var snapshot = try self.snapshot(db)
         let fingerprint = request.idempotencyKey == nil ? "" : request.fingerprint
         if let key = request.idempotencyKey {
-            let lookup = try db.cachedStatement(sql: "SELECT fingerprint, seq FROM idempotency WHERE key = ?")
-            if let row = try Row.fetchOne(lookup, arguments: [key]) {
-                guard (row[0] as String) == fingerprint else {
+            let lookup = try RawStatement(db, sql: "SELECT fingerprint, seq FROM idempotency WHERE key = ?")
+            lookup.bind(1, key)
+            if try lookup.step() {
+                let storedFingerprint = lookup.text(0)
+                let storedSeq = lookup.int64(1) ?? 0
+                lookup.reset()
+                guard storedFingerprint == fingerprint else {
                     throw LedgerError(.idempotencyKeyReused, "idempotency key \(key) was already used for a different "
-                        + "request (event \(row[1] as Int64)); use a new key for a new operation")
+                        + "request (event \(storedSeq)); use a new key for a new operation")
                 }
-                return try Self.replay(db, seq: row[1])
+                return try Self.replay(db, seq: storedSeq)
             }
         }
         let code = request.code
@@ -65,8 +69,12 @@ extension Ledger {
         event.hash = JournalEvent.hash(of: payload)
         try JournalRow.append(db, event: event, payload: payload)
         if let key = request.idempotencyKey {
-            try db.cachedStatement(sql: "INSERT INTO idempotency(key, fingerprint, seq, created_ms) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [key, fingerprint, seq, context.time.milliseconds])
+            let insert = try RawStatement(db, sql: "INSERT INTO idempotency(key, fingerprint, seq, created_ms) VALUES (?, ?, ?, ?)")
+            insert.bind(1, key)
+            insert.bind(2, fingerprint)
+            insert.bind(3, seq)
+            insert.bind(4, context.time.milliseconds)
+            try insert.run()
         }
         snapshot.headSeq = seq
         snapshot.headHash = event.hash
