@@ -34,7 +34,6 @@ public enum ParseErrorCode: String, Sendable, CaseIterable {
 
     // Brand URL codes, retail codes, canonical ids.
     case brandBadToken = "brand_bad_token"
-    case retailBadLength = "retail_bad_length"
     case badCanonicalID = "bad_canonical_id"
 }
 

@@ -13,7 +13,7 @@ enum RetailCodeReader {
         case 13: name = "EAN-13"
         case 14: name = "GTIN-14"
         default:
-            code.errors = [ParseIssue(.retailBadLength, "\(digits.count) digits is not a retail barcode length (8, 12, 13 or 14)")]
+            code.errors = [ParseIssue(.unrecognised, "\(digits.count) digits is not a retail barcode length (8, 12, 13 or 14)")]
             return code
         }
         if let failure = GS1CheckDigits.mod10Failure(digits) {
