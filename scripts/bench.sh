@@ -51,8 +51,8 @@ done
 echo
 echo "== durable redemption on the $ROWS-code ledger (synchronous=FULL): storegate vs C program, same statements"
 cp "$OUT/import.sqlite" "$OUT/redeem-reference.sqlite"
-"$BIN" bench redeem --db "$OUT/import.sqlite" --count "$REDEMPTIONS"
-"$OUT/redeem_reference" "$OUT/redeem-reference.sqlite" "$REDEMPTIONS"
+"$BIN" bench redeem --db "$OUT/import.sqlite" --codes "$OUT/codes.csv" --count "$REDEMPTIONS"
+"$OUT/redeem_reference" "$OUT/redeem-reference.sqlite" "$OUT/codes.csv" "$REDEMPTIONS"
 
 echo
 echo "bench data in $OUT (delete it when done)"
