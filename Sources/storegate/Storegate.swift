@@ -16,6 +16,7 @@ struct Storegate: AsyncParsableCommand {
             ImportCommand.self,
             CodesCommand.self,
             LedgerCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Benchmarks, each side by side with a reference run in the same script on the same data.
+#   scripts/bench.sh [ROWS]      ROWS codes for the import and redemption ledgers (default 10,000,000)
+# Prints figures; docs/performance.md records a run. Builds storegate in release mode.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+STOREGATE_APT_PACKAGES+=(time python3)
+cd "$(storegate_root)"
+install_missing_packages
+require_swift
+
+ROWS=${1:-10000000}
+REDEMPTIONS=${REDEMPTIONS:-20000}
+OUT=${BENCH_DIR:-$(mktemp -d)}
+echo "== release build"
+swift build -c release --product storegate 2>&1 | tail -1
+BIN=$(swift build -c release --show-bin-path)/storegate
+cc -O2 -o "$OUT/redeem_reference" scripts/bench/redeem_reference.c -lsqlite3
+
+# Runs a command under GNU time; prints its output and "peak RSS" from the kernel's accounting.
+measure() {
+    /usr/bin/time -f "    peak RSS %M KiB, wall %e s" "$@"
+}
+
+echo
+echo "== parse (release, one core)"
+"$BIN" bench parse --count 500000
+
+echo
+echo "== import of $ROWS codes (CSV) — storegate import vs sqlite3 .import of the same CSV into the same schema"
+python3 scripts/bench/gen_codes.py "$ROWS" "$OUT/codes.csv"
+"$BIN" ledger init --db "$OUT/import.sqlite" --store-id S1 --region CN-31 >/dev/null
+cp "$OUT/import.sqlite" "$OUT/reference.sqlite"
+# The reference goes through a view whose trigger fills the same codes table the ledger's importer fills.
+sqlite3 "$OUT/reference.sqlite" <<'SQL'
+CREATE VIEW import_rows(code, product, lot, expiry) AS SELECT id, product, lot, expiry FROM codes;
+CREATE TRIGGER import_rows_insert INSTEAD OF INSERT ON import_rows
+BEGIN INSERT INTO codes(id, kind, product, lot, expiry) VALUES (NEW.code, 'unit', NEW.product, NEW.lot, NEW.expiry); END;
+SQL
+echo "-- storegate import"
+measure "$BIN" import --db "$OUT/import.sqlite" "$OUT/codes.csv"
+echo "-- sqlite3 .import (synchronous=FULL, WAL)"
+start=$(date +%s.%N)
+measure sqlite3 -cmd "PRAGMA synchronous=FULL" "$OUT/reference.sqlite" ".import --csv --skip 1 $OUT/codes.csv import_rows"
+end=$(date +%s.%N)
+python3 -c "print(f'    {int($ROWS/($end-$start)):,} rows/s')"
+for db in import reference; do
+    printf '    %s: %s codes\n' "$db" "$(sqlite3 "$OUT/$db.sqlite" 'SELECT count(*) FROM codes')"
+done
+
+echo
+echo "== durable redemption on the $ROWS-code ledger (synchronous=FULL): storegate vs C program, same statements"
+cp "$OUT/import.sqlite" "$OUT/redeem-reference.sqlite"
+"$BIN" bench redeem --db "$OUT/import.sqlite" --codes "$OUT/codes.csv" --count "$REDEMPTIONS"
+"$OUT/redeem_reference" "$OUT/redeem-reference.sqlite" "$OUT/codes.csv" "$REDEMPTIONS"
+
+echo
+echo "bench data in $OUT (delete it when done)"

@@ -1,0 +1,38 @@
+# Shared by the scripts: find the Swift toolchain and install the Debian packages storegate needs.
+# Sourced, not run.
+
+# Debian packages the build, the tests and the demo need. libusb/libmosquitto/mosquitto join
+# this list with the scanner and MQTT modules.
+STOREGATE_APT_PACKAGES=(libsqlite3-dev sqlite3 gcc)
+
+storegate_root() {
+    cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd
+}
+
+# Installs whatever of STOREGATE_APT_PACKAGES is missing: one `apt-get update`, one install.
+install_missing_packages() {
+    local missing=()
+    for package in "${STOREGATE_APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "== installing: ${missing[*]}"
+        if [ "$(id -u)" -ne 0 ]; then
+            echo "error: packages missing (${missing[*]}); run as root or install them with apt-get" >&2
+            return 1
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get update -q
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+    fi
+}
+
+# Swift is not a Debian package: it is expected under /opt/swift or on PATH.
+require_swift() {
+    if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+        export PATH="$PATH:/opt/swift/usr/bin"
+    fi
+    if ! command -v swift >/dev/null 2>&1; then
+        echo "error: the Swift toolchain (6.2 or newer) is not installed; install it from swift.org to /opt/swift" >&2
+        return 1
+    fi
+}
