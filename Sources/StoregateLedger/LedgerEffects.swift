@@ -19,7 +19,9 @@ enum LedgerEffects {
             return 0
         case .setState(let state):
             try Self.setState(db, id: id, to: state, from: record?.state ?? .issued, request: request, seq: seq)
-            return 0
+            // Any code can be the parent of others (a brand's case token as well as an SSCC): receiving it
+            // unpacks whatever it holds. For a code that holds nothing this is one probe of a partial index.
+            return request.operation == .receive ? try Self.unpackChildren(db, parent: id, context: context, seq: seq) : 0
         case .createProvisional(let state):
             let kind = code.identityKind == .logisticUnit ? "logistic_unit" : "unit"
             try db.cachedStatement(sql: """
@@ -33,13 +35,7 @@ enum LedgerEffects {
             return 0
         case .receiveCase:
             try Self.setState(db, id: id, to: .received, from: record?.state ?? .issued, request: request, seq: seq)
-            // Children carry the case's seq as their last change, so voiding the case's receipt finds exactly them.
-            try db.cachedStatement(sql: """
-                UPDATE codes SET state = 'received', last_op = 'receive', last_prev_state = 'issued',
-                    last_lane = ?, last_operator = ?, last_ms = ?, last_seq = ?
-                WHERE parent = ? AND state = 'issued'
-                """).execute(arguments: [context.lane, context.operator, context.time.milliseconds, seq, id])
-            return db.changesCount
+            return try Self.unpackChildren(db, parent: id, context: context, seq: seq)
         case .countProductSale:
             try db.cachedStatement(sql: """
                 INSERT INTO product_sales(product, sold) VALUES (?, 1)
@@ -53,7 +49,7 @@ enum LedgerEffects {
                     last_operator = NULL, last_ms = NULL, last_seq = NULL
                 WHERE id = ?
                 """).execute(arguments: [restoring.rawValue, id])
-            if undoneOperation == .receive, record?.identityKind == .logisticUnit {
+            if undoneOperation == .receive {
                 try db.cachedStatement(sql: """
                     UPDATE codes SET state = last_prev_state, last_op = NULL, last_prev_state = NULL, last_lane = NULL,
                         last_operator = NULL, last_ms = NULL, last_seq = NULL
@@ -62,6 +58,23 @@ enum LedgerEffects {
             }
             return 0
         }
+    }
+
+    /// Children still `issued` become `received`, carrying the parent's seq as their last change so that voiding
+    /// the parent's receipt finds exactly them.
+    private static func unpackChildren(_ db: Database, parent: String, context: DecisionContext, seq: Int64) throws -> Int {
+        let statement = try RawStatement(db, sql: """
+            UPDATE codes SET state = 'received', last_op = 'receive', last_prev_state = 'issued',
+                last_lane = ?, last_operator = ?, last_ms = ?, last_seq = ?
+            WHERE parent = ? AND state = 'issued'
+            """)
+        statement.bind(1, context.lane)
+        statement.bind(2, context.operator)
+        statement.bind(3, context.time.milliseconds)
+        statement.bind(4, seq)
+        statement.bind(5, parent)
+        try statement.run()
+        return db.changesCount
     }
 
     private static func setState(

@@ -20,7 +20,7 @@ import Testing
             01/09506000134353/21/A2,,,,,,
             01/09506000134352/21/A3,,,271231,,,
             01/09506000134352/21/A4,,,2027-13-01,,,
-            01/09506000134352/21/A5,,,,01/09506000134352/21/A1,,
+            01/09506000134352/21/A5,,,,01/09506000134352,,
             01/09506000134352
             01/09506000134352/21/A1,,,,,,
             01/09506000134352/21/A6,,,270200,,,
@@ -35,7 +35,7 @@ import Testing
         #expect(report.rejections.map(\.line) == [3, 5, 6, 7])
         #expect(report.rejections[0].reason.contains("check digit"))
         #expect(report.rejections[1].reason.contains("2027-13-01"))
-        #expect(report.rejections[2].reason.contains("not a case code"))
+        #expect(report.rejections[2].reason.contains("product code"))
         #expect(report.rejections[3].reason.contains("fields"))
         let a1 = try fixture.ledger.record(codeID: "01/09506000134352/21/A1")
         #expect(a1?.product == "Cola 0.5")

@@ -101,6 +101,20 @@ import Testing
         #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/U3")?.state == .sold)
     }
 
+    @Test func receivingAnyParentCodeUnpacksWhatItHolds() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        try fixture.register(csv: """
+            code,parent
+            brand:acme:CASE1,
+            brand:acme:BOTTLE1,brand:acme:CASE1
+            """)
+        let outcome = try fixture.apply(.receive, .brand(token: "CASE1"))
+        #expect(outcome.result == .accepted)
+        #expect(outcome.unpackedUnits == 1)
+        #expect(try fixture.ledger.record(codeID: "brand:acme:BOTTLE1")?.state == .received)
+    }
+
     @Test func voidFollowsTheWindowAndSameLaneOrOperatorRule() throws {
         let fixture = try LedgerFixture()
         defer { fixture.remove() }

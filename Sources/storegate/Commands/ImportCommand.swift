@@ -27,7 +27,7 @@ struct ImportCommand: ParsableCommand {
     var strict = false
 
     @Option(help: "Rows per transaction.")
-    var batchSize = 50_000
+    var batchSize = 200_000
 
     func validate() throws {
         if let format, ImportFormat(rawValue: format) == nil {

@@ -53,6 +53,7 @@ struct LedgerCampaignCommand: ParsableCommand {
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set", abstract: "Create or replace a campaign's window.")
         @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var output: OutputOptions
         @Argument(help: "Campaign name (as in the codes' campaign column).") var name: String
         @Option(help: "Start: YYYY-MM-DD (00:00 UTC) or ISO 8601 date-time.") var from: String
         @Option(help: "End (exclusive): YYYY-MM-DD or ISO 8601 date-time.") var to: String
@@ -62,6 +63,15 @@ struct LedgerCampaignCommand: ParsableCommand {
             let campaign = CampaignPolicy(name: self.name, starts: try Self.time(self.from, "--from"),
                                           ends: try Self.time(self.to, "--to"), soldHereFirst: self.soldHere)
             try Ledger(path: self.ledger.db).setCampaign(campaign)
+            if self.output.json {
+                var writer = JSONObjectWriter()
+                writer.add("campaign", campaign.name)
+                writer.add("ends_ms", campaign.ends.milliseconds)
+                writer.add("sold_here_first", campaign.soldHereFirst)
+                writer.add("starts_ms", campaign.starts.milliseconds)
+                print(writer.finished())
+                return
+            }
             print("campaign \(campaign.name): \(campaign.starts.utcText) – \(campaign.ends.utcText)\(campaign.soldHereFirst ? ", sold here first" : "")")
         }
 
@@ -82,6 +92,7 @@ struct LedgerKeysCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Trust an HQ Ed25519 public key.")
         @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var output: OutputOptions
         @Argument(help: "Key id (as in the codes' AI 91).") var keyID: String
         @Argument(help: "base64url raw Ed25519 public key (32 bytes).") var publicKey: String
 
@@ -91,7 +102,11 @@ struct LedgerKeysCommand: ParsableCommand {
             } catch let error as LedgerError where error.code == .invalidValue {
                 throw ValidationError(error.message)
             }
-            print("trusted key \(self.keyID) added")
+            if self.output.json {
+                try printJSON(["key_id": self.keyID, "added": "true"])
+            } else {
+                print("trusted key \(self.keyID) added")
+            }
         }
     }
 

@@ -83,7 +83,7 @@ struct LedgerShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let parsed = ScanText.parse(self.code, parser: CodeParser())
+        let parsed = OperationScan.parse(self.code, parser: CodeParser())
         guard let id = parsed.id else {
             throw ValidationError("\(self.code) is not a code: \(parsed.errors.first?.message ?? "unrecognised")")
         }
@@ -169,6 +169,7 @@ struct LedgerCheckCommand: ParsableCommand {
         commandName: "check", abstract: "Integrity check, hash chain, gap-free sequence, outbox coverage. Exit 1 if broken.")
     @OptionGroup var ledger: LedgerOptions
     @OptionGroup var output: OutputOptions
+    @Flag(help: "SQLite quick_check instead of the full integrity_check (faster on big registries).") var quick = false
 
     struct JSONCheck: Encodable {
         var ok: Bool
@@ -179,7 +180,7 @@ struct LedgerCheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report = try Ledger(path: self.ledger.db).check()
+        let report = try Ledger(path: self.ledger.db).check(quick: self.quick)
         if self.output.json {
             try printJSON(JSONCheck(ok: report.isOK, integrity: report.integrity, events_checked: report.eventsChecked,
                                     first_broken_seq: report.firstBrokenSeq, problems: report.problems))

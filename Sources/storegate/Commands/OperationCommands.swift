@@ -43,7 +43,7 @@ enum OperationRunner {
         let parser = CodeParser()
         let role = LaneRole(rawValue: arguments.role) ?? .service
         func applyOne(_ text: String, key: String?) throws -> OperationOutcome {
-            let code = ScanText.parse(text, parser: parser)
+            let code = OperationScan.parse(text, parser: parser)
             let context = DecisionContext(lane: arguments.lane, operator: arguments.operatorName, role: role, time: .now)
             return try ledger.apply(OperationRequest(
                 operation: operation, code: code, signature: keys.check(code), context: context, idempotencyKey: key))
@@ -62,19 +62,11 @@ enum OperationRunner {
     }
 }
 
-/// Scan text from the command line or a batch line: GS spelled out, canonical ids straight through.
-enum ScanText {
-    /// Replaces `{GS}`, `<GS>` and `\x1d` (any case) with the GS byte 0x1D.
-    static func bytes(_ text: String) -> [UInt8] {
-        var result = text
-        for spelling in ["{GS}", "<GS>", "\\x1d", "\\x1D", "{gs}", "<gs>"] {
-            result = result.replacingOccurrences(of: spelling, with: "\u{1D}")
-        }
-        return Array(result.utf8)
-    }
-
+/// Scan text from the command line or a batch line: canonical ids straight through (a fast path that skips
+/// the parser), anything else through the parser with GS spelled out as `{GS}`, `<GS>` or `\x1d`.
+enum OperationScan {
     static func parse(_ text: String, parser: CodeParser) -> ParsedCode {
-        CanonicalID.parsedCode(text) ?? parser.parse(Self.bytes(text))
+        CanonicalID.parsedCode(text) ?? parser.parse(ScanText.unescapingSeparators(text))
     }
 }
 
