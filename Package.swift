@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // Pure domain core: code parsing, decision rules, state machines. No I/O, no C, no Foundation.
@@ -44,6 +46,37 @@ let package = Package(
         ),
         // Scan sources: USB HID (libusb), evdev, serial, replay, stdin; all deliver ScanEvents.
         .target(name: "StoregateScanners", dependencies: ["StoregateCore"], swiftSettings: strictSettings),
+        // libmosquitto, the C MQTT client (system library; shim.h only includes its header).
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // The HQ link: a thin safe libmosquitto wrapper, the outbox drainer, status/LWT, signed downlink, HQ tail.
+        .target(
+            name: "StoregateMQTT",
+            dependencies: [
+                "CMosquitto",
+                "StoregateCore",
+                "StoregateTrust",
+                "StoregateLedger",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The daemon: config, the scan → decision pipeline, sd_notify, the ServiceGroup wiring.
+        .target(
+            name: "StoregateDaemon",
+            dependencies: [
+                "StoregateCore",
+                "StoregateTrust",
+                "StoregateLedger",
+                "StoregateScanners",
+                "StoregateMQTT",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Builders and fixtures shared by the test targets.
         .target(
             name: "StoregateTesting",
@@ -57,6 +90,9 @@ let package = Package(
                 "StoregateCore",
                 "StoregateTrust",
                 "StoregateLedger",
+                "StoregateScanners",
+                "StoregateMQTT",
+                "StoregateDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -76,6 +112,19 @@ let package = Package(
         .testTarget(
             name: "StoregateCLITests",
             dependencies: ["StoregateCore", "StoregateTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateMQTTTests",
+            dependencies: ["StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateDaemonTests",
+            dependencies: [
+                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateDaemon",
+                "StoregateScanners", "StoregateTesting",
+            ],
             swiftSettings: strictSettings
         ),
     ]
