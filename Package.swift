@@ -116,7 +116,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StoregateMQTTTests",
-            dependencies: ["StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateTesting"],
+            dependencies: [
+                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

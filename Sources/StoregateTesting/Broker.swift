@@ -15,18 +15,22 @@ public final class Broker: @unchecked Sendable {
 
     /// `extraConfig` is appended to the config (ACLs, a TLS listener, …); `listener` false leaves the plain
     /// listener out (for a TLS-only broker whose listener `extraConfig` declares on ``port``).
-    public init(extraConfig: String = "", plainListener: Bool = true) throws {
+    /// `persistent`: keep sessions and queued messages across ``terminate()``/``start()`` (saved at shutdown).
+    public init(extraConfig: String = "", plainListener: Bool = true, persistent: Bool = false) throws {
         self.directory = try TemporaryDirectory(prefix: "storegate-broker")
         self.port = try Self.freePort()
         self.configFile = self.directory.file("mosquitto.conf")
+        // Started as root, mosquitto drops to the `mosquitto` user: it must be able to write its log and
+        // persistence file here (a private temporary directory).
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: self.directory.path)
         var config = """
             per_listener_settings false
             allow_anonymous true
-            persistence false
+            persistence \(persistent ? "true" : "false")
+            persistence_location \(self.directory.path)/
             max_queued_messages 0
             max_queued_bytes 0
             max_inflight_messages 0
-            max_packet_size 0
             log_dest file \(self.directory.file("mosquitto.log"))
             log_type error
             log_type warning
@@ -72,6 +76,13 @@ public final class Broker: @unchecked Sendable {
     public func kill() {
         let process = self.lock.withLock { self.process }
         process?.killNow()
+    }
+
+    /// Stops the broker with SIGTERM (it saves its persistence file) and waits for it.
+    public func terminate() {
+        let process = self.lock.withLock { self.process }
+        process?.signal(SIGTERM)
+        if process?.wait(seconds: 10) == nil { process?.killNow() }
     }
 
     /// Stops the broker and removes its directory.

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// A child process started with `posix_spawn` and an empty signal mask. `Foundation.Process` started from a

@@ -178,7 +178,7 @@ struct UplinkLoop {
 
     /// Hands libmosquitto events until the window is full or nothing is pending.
     private mutating func fill() throws {
-        guard self.connected, !self.shuttingDown else { return }
+        guard self.connected, !self.shuttingDown, self.link.linkClient.isConnected else { return }
         if let pausedUntil = self.pausedUntil {
             guard ContinuousClock.now >= pausedUntil else { return }
             try self.flushMarks()
@@ -207,6 +207,9 @@ struct UplinkLoop {
                     // Never retry a failed publish: on "no connection" libmosquitto has queued it already and a
                     // retry would duplicate it. The event is unmarked; the next connect sends it again.
                     self.logger.warning("publish of event \(entry.seq) failed: \(error); resending after reconnect")
+                    // Wait for the next CONNACK: publishing again now would queue a second copy.
+                    self.connected = false
+                    self.window.connectionLost()
                     return
                 }
             }
