@@ -142,6 +142,7 @@ public final class MQTTClient: Sendable {
         var backoff = self.options.backoff
         var needsConnect = true
         var firstAttempt = true
+        var connectedAt: ContinuousClock.Instant?
         while !self.stopping {
             if needsConnect {
                 if !firstAttempt {
@@ -156,10 +157,21 @@ public final class MQTTClient: Sendable {
                 needsConnect = false
             }
             let returnCode = mosquitto_loop(self.handle, 50, 1)
-            if self.isConnected { backoff.reset() }
+            // Reset the backoff only after a connection that lasted: a broker that accepts and then drops us at
+            // once (mosquitto 2.0 does so after an ACL-denied publish) must not be hammered in a tight loop.
+            if self.isConnected {
+                if connectedAt == nil { connectedAt = .now }
+                if let since = connectedAt, ContinuousClock.now - since > .seconds(2) { backoff.reset() }
+            } else {
+                connectedAt = nil
+            }
             if returnCode != Int32(MOSQ_ERR_SUCCESS.rawValue) {
+                let reason = returnCode == Int32(MOSQ_ERR_ERRNO.rawValue)
+                    ? String(cString: strerror(errno)) : String(cString: mosquitto_strerror(returnCode))
                 if self.box.connected.exchange(false, ordering: .sequentiallyConsistent) {
-                    self.box.continuation.yield(.disconnected(reason: String(cString: mosquitto_strerror(returnCode))))
+                    self.box.continuation.yield(.disconnected(reason: reason))
+                } else {
+                    self.box.continuation.yield(.connectFailed(reason: "connection to \(self.options.host):\(self.options.port) ended before CONNACK: \(reason) (\(returnCode))"))
                 }
                 needsConnect = true
             }

@@ -21,6 +21,12 @@ struct UplinkLoop {
     private var lastSync: Int64?
     private var iterator: AsyncStream<HQLink.Input>.AsyncIterator?
     private var shuttingDown = false
+    /// Events published and acknowledged on the current connection, and how many connections in a row ended
+    /// with events published and none acknowledged: mosquitto 2.0 drops a client right after an ACL-denied
+    /// publish, and the PUBACK carrying 0x87 is often lost with the connection (TCP reset).
+    private var publishedThisConnection = 0
+    private var acknowledgedThisConnection = 0
+    private var silentDrops = 0
 
     init(link: HQLink) {
         self.link = link
@@ -86,6 +92,8 @@ struct UplinkLoop {
         switch event {
         case .connected(let sessionPresent):
             self.connected = true
+            self.publishedThisConnection = 0
+            self.acknowledgedThisConnection = 0
             self.connectedSince = Timestamp.current.milliseconds
             self.lastError = nil
             self.link.linkCounters.bump(.reconnects)
@@ -114,6 +122,17 @@ struct UplinkLoop {
             self.controlMessageIDs.removeAll()
             self.lastError = reason.isEmpty ? nil : "connection lost: \(reason)"
             self.logger.warning("disconnected from \(self.configuration.brokerDescription): \(reason)")
+            if self.publishedThisConnection > 0 && self.acknowledgedThisConnection == 0 {
+                self.silentDrops += 1
+                if self.silentDrops >= 3 && self.refusal == nil {
+                    self.refusal = "the broker closed the connection \(self.silentDrops) times in a row right after we "
+                        + "published to \(self.configuration.topics.events), acknowledging nothing: it probably refuses "
+                        + "this topic (Not authorized); check the broker's ACL for this gateway"
+                    self.logger.error("\(self.refusal ?? "")")
+                }
+            } else if self.acknowledgedThisConnection > 0 {
+                self.silentDrops = 0
+            }
             try self.flushMarks()
             self.remember(state: "offline")
         case .acknowledged(let messageID, let reasonCode):
@@ -121,6 +140,8 @@ struct UplinkLoop {
             switch self.window.acknowledged(messageID: messageID, reasonCode: reasonCode) {
             case .delivered(let seq):
                 self.link.linkCounters.bump(.delivered)
+                self.acknowledgedThisConnection += 1
+                self.silentDrops = 0
                 if self.refusal != nil {
                     self.refusal = nil
                     self.publishStatus(state: "online")
@@ -202,6 +223,7 @@ struct UplinkLoop {
                         topic: self.configuration.topics.events, payload: Array(entry.payload.utf8),
                         userProperties: [("seq", String(entry.seq)), ("op", entry.operation)])
                     self.window.sent(seq: entry.seq, messageID: messageID)
+                    self.publishedThisConnection += 1
                     self.link.linkCounters.bump(.published)
                 } catch {
                     // Never retry a failed publish: on "no connection" libmosquitto has queued it already and a
