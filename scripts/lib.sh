@@ -3,7 +3,7 @@
 
 # Debian packages the build, the tests and the demo need. libusb/libmosquitto/mosquitto join
 # this list with the scanner and MQTT modules.
-STOREGATE_APT_PACKAGES=(libsqlite3-dev sqlite3 gcc)
+STOREGATE_APT_PACKAGES=(libsqlite3-dev sqlite3 gcc libmosquitto-dev mosquitto mosquitto-clients openssl python3)
 
 storegate_root() {
     cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd

@@ -17,12 +17,23 @@ public struct HQTailState: Sendable {
 
     public init() {}
 
-    /// Required fields of an event payload (schema `docs/schemas/event.v1.json`) and their JSON types.
-    static let requiredEventFields: [(String, String)] = [
-        ("v", "number"), ("seq", "number"), ("event_id", "string"), ("op", "string"), ("result", "string"),
-        ("reason", "string"), ("lane", "string"), ("operator", "string"), ("role", "string"), ("time_ms", "number"),
-        ("provisional", "boolean"), ("prev_hash", "string"),
-    ]
+    /// The required fields of an event payload (schema `docs/schemas/event.v1.json`) with their JSON types;
+    /// decoding it is the type check (JSONSerialization cannot tell `true` from `1` on Linux).
+    struct EventShape: Decodable {
+        var v: Int
+        var seq: Int64
+        var event_id: String
+        var op: String
+        var code: String?
+        var result: String
+        var reason: String
+        var lane: String
+        var `operator`: String
+        var role: String
+        var time_ms: Int64
+        var provisional: Bool
+        var prev_hash: String
+    }
 
     /// Processes one message; returns the JSON objects to print (one per line).
     public mutating func receive(topic: String, payload: [UInt8]) -> [[String: Any]] {
@@ -38,7 +49,7 @@ public struct HQTailState: Sendable {
         guard kind == "events" else {
             return [["type": kind, "store": store, "gateway": gateway, "message": object]]
         }
-        if let problem = Self.schemaProblem(object) {
+        if let problem = Self.schemaProblem(payload) {
             self.invalid += 1
             return [["type": "invalid", "topic": topic, "problem": problem]]
         }
@@ -72,19 +83,18 @@ public struct HQTailState: Sendable {
     /// Seqs still missing per gateway (gaps not yet filled).
     public var openGaps: [String: Int] { self.missing.mapValues(\.count).filter { $0.value > 0 } }
 
-    static func schemaProblem(_ object: [String: Any]) -> String? {
-        for (field, expected) in Self.requiredEventFields {
-            guard let value = object[field] else { return "missing \(field)" }
-            let ok: Bool
-            switch expected {
-            case "string": ok = value is String
-            // JSONSerialization on Linux yields Bool for true/false and Int/Double for numbers.
-            case "boolean": ok = type(of: value) == Bool.self
-            default: ok = type(of: value) != Bool.self && (value is Int || value is Int64 || value is Double)
-            }
-            if !ok { return "\(field) must be a \(expected)" }
+    static func schemaProblem(_ payload: [UInt8]) -> String? {
+        do {
+            let shape = try JSONDecoder().decode(EventShape.self, from: Data(payload))
+            if shape.v != 1 { return "unsupported version v=\(shape.v)" }
+            if shape.seq < 1 { return "seq must be >= 1" }
+            return nil
+        } catch DecodingError.keyNotFound(let key, _) {
+            return "missing \(key.stringValue)"
+        } catch DecodingError.typeMismatch(let type, let context) {
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")) must be a \(type)"
+        } catch {
+            return "not an event: \(error)"
         }
-        if (object["v"] as? NSNumber)?.intValue != 1 { return "unsupported version v=\(object["v"] ?? "")" }
-        return nil
     }
 }

@@ -81,8 +81,10 @@ struct UplinkLoop {
     }
 
     private func isDrained() -> Bool {
+        // Connected for a second at least: downlink the broker queued for our session arrives right after CONNACK.
         guard self.configuration.exitWhenDrained, self.connected, self.window.isEmpty, self.pendingMarks.isEmpty,
-              self.link.areSourcesFinished else { return false }
+              self.link.areSourcesFinished, let since = self.connectedSince,
+              Timestamp.current.milliseconds - since >= 1_000 else { return false }
         return (try? self.ledger.pendingOutbox(fromSeq: 1, limit: 1).isEmpty) ?? false
     }
 
