@@ -111,3 +111,40 @@ import Testing
         #expect(try fixture.ledger.stats().codesByState[.issued] == 1000)
     }
 }
+
+@Suite struct ImportRawScanTests {
+    @Test func rawScansAreImportedUnderTheParsersCanonicalID() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        let path = fixture.directory.file("raw.csv")
+        try "code\n]d2010950600013435221RAW1\u{1D}17271231\nhttps://id.example.com/01/09506000134352/21/DL1\n01/09506000134352/21/A%2FB\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let report = try fixture.ledger.importCodes(from: path)
+        #expect(report.imported == 3, "\(report.rejections)")
+        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/RAW1") != nil)
+        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/DL1") != nil)
+        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/A%2FB") != nil)
+    }
+
+    /// The import's fast path must give exactly the parser's canonical id, or leave the row to the parser.
+    @Test(arguments: [
+        "01/09506000134352/21/ABC123", "01/09506000134352/21/a.b-c_d", "00/\(GTIN.sscc(42))",
+        "01/09506000134352/21/12345678901234567890", "01/09506000134353/21/X", "01/09506000134352/21/A%2FB",
+        "01/09506000134352/21/A/B", "01/09506000134352/21/", "01/09506000134352", "00/123",
+        "01/09506000134352/235/TPX1", "brand:acme:7GQ2XK9P4M", "01/09506000134352/21/123456789012345678901",
+    ])
+    func fastPathAgreesWithTheParser(id: String) throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        let path = fixture.directory.file("one.csv")
+        try "code\n\(id)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let fast = try fixture.ledger.importCodes(from: path)
+        let parsed = CodeParser().parse(id)
+        let parserAccepts = parsed.valid && parsed.id != nil
+            && (parsed.identityKind == .unit || parsed.identityKind == .logisticUnit)
+        #expect((fast.imported == 1) == parserAccepts, "\(id): import \(fast.imported), parser \(parsed.errors)")
+        if parserAccepts, let canonical = parsed.id {
+            #expect(try fixture.ledger.record(codeID: canonical)?.identityKind == parsed.identityKind)
+        }
+    }
+}

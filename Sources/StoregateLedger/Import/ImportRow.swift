@@ -46,18 +46,14 @@ struct ImportRow {
         return row
     }
 
-    /// Canonical id and kind: fast path for canonical ids, the scan parser for anything else.
+    /// Canonical id and kind: the fast path for plain canonical ids, the scan parser for everything else.
     private static func identity(_ text: String, parser: CodeParser) throws(RowError) -> (String, IdentityKind) {
-        switch CanonicalID.classify(text) {
-        case .code(let id, let kind): return (id, kind)
-        case .invalid(let why): throw RowError(why)
-        case .notCanonical:
-            let parsed = parser.parse(Array(text.utf8))
-            guard parsed.valid, let id = parsed.id else {
-                throw RowError("not a valid code: \(parsed.errors.first?.message ?? "unrecognised")")
-            }
-            return (id, parsed.identityKind)
+        if let known = CanonicalIDFastPath.classify(text) { return known }
+        let parsed = parser.parse(Array(text.utf8))
+        guard parsed.valid, let id = parsed.id else {
+            throw RowError("not a valid code: \(parsed.errors.first?.message ?? "unrecognised")")
         }
+        return (id, parsed.identityKind)
     }
 
     private static func nonEmpty(_ text: String?) -> String? {

@@ -62,11 +62,11 @@ enum OperationRunner {
     }
 }
 
-/// Scan text from the command line or a batch line: canonical ids straight through (a fast path that skips
-/// the parser), anything else through the parser with GS spelled out as `{GS}`, `<GS>` or `\x1d`.
+/// Scan text from the command line or a batch line (a raw scan or a canonical id), with GS spelled out as
+/// `{GS}`, `<GS>` or `\x1d`, through the parser.
 enum OperationScan {
     static func parse(_ text: String, parser: CodeParser) -> ParsedCode {
-        CanonicalID.parsedCode(text) ?? parser.parse(ScanText.unescapingSeparators(text))
+        parser.parse(ScanText.unescapingSeparators(text))
     }
 }
 
