@@ -27,7 +27,7 @@ public struct ImportOptions: Sendable {
     public var cacheMebibytes: Int
 
     public init(format: ImportFormat = .csv, strict: Bool = false, batchSize: Int = 200_000, maximumListed: Int = 20,
-                parser: CodeParser = CodeParser(), cacheMebibytes: Int = 16) {
+                parser: CodeParser = CodeParser(), cacheMebibytes: Int = 64) {
         self.format = format
         self.strict = strict
         self.batchSize = max(1, batchSize)

@@ -30,7 +30,7 @@ struct ImportCommand: ParsableCommand {
     var batchSize = 200_000
 
     @Option(name: .customLong("cache-mib"), help: "SQLite page cache during the import, in MiB.")
-    var cacheMebibytes = 16
+    var cacheMebibytes = 64
 
     func validate() throws {
         if let format, ImportFormat(rawValue: format) == nil {
