@@ -42,6 +42,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Scan sources: USB HID (libusb), evdev, serial, replay, stdin; all deliver ScanEvents.
+        .target(name: "StoregateScanners", dependencies: ["StoregateCore"], swiftSettings: strictSettings),
         // Builders and fixtures shared by the test targets.
         .target(
             name: "StoregateTesting",
