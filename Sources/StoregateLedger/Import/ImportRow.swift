@@ -79,19 +79,17 @@ struct ImportRow {
                 }
                 return value
             }
-            let year: Int, month: Int, day: Int
             if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
                 let y = digits(0, 4), let m = digits(5, 2), let d = digits(8, 2)
             {
                 guard (1...12).contains(m), (1...CivilDate.daysIn(month: m, year: y)).contains(d) else { return nil }
                 return String(decoding: bytes, as: UTF8.self)
             } else if bytes.count == 6, let y = digits(0, 2), let m = digits(2, 2), let d = digits(4, 2) {
-                (year, month) = (2000 + y, m)
-                guard (1...12).contains(month) else { return nil }
-                let last = CivilDate.daysIn(month: month, year: year)
-                day = d == 0 ? last : d
+                guard (1...12).contains(m) else { return nil }
+                let last = CivilDate.daysIn(month: m, year: 2000 + y)
+                let day = d == 0 ? last : d
                 guard (1...last).contains(day) else { return nil }
-                return CivilDate(year: year, month: month, day: day).description
+                return CivilDate(year: 2000 + y, month: m, day: day).description
             }
             return nil
         }
