@@ -121,7 +121,7 @@ import Testing
             .write(toFile: path, atomically: true, encoding: .utf8)
         let report = try fixture.ledger.importCodes(from: path)
         #expect(report.imported == 3, "\(report.rejections)")
-        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/RAW1") != nil)
+        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/RAW1")?.expiry == CivilDate(year: 2027, month: 12, day: 31))
         #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/DL1") != nil)
         #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/A%2FB") != nil)
     }

@@ -19,7 +19,7 @@ struct ImportRow {
     /// Validates one row given as texts in ``knownColumns`` slot order. Throws the reason the row is rejected.
     static func make(_ values: [String?], parser: CodeParser) throws(RowError) -> ImportRow {
         guard let code = Self.nonEmpty(values[Self.codeSlot]) else { throw RowError("the code column is empty") }
-        let (id, kind) = try Self.identity(code, parser: parser)
+        let (id, kind, scanned) = try Self.identity(code, parser: parser)
         guard kind == .unit || kind == .logisticUnit else {
             throw RowError("\(id) is a product code, not a serialised unit or case; only those are registered")
         }
@@ -31,8 +31,13 @@ struct ImportRow {
             guard let date = Self.isoDate(text) else { throw RowError("expiry \(text) is not a date (YYYY-MM-DD or YYMMDD)") }
             row.expiry = date
         }
+        // A raw scan may carry its own lot (AI 10) and expiry (AI 17): used when the columns leave them out.
+        if let scanned {
+            row.lot = row.lot ?? scanned.lot
+            row.expiry = row.expiry ?? scanned.expiry?.description
+        }
         if let text = Self.nonEmpty(values[Self.parentSlot]) {
-            let (parent, parentKind) = try Self.identity(text, parser: parser)
+            let (parent, parentKind, _) = try Self.identity(text, parser: parser)
             guard parentKind == .logisticUnit || parentKind == .unit else {
                 throw RowError("parent \(text) is a product code; a parent is the case (00/<sscc>) or packing code the unit is in")
             }
@@ -46,14 +51,15 @@ struct ImportRow {
         return row
     }
 
-    /// Canonical id and kind: the fast path for plain canonical ids, the scan parser for everything else.
-    private static func identity(_ text: String, parser: CodeParser) throws(RowError) -> (String, IdentityKind) {
-        if let known = CanonicalIDFastPath.classify(text) { return known }
+    /// Canonical id and kind: the fast path for plain canonical ids, the scan parser for everything else (then
+    /// also the parsed code, for the attributes a scan carries).
+    private static func identity(_ text: String, parser: CodeParser) throws(RowError) -> (String, IdentityKind, ParsedCode?) {
+        if let known = CanonicalIDFastPath.classify(text) { return (known.id, known.kind, nil) }
         let parsed = parser.parse(Array(text.utf8))
         guard parsed.valid, let id = parsed.id else {
             throw RowError("not a valid code: \(parsed.errors.first?.message ?? "unrecognised")")
         }
-        return (id, parsed.identityKind)
+        return (id, parsed.identityKind, parsed)
     }
 
     private static func nonEmpty(_ text: String?) -> String? {
