@@ -66,7 +66,10 @@ enum OperationRunner {
 /// `{GS}`, `<GS>` or `\x1d`, through the parser.
 enum OperationScan {
     static func parse(_ text: String, parser: CodeParser) -> ParsedCode {
-        parser.parse(ScanText.unescapingSeparators(text))
+        // Foundation's replacingOccurrences costs more than a redemption's whole transaction: only call it when
+        // a GS spelling ({GS}, <GS>, \x1d) can be there at all.
+        let mayHaveSpelledGS = text.utf8.contains { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "\\") }
+        return parser.parse(mayHaveSpelledGS ? ScanText.unescapingSeparators(text) : Array(text.utf8))
     }
 }
 
