@@ -148,3 +148,22 @@ import Testing
         }
     }
 }
+
+@Suite struct RegisterTests {
+    @Test func downlinkBatchRegistersCodesAndKeepsExistingOnes() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        try fixture.register(ids: ["01/09506000134352/21/OLD"])
+        try fixture.apply(.sell, .unit(serial: "OLD"))
+        let report = try fixture.ledger.register([
+            CodeRegistration(code: "01/09506000134352/21/NEW", expiry: CivilDate(year: 2028, month: 1, day: 31), regions: ["EU-DE"]),
+            CodeRegistration(code: "01/09506000134352/21/OLD"),
+            CodeRegistration(code: "garbage"),
+        ])
+        #expect(report.imported == 1)
+        #expect(report.duplicates == 1)
+        #expect(report.rejections.map(\.line) == [2])
+        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/OLD")?.state == .sold)
+        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/NEW")?.regions == ["EU-DE"])
+    }
+}
