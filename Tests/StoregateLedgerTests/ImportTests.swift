@@ -146,6 +146,15 @@ import Testing
         if parserAccepts, let canonical = parsed.id {
             #expect(try fixture.ledger.record(codeID: canonical)?.identityKind == parsed.identityKind)
         }
+        if let fastCode = CanonicalIDFastPath.parsedCode(id) {
+            #expect(parsed.valid)
+            #expect(fastCode.id == parsed.id)
+            #expect(fastCode.identityKind == parsed.identityKind)
+            #expect(fastCode.kind == parsed.kind)
+            #expect(fastCode.gtin == parsed.gtin)
+            #expect(fastCode.serial == parsed.serial)
+            #expect(fastCode.expiry == parsed.expiry && fastCode.signature == nil && parsed.signature == nil)
+        }
     }
 }
 

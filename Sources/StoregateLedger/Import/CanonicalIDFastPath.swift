@@ -1,4 +1,4 @@
-import StoregateCore
+public import StoregateCore
 
 /// The import's fast path for the two canonical id shapes HQ batches are made of, `01/<gtin14>/21/<serial>` and
 /// `00/<sscc18>`, checked byte by byte without the scan parser.
@@ -7,7 +7,21 @@ import StoregateCore
 /// that are both GS1 character set 82 and RFC 3986 unreserved, so ``CanonicalID`` never percent-encodes them)
 /// and valid check digits. Anything else — other serial characters, TPX, brand ids, raw scans — goes to
 /// ``CodeParser``, the one authority on canonical ids; a test checks both agree.
-enum CanonicalIDFastPath {
+public enum CanonicalIDFastPath {
+    /// The parsed code for a plain canonical id (what ``CodeParser`` returns for it: id, identity, GTIN, serial),
+    /// or nil when the parser must decide. Saves the parser's work on the redemption path for canonical ids.
+    public static func parsedCode(_ text: String) -> ParsedCode? {
+        guard let (id, kind) = Self.classify(text) else { return nil }
+        if kind == .logisticUnit {
+            let sscc = String(id.dropFirst(3))
+            return ParsedCode(kind: .gs1, id: id, identityKind: kind, ais: [ElementString(ai: "00", value: sscc)])
+        }
+        let gtin = String(id.dropFirst(3).prefix(14))
+        let serial = String(id.dropFirst(21))
+        return ParsedCode(kind: .gs1, id: id, identityKind: kind, gtin: gtin, serial: serial,
+                          ais: [ElementString(ai: "01", value: gtin), ElementString(ai: "21", value: serial)])
+    }
+
     /// The id and kind, or nil when the parser must decide.
     static func classify(_ text: String) -> (id: String, kind: IdentityKind)? {
         var bytes = text
