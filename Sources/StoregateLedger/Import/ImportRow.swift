@@ -71,6 +71,26 @@ struct ImportRow {
         return trimmed.isEmpty ? nil : trimmed
     }
 
+    /// `YYYY-MM-DD` as a date, byte by byte (the ledger reads one per redemption; `CivilDate(iso:)` splits strings).
+    static func civilDate(iso text: String) -> CivilDate? {
+        var text = text
+        return text.withUTF8 { bytes -> CivilDate? in
+            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+            var parts = [0, 0, 0]
+            for (part, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
+                for index in range {
+                    let byte = bytes[index]
+                    guard byte >= 48 && byte <= 57 else { return nil }
+                    parts[part] = parts[part] * 10 + Int(byte - 48)
+                }
+            }
+            guard (1...12).contains(parts[1]), (1...CivilDate.daysIn(month: parts[1], year: parts[0])).contains(parts[2]) else {
+                return nil
+            }
+            return CivilDate(year: parts[0], month: parts[1], day: parts[2])
+        }
+    }
+
     /// The ISO text of `YYYY-MM-DD`, or of GS1's `YYMMDD` (years 2000–2099; DD=00 means the last day of the
     /// month); nil when it is not a real date. Byte by byte: this runs for every row of a 10M-row import.
     static func isoDate(_ text: String) -> String? {
