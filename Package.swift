@@ -40,6 +40,7 @@ let package = Package(
                 "StoregateCore",
                 "StoregateTrust",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
