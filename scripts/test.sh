@@ -10,3 +10,6 @@ echo "== build"
 swift build --build-tests
 echo "== test"
 swift test --skip-build
+
+echo "== fuzz (libFuzzer, bounded)"
+bash scripts/fuzz.sh "${STOREGATE_FUZZ_SECONDS:-45}"

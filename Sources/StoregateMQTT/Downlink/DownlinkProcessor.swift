@@ -104,7 +104,7 @@ public struct DownlinkProcessor: Sendable {
             }
             var pairs: [(String, String)] = []
             for revocation in revocations {
-                guard let id = StoregateLedger.CanonicalID.parsedCode(revocation.code)?.id else {
+                guard let id = CanonicalIDFastPath.parsedCode(revocation.code)?.id else {
                     throw ContentError(reason: "revocation of \(revocation.code): not a canonical code id")
                 }
                 pairs.append((id, revocation.reason))
