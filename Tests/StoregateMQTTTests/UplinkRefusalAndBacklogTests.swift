@@ -24,7 +24,7 @@ struct UplinkRefusalAndBacklogTests {
         try fixture.produce(20)
         let harness = try LinkHarness(fixture: fixture, port: broker.port) { $0.refusedRetryMilliseconds = 60_000 }
         do {
-            try await waitUntil("a refusal", seconds: 10) { harness.link.status?.uplinkRefusal != nil }
+            try await waitUntil("a refusal", seconds: 40) { harness.link.status?.uplinkRefusal != nil }
         } catch {
             Issue.record("no refusal; broker log: \(broker.log); status: \(String(describing: harness.link.status))")
             throw error
