@@ -55,4 +55,8 @@ cp "$OUT/import.sqlite" "$OUT/redeem-reference.sqlite"
 "$OUT/redeem_reference" "$OUT/redeem-reference.sqlite" "$OUT/codes.csv" "$REDEMPTIONS"
 
 echo
+echo "== MQTT uplink: drain of a ${DRAIN_EVENTS:=200000}-event backlog through a local mosquitto vs mosquitto_pub -l -q 1"
+scripts/bench/mqtt_drain.sh "$BIN" "$DRAIN_EVENTS" "$OUT/mqtt"
+
+echo
 echo "bench data in $OUT (delete it when done)"
