@@ -49,6 +49,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     public struct SpawnError: Error, CustomStringConvertible {
         public var message: String
+        public init(message: String) { self.message = message }
         public var description: String { self.message }
     }
 
