@@ -108,6 +108,9 @@ extension Ledger {
         if let value = settings[SettingKey.undoWindowMilliseconds].flatMap({ Int64($0) }) { policy.undoWindowMilliseconds = value }
         if let value = settings[SettingKey.undoSameLaneOrOperatorOnly] { policy.undoSameLaneOrOperatorOnly = value == "1" }
         if let value = settings[SettingKey.utcOffsetMinutes].flatMap({ Int($0) }) { policy.utcOffsetMinutes = value }
+        // Written by downlink (Ledger+Downlink); every applied downlink invalidates the cached policy.
+        if let value = settings[SettingKey.maxTimeWithoutSync].flatMap({ Int64($0) }) { policy.maxTimeWithoutSyncMilliseconds = value }
+        policy.lastHQSync = settings[SettingKey.lastDownlinkSync].flatMap { Int64($0) }.map(Timestamp.init(milliseconds:))
         for row in try Row.fetchAll(db, sql: "SELECT name, starts_ms, ends_ms, sold_here_first FROM campaigns") {
             let campaign = CampaignPolicy(name: row[0], starts: Timestamp(milliseconds: row[1]),
                                           ends: Timestamp(milliseconds: row[2]), soldHereFirst: row[3])

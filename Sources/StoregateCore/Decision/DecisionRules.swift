@@ -15,6 +15,20 @@ public enum DecisionRules {
         operation: Operation,
         context: DecisionContext
     ) -> Decision {
+        let decision = Self.decideIgnoringSyncLimit(
+            record: record, code: code, signature: signature, policy: policy, operation: operation, context: context)
+        return Self.applySyncLimit(to: decision, operation: operation, policy: policy, context: context)
+    }
+
+    /// Every rule but the sync limit, which only ever turns an acceptance into a refusal.
+    static func decideIgnoringSyncLimit(
+        record: CodeRecord?,
+        code: ParsedCode,
+        signature: SignatureCheck,
+        policy: StorePolicy,
+        operation: Operation,
+        context: DecisionContext
+    ) -> Decision {
         // The lane's role comes first: it does not depend on the code, and tells staff to use another lane.
         guard context.role.allows(operation) else {
             return Decision(

@@ -21,6 +21,9 @@ public enum ResultCode: String, Sendable, Codable, CaseIterable {
     case notSellable = "not_sellable"
     /// The code's campaign requires that this store sold the unit before redeeming it, and it did not.
     case notSoldHere = "not_sold_here"
+    /// The store has not synced with HQ for longer than HQ's limit: redemptions and provisional acceptances wait
+    /// until it has (verify and sell go on).
+    case syncOverdue = "sync_overdue"
 
     public var isAccepted: Bool { self == .accepted }
 }

@@ -35,6 +35,12 @@ public struct StorePolicy: Sendable, Equatable {
     /// Offset of the store's local time from UTC, for "expired before today".
     public var utcOffsetMinutes: Int
     public var campaigns: [String: CampaignPolicy]
+    /// HQ's limit on running without contact (like Chestny ZNAK's 72 h): once the last sync is older than this,
+    /// redemptions and provisional acceptances are refused (``ResultCode/syncOverdue``). 0: no limit.
+    public var maxTimeWithoutSyncMilliseconds: Int64
+    /// When the store last applied a verified HQ downlink message (nil: never). A fact, not a rule, but the
+    /// sync limit is meaningless without it, so it travels with the policy.
+    public var lastHQSync: Timestamp?
 
     public init(
         storeID: String = "",
@@ -43,7 +49,9 @@ public struct StorePolicy: Sendable, Equatable {
         undoWindowMilliseconds: Int64 = StorePolicy.defaultUndoWindowMilliseconds,
         undoSameLaneOrOperatorOnly: Bool = true,
         utcOffsetMinutes: Int = 0,
-        campaigns: [String: CampaignPolicy] = [:]
+        campaigns: [String: CampaignPolicy] = [:],
+        maxTimeWithoutSyncMilliseconds: Int64 = 0,
+        lastHQSync: Timestamp? = nil
     ) {
         self.storeID = storeID
         self.region = region
@@ -52,6 +60,16 @@ public struct StorePolicy: Sendable, Equatable {
         self.undoSameLaneOrOperatorOnly = undoSameLaneOrOperatorOnly
         self.utcOffsetMinutes = utcOffsetMinutes
         self.campaigns = campaigns
+        self.maxTimeWithoutSyncMilliseconds = maxTimeWithoutSyncMilliseconds
+        self.lastHQSync = lastHQSync
+    }
+
+    /// True when HQ set a sync limit and the store has not synced within it at `time`. A store that never synced
+    /// is overdue (fail safe: redemptions are money); a clock that went back before the last sync is not.
+    public func isSyncOverdue(at time: Timestamp) -> Bool {
+        guard self.maxTimeWithoutSyncMilliseconds > 0 else { return false }
+        guard let lastHQSync = self.lastHQSync else { return true }
+        return time.milliseconds - lastHQSync.milliseconds > self.maxTimeWithoutSyncMilliseconds
     }
 
     /// The store's local calendar date at an instant.
