@@ -64,4 +64,8 @@ echo "== MQTT uplink: drain of a ${DRAIN_EVENTS:=200000}-event backlog through a
 scripts/bench/mqtt_drain.sh "$BIN" "$DRAIN_EVENTS" "$OUT/mqtt"
 
 echo
+echo "== replayed scan → PUBACK latency (${LATENCY_SCANS:=5000} scans)"
+scripts/bench/scan_latency.sh "$BIN" "$LATENCY_SCANS" "$OUT/latency"
+
+echo
 echo "bench data in $OUT (delete it when done)"

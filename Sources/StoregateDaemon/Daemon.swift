@@ -3,7 +3,7 @@ public import Logging
 import ServiceLifecycle
 import StoregateCore
 import StoregateLedger
-import StoregateMQTT
+public import StoregateMQTT
 import UnixSignals
 
 /// Why the daemon would not start (bad ledger, store id mismatch, broker options).
@@ -17,7 +17,9 @@ public struct DaemonError: Error, Sendable, CustomStringConvertible {
 public enum Daemon {
     public static let version = "0.1.0"
 
+    /// With `latency`, the time from each scan entering the pipeline to its event's PUBACK is recorded there.
     public static func run(_ config: DaemonConfiguration, exitWhenDrained: Bool, logger: Logger,
+                           latency: ScanLatencyRecorder? = nil,
                            answers: @escaping @Sendable (String) -> Void) async throws {
         let ledger: Ledger
         do {
@@ -80,9 +82,9 @@ public enum Daemon {
         let link = HQLink(
             ledger: ledger, client: client, configuration: linkConfiguration, counters: counters, logger: logger,
             downlink: downlink, scanners: { pipelineBox.pipeline?.scannerStatus ?? [] },
-            sourcesFinished: { pipelineBox.pipeline?.sourcesFinished ?? true })
+            sourcesFinished: { pipelineBox.pipeline?.sourcesFinished ?? true }, latency: latency)
         let pipeline = ScanPipeline(ledger: ledger, scanners: config.scanners, operations: config.operations, link: link,
-                                    counters: counters, logger: logger, answers: answers)
+                                    counters: counters, logger: logger, latency: latency, answers: answers)
         pipelineBox.pipeline = pipeline
         let systemd = SystemdService { "store \(policy.storeID), scans \(counters.value(.scans)), delivered \(counters.value(.delivered))" }
 

@@ -20,12 +20,15 @@ public final class ScanPipeline: Service, Sendable {
     private let counters: GatewayCounters
     private let logger: Logger
     private let answers: @Sendable (String) -> Void
+    private let latency: ScanLatencyRecorder?
     private let states = Mutex<[String: ScannerStatus]>([:])
     private let finished = Atomic<Bool>(false)
 
     /// `answers` receives one line per decision: what the cashier sees.
     public init(ledger: Ledger, scanners: [ScannerConfiguration], operations: [LaneRole: StoregateCore.Operation], link: HQLink?,
-                counters: GatewayCounters, logger: Logger, answers: @escaping @Sendable (String) -> Void) {
+                counters: GatewayCounters, logger: Logger, latency: ScanLatencyRecorder? = nil,
+                answers: @escaping @Sendable (String) -> Void) {
+        self.latency = latency
         self.ledger = ledger
         self.scanners = scanners
         self.operations = operations
@@ -89,6 +92,7 @@ public final class ScanPipeline: Service, Sendable {
     }
 
     private func handle(_ event: ScanEvent, scanner: ScannerConfiguration, parser: CodeParser) {
+        let entered = ContinuousClock.now
         self.counters.bump(.scans)
         let operation = self.operations[event.role] ?? .verify
         let code = event.complete ? parser.parse(event.bytes) : parser.parse([UInt8]())
@@ -97,6 +101,7 @@ public final class ScanPipeline: Service, Sendable {
             let context = DecisionContext(lane: event.lane, operator: scanner.operatorName, role: event.role, time: event.lastReport)
             let outcome = try self.ledger.apply(OperationRequest(operation: operation, code: code, signature: keys.check(code), context: context))
             self.counters.bump(outcome.result.isAccepted ? .accepted : .rejected)
+            if !outcome.replayed { self.latency?.scan(enteredAt: entered, committedAs: outcome.seq) }
             self.link?.outboxChanged()
             let verdict = outcome.result.isAccepted ? "ACCEPTED" : "REJECTED \(outcome.result.rawValue)"
             self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue) \(outcome.codeID ?? "-"): \(verdict): \(outcome.reason) [event \(outcome.seq)]")

@@ -27,6 +27,7 @@ public final class HQLink: Service, Sendable {
     private let downlink: DownlinkProcessor?
     private let scanners: @Sendable () -> [ScannerStatus]
     private let sourcesFinished: @Sendable () -> Bool
+    private let latency: ScanLatencyRecorder?
     private let inputs: AsyncStream<Input>
     private let continuation: AsyncStream<Input>.Continuation
     private let lastStatus = Mutex<GatewayStatus?>(nil)
@@ -34,8 +35,9 @@ public final class HQLink: Service, Sendable {
     public init(
         ledger: Ledger, client: MQTTClient, configuration: HQLinkConfiguration, counters: GatewayCounters = GatewayCounters(),
         logger: Logger, downlink: DownlinkProcessor? = nil, scanners: @escaping @Sendable () -> [ScannerStatus] = { [] },
-        sourcesFinished: @escaping @Sendable () -> Bool = { true }
+        sourcesFinished: @escaping @Sendable () -> Bool = { true }, latency: ScanLatencyRecorder? = nil
     ) {
+        self.latency = latency
         self.ledger = ledger
         self.client = client
         self.configuration = configuration
@@ -57,22 +59,16 @@ public final class HQLink: Service, Sendable {
     public var status: GatewayStatus? { self.lastStatus.withLock { $0 } }
 
     public func run() async throws {
-        self.client.start()
-        let client = self.client
         let continuation = self.continuation
-        let pump = Task {
-            for await event in client.events { continuation.yield(.mqtt(event)) }
-        }
+        self.client.routeEvents { continuation.yield(.mqtt($0)) }
+        self.client.start()
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(20))
                 continuation.yield(.tick)
             }
         }
-        defer {
-            pump.cancel()
-            ticker.cancel()
-        }
+        defer { ticker.cancel() }
         var loop = UplinkLoop(link: self)
         try await withGracefulShutdownHandler {
             try await loop.run(self.inputs)
@@ -93,6 +89,7 @@ public final class HQLink: Service, Sendable {
     var linkDownlink: DownlinkProcessor? { self.downlink }
     var scannerStatus: [ScannerStatus] { self.scanners() }
     var areSourcesFinished: Bool { self.sourcesFinished() }
+    var latencyRecorder: ScanLatencyRecorder? { self.latency }
 
     func remember(_ status: GatewayStatus) {
         self.lastStatus.withLock { $0 = status }

@@ -8,7 +8,7 @@ public struct HQLinkConfiguration: Sendable {
     /// Messages handed to libmosquitto before their PUBACK (it keeps them in RAM and slows with many).
     public var window = 100
     /// Outbox rows read ahead per query.
-    public var readAhead = 500
+    public var readAhead = 2_000
     /// Delivery marks are committed when this many are waiting...
     public var markBatch = 500
     /// ...or when the oldest has waited this long.

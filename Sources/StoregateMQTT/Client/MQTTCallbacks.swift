@@ -7,9 +7,25 @@ import Synchronization
 final class MQTTCallbackBox: Sendable {
     let continuation: AsyncStream<MQTTEvent>.Continuation
     let connected = Atomic<Bool>(false)
+    /// A function wrapped in a struct: a bare function type inside `Mutex` is reabstracted on every `withLock`
+    /// and the stored closure grows a thunk per access (measured: unbounded recursion after a few thousand events).
+    struct Handler: Sendable {
+        let call: @Sendable (MQTTEvent) -> Void
+    }
+
+    /// When set, events go here instead of the stream (see ``MQTTClient/routeEvents(to:)``).
+    let handler = Mutex<Handler?>(nil)
 
     init(continuation: AsyncStream<MQTTEvent>.Continuation) {
         self.continuation = continuation
+    }
+
+    func emit(_ event: MQTTEvent) {
+        if let handler = self.handler.withLock({ $0 }) {
+            handler.call(event)
+        } else {
+            self.continuation.yield(event)
+        }
     }
 
     static func from(_ pointer: UnsafeMutableRawPointer?) -> MQTTCallbackBox? {
@@ -27,10 +43,10 @@ func mqttOnConnect(_ mosq: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _ re
     guard let box = MQTTCallbackBox.from(obj) else { return }
     if reasonCode == 0 {
         box.connected.store(true, ordering: .sequentiallyConsistent)
-        box.continuation.yield(.connected(sessionPresent: flags & 0x01 != 0))
+        box.emit(.connected(sessionPresent: flags & 0x01 != 0))
     } else {
         let reason = String(cString: mosquitto_reason_string(reasonCode))
-        box.continuation.yield(.connectFailed(reason: "broker refused the connection: \(reason) (0x\(String(reasonCode, radix: 16)))"))
+        box.emit(.connectFailed(reason: "broker refused the connection: \(reason) (0x\(String(reasonCode, radix: 16)))"))
     }
 }
 
@@ -39,18 +55,18 @@ func mqttOnDisconnect(_ mosq: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _
     guard let box = MQTTCallbackBox.from(obj) else { return }
     let wasConnected = box.connected.exchange(false, ordering: .sequentiallyConsistent)
     guard wasConnected else { return }
-    box.continuation.yield(.disconnected(reason: reasonCode == 0 ? "" : String(cString: mosquitto_strerror(reasonCode))))
+    box.emit(.disconnected(reason: reasonCode == 0 ? "" : String(cString: mosquitto_strerror(reasonCode))))
 }
 
 func mqttOnPublish(_ mosq: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _ messageID: Int32, _ reasonCode: Int32,
                    _ properties: OpaquePointer?) {
-    MQTTCallbackBox.from(obj)?.continuation.yield(.acknowledged(messageID: messageID, reasonCode: reasonCode))
+    MQTTCallbackBox.from(obj)?.emit(.acknowledged(messageID: messageID, reasonCode: reasonCode))
 }
 
 func mqttOnSubscribe(_ mosq: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _ messageID: Int32, _ count: Int32,
                      _ granted: UnsafePointer<Int32>?, _ properties: OpaquePointer?) {
     let qos = granted.map { Array(UnsafeBufferPointer(start: $0, count: Int(max(0, count)))) } ?? []
-    MQTTCallbackBox.from(obj)?.continuation.yield(.subscribed(messageID: messageID, grantedQoS: qos))
+    MQTTCallbackBox.from(obj)?.emit(.subscribed(messageID: messageID, grantedQoS: qos))
 }
 
 func mqttOnMessage(_ mosq: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _ message: UnsafePointer<mosquitto_message>?,
@@ -60,5 +76,5 @@ func mqttOnMessage(_ mosq: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _ me
     if let bytes = message.payload, message.payloadlen > 0 {
         payload = Array(UnsafeRawBufferPointer(start: bytes, count: Int(message.payloadlen)))
     }
-    box.continuation.yield(.message(topic: String(cString: topic), payload: payload, retained: message.retain))
+    box.emit(.message(topic: String(cString: topic), payload: payload, retained: message.retain))
 }

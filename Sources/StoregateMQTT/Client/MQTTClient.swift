@@ -108,6 +108,32 @@ public final class MQTTClient: Sendable {
         return messageID
     }
 
+    /// Publishes one outbox event (QoS 1): the payload's UTF-8 is handed to libmosquitto without an intermediate
+    /// copy, with the Content Type and the `seq` and `op` user properties. The uplink's hot path; same rules as
+    /// ``publish(topic:payload:qos:retain:userProperties:)``.
+    public func publishEvent(topic: String, payload: String, seq: Int64, operation: String) throws(MQTTError) -> Int32 {
+        var messageID: Int32 = 0
+        var properties: OpaquePointer?
+        defer { mosquitto_property_free_all(&properties) }
+        _ = mosquitto_property_add_string(&properties, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), "application/json")
+        _ = mosquitto_property_add_string_pair(&properties, Int32(MQTT_PROP_USER_PROPERTY.rawValue), "seq", String(seq))
+        _ = mosquitto_property_add_string_pair(&properties, Int32(MQTT_PROP_USER_PROPERTY.rawValue), "op", operation)
+        var payload = payload
+        let returnCode = payload.withUTF8 { bytes in
+            mosquitto_publish_v5(self.handle, &messageID, topic, Int32(bytes.count), bytes.baseAddress, 1, false, properties)
+        }
+        if returnCode != Int32(MOSQ_ERR_SUCCESS.rawValue) {
+            throw MQTTError(returnCode: returnCode, "publish to \(topic)")
+        }
+        return messageID
+    }
+
+    /// Sends every event to `handler` (called on the loop thread, in order) instead of ``events``. Set it before
+    /// ``start()``. The HQ link feeds its own input stream this way: one hand-over per PUBACK instead of two.
+    public func routeEvents(to handler: @escaping @Sendable (MQTTEvent) -> Void) {
+        self.box.handler.withLock { $0 = MQTTCallbackBox.Handler(call: handler) }
+    }
+
     /// Subscribes (QoS 1 by default); the grant arrives as ``MQTTEvent/subscribed(messageID:grantedQoS:)``.
     @discardableResult
     public func subscribe(_ filter: String, qos: Int32 = 1) throws(MQTTError) -> Int32 {
@@ -151,7 +177,7 @@ public final class MQTTClient: Sendable {
                 }
                 firstAttempt = false
                 if let failure = self.connectOnce() {
-                    self.box.continuation.yield(.connectFailed(reason: failure))
+                    self.box.emit(.connectFailed(reason: failure))
                     continue
                 }
                 needsConnect = false
@@ -169,9 +195,9 @@ public final class MQTTClient: Sendable {
                 let reason = returnCode == Int32(MOSQ_ERR_ERRNO.rawValue)
                     ? String(cString: strerror(errno)) : String(cString: mosquitto_strerror(returnCode))
                 if self.box.connected.exchange(false, ordering: .sequentiallyConsistent) {
-                    self.box.continuation.yield(.disconnected(reason: reason))
+                    self.box.emit(.disconnected(reason: reason))
                 } else {
-                    self.box.continuation.yield(.connectFailed(reason: "connection to \(self.options.host):\(self.options.port) ended before CONNACK: \(reason) (\(returnCode))"))
+                    self.box.emit(.connectFailed(reason: "connection to \(self.options.host):\(self.options.port) ended before CONNACK: \(reason) (\(returnCode))"))
                 }
                 needsConnect = true
             }

@@ -7,6 +7,7 @@ import StoregateLedger
 struct UplinkLoop {
     private let link: HQLink
     private var window: UplinkWindow
+    private var readAhead: OutboxReadAhead
     private var pendingMarks: [Int64] = []
     private var oldestMarkAt: ContinuousClock.Instant?
     private var connected = false
@@ -31,6 +32,7 @@ struct UplinkLoop {
     init(link: HQLink) {
         self.link = link
         self.window = UplinkWindow(capacity: link.linkConfiguration.window, interleaveAfter: link.linkConfiguration.interleaveAfter)
+        self.readAhead = OutboxReadAhead(batchSize: link.linkConfiguration.readAhead)
     }
 
     private var configuration: HQLinkConfiguration { self.link.linkConfiguration }
@@ -142,6 +144,7 @@ struct UplinkLoop {
             switch self.window.acknowledged(messageID: messageID, reasonCode: reasonCode) {
             case .delivered(let seq):
                 self.link.linkCounters.bump(.delivered)
+                self.link.latencyRecorder?.acknowledged(seq: seq)
                 self.acknowledgedThisConnection += 1
                 self.silentDrops = 0
                 if self.refusal != nil {
@@ -196,6 +199,7 @@ struct UplinkLoop {
     private mutating func restartWindow() throws {
         let summary = try self.ledger.outboxSummary()
         self.window.restart(oldestPending: summary.oldestUndeliveredSeq, backlog: summary.undelivered, headSeq: summary.headSeq)
+        self.readAhead.invalidate()
         self.pausedUntil = nil
     }
 
@@ -212,7 +216,10 @@ struct UplinkLoop {
         var emptyRanges = 0
         while self.window.free > 0 && emptyRanges < 2 {
             let range = self.window.nextRange()
-            let entries = try self.ledger.pendingOutbox(fromSeq: range.from, beforeSeq: range.before, limit: self.window.free)
+            let ledger = self.ledger
+            let entries = try self.readAhead.pending(from: range.from, before: range.before, limit: self.window.free) {
+                try ledger.pendingOutbox(fromSeq: $0, beforeSeq: $1, limit: $2)
+            }
             if entries.isEmpty {
                 self.window.rangeWasEmpty(range)
                 emptyRanges += 1
@@ -221,9 +228,9 @@ struct UplinkLoop {
             emptyRanges = 0
             for entry in entries {
                 do {
-                    let messageID = try self.link.linkClient.publish(
-                        topic: self.configuration.topics.events, payload: Array(entry.payload.utf8),
-                        userProperties: [("seq", String(entry.seq)), ("op", entry.operation)])
+                    let messageID = try self.link.linkClient.publishEvent(
+                        topic: self.configuration.topics.events, payload: entry.payload, seq: entry.seq,
+                        operation: entry.operation)
                     self.window.sent(seq: entry.seq, messageID: messageID)
                     self.publishedThisConnection += 1
                     self.link.linkCounters.bump(.published)
@@ -256,6 +263,8 @@ struct UplinkLoop {
             self.lastShedCheck = .now
             let shed = try self.ledger.shedTelemetry(keepingAtMost: self.configuration.shedTelemetryAbove, at: .current)
             if shed > 0 {
+                // Shed rows may sit in a read-ahead batch: they must not be sent.
+                self.readAhead.invalidate()
                 self.logger.warning("backlog over \(self.configuration.shedTelemetryAbove): shed \(shed) verify events (telemetry)")
             }
         }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import StoregateCore
 import StoregateDaemon
+import StoregateMQTT
 
 /// `storegate run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
@@ -25,6 +26,8 @@ struct RunCommand: AsyncParsableCommand {
     var lane: [String] = []
     @Flag(name: .customLong("exit-when-drained"), help: "Stop once the sources are exhausted and HQ acknowledged every event.")
     var exitWhenDrained = false
+    @Flag(name: .customLong("report-latency"), help: "At exit, print scan → PUBACK latency percentiles to stderr (benchmarks).")
+    var reportLatency = false
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (overrides gateway.log_level).")
     var logLevel: String?
 
@@ -61,10 +64,12 @@ struct RunCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "storegate")
+        let latency = self.reportLatency ? ScanLatencyRecorder() : nil
         do {
-            try await Daemon.run(configuration, exitWhenDrained: self.exitWhenDrained, logger: logger) { line in
+            try await Daemon.run(configuration, exitWhenDrained: self.exitWhenDrained, logger: logger, latency: latency) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
+            if let summary = latency?.summary { printError("scan → PUBACK latency: \(summary)") }
         } catch let error as DaemonError {
             printError("error: \(error.message)")
             throw ExitCode(2)
