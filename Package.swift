@@ -42,8 +42,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // libusb-1.0, as the system provides it.
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Scan sources: USB HID (libusb), evdev, serial, replay, stdin; all deliver ScanEvents.
-        .target(name: "StoregateScanners", dependencies: ["StoregateCore"], swiftSettings: strictSettings),
+        .target(name: "StoregateScanners", dependencies: ["StoregateCore", "CLibUSB"], swiftSettings: strictSettings),
         // Builders and fixtures shared by the test targets.
         .target(
             name: "StoregateTesting",
@@ -57,6 +59,7 @@ let package = Package(
                 "StoregateCore",
                 "StoregateTrust",
                 "StoregateLedger",
+                "StoregateScanners",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -71,6 +74,12 @@ let package = Package(
         .testTarget(
             name: "StoregateLedgerTests",
             dependencies: ["StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateScannerTests",
+            dependencies: ["StoregateCore", "StoregateScanners", "StoregateTesting"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
