@@ -56,3 +56,20 @@ public struct ReportScanDecoder: Sendable {
         return self.segmenter.interrupt(at: time)
     }
 }
+
+extension ReportScanDecoder {
+    /// Decodes a whole capture: report times drive the inter-key timeout (lines without a time keep the previous
+    /// one), and a scan still open at the end is returned incomplete.
+    public mutating func decode(_ capture: ReportCapture, origin: Timestamp = Timestamp(milliseconds: 0)) -> [ScanSegment] {
+        var segments: [ScanSegment] = []
+        var clock = origin.milliseconds
+        for report in capture.reports {
+            if let milliseconds = report.milliseconds { clock = origin.milliseconds + milliseconds }
+            let time = Timestamp(milliseconds: clock)
+            segments += self.tick(at: time)
+            segments += self.append(report: report.bytes, at: time)
+        }
+        segments += self.interrupt(at: Timestamp(milliseconds: clock))
+        return segments
+    }
+}

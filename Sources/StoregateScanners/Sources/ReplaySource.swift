@@ -43,23 +43,13 @@ public struct ReplaySource: ScanSource {
     public static func decodeCapture(_ text: String, device: String, assignment: LaneAssignment) throws -> [ScanEvent] {
         let capture = try ReportCapture(parsing: text)
         var decoder = try Self.decoder(for: capture, assignment: assignment)
-        let origin = SourceClock.now().milliseconds
-        var events: [ScanEvent] = []
-        var clock = origin
-        for report in capture.reports {
-            if let milliseconds = report.milliseconds { clock = origin + milliseconds }
-            let time = Timestamp(milliseconds: clock)
-            for segment in decoder.tick(at: time) + decoder.append(report: report.bytes, at: time) {
-                events.append(ScanEvent(segment: segment, device: device, assignment: assignment))
-            }
+        return decoder.decode(capture, origin: SourceClock.now()).map {
+            ScanEvent(segment: $0, device: device, assignment: assignment)
         }
-        for segment in decoder.interrupt(at: Timestamp(milliseconds: clock)) {
-            events.append(ScanEvent(segment: segment, device: device, assignment: assignment))
-        }
-        return events
     }
 
-    static func decoder(for capture: ReportCapture, assignment: LaneAssignment) throws -> ReportScanDecoder {
+    /// The decoder a capture's header asks for: HID POS with its descriptor, or keyboard with its layout.
+    public static func decoder(for capture: ReportCapture, assignment: LaneAssignment) throws -> ReportScanDecoder {
         if capture.header["kind"] == "hidpos" {
             guard let hex = capture.header["descriptor"], let bytes = ReportCapture.bytes(fromHex: hex) else {
                 throw ReportCapture.FormatError(line: 1, message: "kind=hidpos needs descriptor=HEX (the report descriptor)")

@@ -16,6 +16,8 @@ public final class USBDevice: @unchecked Sendable {
     let manufacturerIndex: UInt8
     /// HID interfaces (class 3) with an interrupt IN endpoint.
     public let hidInterfaces: [USBHIDInterface]
+    /// The class of every interface (3 HID, 2/10 CDC serial, 0xFF vendor), for `storegate devices`.
+    public let interfaceClasses: [UInt8]
 
     init?(retaining pointer: OpaquePointer, context: USBContext) {
         var descriptor = libusb_device_descriptor()
@@ -34,6 +36,17 @@ public final class USBDevice: @unchecked Sendable {
         let path = depth > 0 ? ports.prefix(Int(depth)).map { String($0) }.joined(separator: ".") : "0"
         self.portPath = "\(self.bus)-\(path)"
         self.hidInterfaces = Self.readHIDInterfaces(pointer)
+        self.interfaceClasses = Self.readInterfaceClasses(pointer)
+    }
+
+    private static func readInterfaceClasses(_ device: OpaquePointer) -> [UInt8] {
+        var config: UnsafeMutablePointer<libusb_config_descriptor>?
+        guard libusb_get_active_config_descriptor(device, &config) == 0, let config else { return [] }
+        defer { libusb_free_config_descriptor(config) }
+        return (0..<Int(config.pointee.bNumInterfaces)).compactMap { index in
+            let interface = config.pointee.interface[index]
+            return interface.num_altsetting > 0 ? interface.altsetting?.pointee.bInterfaceClass : nil
+        }
     }
 
     deinit {
