@@ -63,7 +63,8 @@ public enum ConnectedScanners {
 
     private static func mode(of device: USBDevice, handle: USBDeviceHandle) -> String {
         for interface in device.hidInterfaces {
-            guard let bytes = try? handle.hidReportDescriptor(interface: interface.number),
+            guard let bytes = SysfsHIDDescriptor.read(portPath: device.portPath, interface: interface.number)
+                    ?? (try? handle.hidReportDescriptor(interface: interface.number)),
                 let descriptor = try? HIDReportDescriptor(parsing: bytes)
             else { continue }
             if descriptor.isBarCodeScanner { return "hid-pos" }

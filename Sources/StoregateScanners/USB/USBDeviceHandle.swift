@@ -36,9 +36,9 @@ public final class USBDeviceHandle: @unchecked Sendable {
     public func takeInterface(_ number: UInt8) throws(USBError) {
         let interface = Int32(number)
         let name = self.device.displayName
-        // Auto-detach makes libusb reattach usbhid when storegate releases the interface or exits cleanly.
-        _ = libusb_set_auto_detach_kernel_driver(self.pointer, 1)
-        if libusb_kernel_driver_active(self.pointer, interface) == 1 {
+        // With auto-detach libusb detaches usbhid in claim and reattaches it on release, so the scanner types
+        // into the console again once storegate lets go. Detaching by hand would stop libusb from reattaching.
+        if libusb_set_auto_detach_kernel_driver(self.pointer, 1) != 0, libusb_kernel_driver_active(self.pointer, interface) == 1 {
             let result = libusb_detach_kernel_driver(self.pointer, interface)
             if result < 0 && result != LIBUSB_ERROR_NOT_FOUND.rawValue {
                 throw USBError(code: result, operation: "detaching the kernel driver from interface \(number)", device: name,

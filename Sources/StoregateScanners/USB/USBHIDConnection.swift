@@ -53,20 +53,25 @@ final class USBHIDConnection: @unchecked Sendable {
 
     /// Claims the scanner's HID interface: the HID POS one if there is one, else the boot keyboard, else the first.
     private static func claim(_ handle: USBDeviceHandle, context: USBContext, identity: DeviceIdentity) throws -> USBHIDConnection? {
+        // The descriptor comes from sysfs while usbhid is bound (usbfs refuses the request then), else from the
+        // device once the interface is claimed.
         var candidates: [(USBHIDInterface, HIDReportDescriptor?)] = []
         for interface in handle.device.hidInterfaces {
-            let bytes = try? handle.hidReportDescriptor(interface: interface.number)
+            let bytes = SysfsHIDDescriptor.read(portPath: handle.device.portPath, interface: interface.number)
             candidates.append((interface, bytes.flatMap { try? HIDReportDescriptor(parsing: $0) }))
         }
         let chosen = candidates.first { $0.1?.isBarCodeScanner == true }
             ?? candidates.first { $0.0.isBootKeyboard || $0.1?.isKeyboard == true }
             ?? candidates.first
-        guard let (interface, descriptor) = chosen else {
+        guard let (interface, sysfsDescriptor) = chosen else {
             handle.close()
             return nil
         }
+        let descriptor: HIDReportDescriptor?
         do {
             try handle.takeInterface(interface.number)
+            descriptor = sysfsDescriptor
+                ?? (try? HIDReportDescriptor(parsing: handle.hidReportDescriptor(interface: interface.number)))
         } catch {
             handle.close()
             throw error

@@ -71,8 +71,8 @@ struct ListenCommand: AsyncParsableCommand {
             try ScanSources.make(spec) { status in printError("status \(status)") }
         }
         let printer = ScanPrinter(parser: parser, json: self.output.json, timing: self.timing, limit: self.count)
-        // Sources return false when they end, the timer true; the first of: time up, --count reached, every
-        // source ended (replay, stdin) stops the listen. USB, evdev and serial sources never end by themselves.
+        // Sources return false when they end, the timer and SIGINT/SIGTERM true; the first of: time up, a signal,
+        // --count reached, every source ended (replay, stdin) stops the listen. USB, evdev and serial sources never end by themselves.
         await withTaskGroup(of: Bool.self) { group in
             for source in sources {
                 group.addTask {
@@ -86,6 +86,11 @@ struct ListenCommand: AsyncParsableCommand {
                     }
                     return false
                 }
+            }
+            let signals = StopSignals()
+            group.addTask {
+                await signals.wait()
+                return true
             }
             if let seconds = self.seconds {
                 group.addTask {
