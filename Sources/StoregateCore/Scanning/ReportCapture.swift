@@ -8,12 +8,18 @@
 /// ```
 /// A line is `[SECONDS] HEX`: an optional arrival time in seconds with a dot (relative to any origin) and the
 /// report's bytes in hex (spaces between bytes allowed). The optional header names the scanner kind
-/// (`keyboard`, or `hidpos` with `descriptor=HEX`) and keyboard `layout`; command-line options override it.
+/// (`keyboard`, or `hidpos` with `descriptor=HEX`), and for keyboards `layout`, `suffix` (enter, tab, none or hex)
+/// and `timeout` (ms); command-line options override it.
 public struct ReportCapture: Sendable, Hashable {
     public struct Report: Sendable, Hashable {
         /// Arrival time in milliseconds since the capture's origin, nil when the line had none.
         public var milliseconds: Int64?
         public var bytes: [UInt8]
+
+        public init(milliseconds: Int64?, bytes: [UInt8]) {
+            self.milliseconds = milliseconds
+            self.bytes = bytes
+        }
     }
 
     /// `key=value` pairs of the `#!storegate-capture` header.
@@ -37,9 +43,9 @@ public struct ReportCapture: Sendable, Hashable {
         self.header = [:]
         self.reports = []
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Any line break ("\r\n" is one Character in a Swift String, so splitting on "\n" alone would miss it).
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine[...]
             if line.hasPrefix("#!storegate-capture") {
                 for pair in line.split(separator: " ").dropFirst() {
                     let parts = pair.split(separator: "=", maxSplits: 1)

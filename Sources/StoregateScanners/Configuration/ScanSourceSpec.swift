@@ -107,7 +107,8 @@ public struct ScanSourceSpec: Sendable, Hashable, CustomStringConvertible {
         self.assignment = assignment
     }
 
-    static func terminators(_ value: String) -> [UInt8]? {
+    /// `enter`, `tab`, `none` or hex bytes → the terminator bytes; nil if unreadable.
+    public static func terminators(_ value: String) -> [UInt8]? {
         switch value {
         case "enter": return [0x0D, 0x0A]
         case "tab": return [0x09]

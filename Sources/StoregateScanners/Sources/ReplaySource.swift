@@ -26,9 +26,9 @@ public struct ReplaySource: ScanSource {
             }
             return
         }
-        for line in self.text.split(separator: "\n") {
+        // Split on any line break: in a Swift String "\r\n" is one Character, not "\r" followed by "\n".
+        for trimmed in self.text.split(whereSeparator: \.isNewline) {
             try Task.checkCancellation()
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
             guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
             let now = SourceClock.now()
             let bytes = ScanLineFormat.unescape(trimmed)
@@ -63,6 +63,19 @@ public struct ReplaySource: ScanSource {
             }
             layout = named
         }
-        return .keyboard(layout: layout, segmentation: assignment.segmentation)
+        var segmentation = assignment.segmentation
+        if let suffix = capture.header["suffix"] {
+            guard let terminators = ScanSourceSpec.terminators(suffix) else {
+                throw ReportCapture.FormatError(line: 1, message: "suffix=\(suffix) is not enter, tab, none or hex bytes")
+            }
+            segmentation.terminators = terminators
+        }
+        if let timeout = capture.header["timeout"] {
+            guard let milliseconds = Int64(timeout), milliseconds > 0 else {
+                throw ReportCapture.FormatError(line: 1, message: "timeout=\(timeout) is not a number of milliseconds")
+            }
+            segmentation.interKeyTimeoutMilliseconds = milliseconds
+        }
+        return .keyboard(layout: layout, segmentation: segmentation)
     }
 }

@@ -28,11 +28,11 @@ struct DecodeCommand: AsyncParsableCommand {
     @Option(help: "The HID POS report descriptor in hex.")
     var descriptor: String?
 
-    @Option(help: "What ends a scan: enter, tab, none (pause only) or hex bytes.")
-    var suffix: String = "enter"
+    @Option(help: "What ends a scan: enter (default), tab, none (pause only) or hex bytes.")
+    var suffix: String?
 
-    @Option(help: "Milliseconds without a report that end (suffix none) or cut short a scan.")
-    var timeout: Int64 = 250
+    @Option(help: "Milliseconds without a report that end (suffix none) or cut short a scan (default 250).")
+    var timeout: Int64?
 
     @OptionGroup var output: OutputOptions
 
@@ -51,8 +51,9 @@ struct DecodeCommand: AsyncParsableCommand {
         if let layout = self.layout { capture.header["layout"] = layout }
         if let kind = self.kind { capture.header["kind"] = kind }
         if let descriptor = self.descriptor { capture.header["descriptor"] = descriptor }
-        let spec = try ScanSourceSpec(parsing: "stdin,suffix=\(self.suffix),timeout=\(self.timeout)")
-        var decoder = try ReplaySource.decoder(for: capture, assignment: spec.assignment ?? LaneAssignment())
+        if let suffix = self.suffix { capture.header["suffix"] = suffix }
+        if let timeout = self.timeout { capture.header["timeout"] = String(timeout) }
+        var decoder = try ReplaySource.decoder(for: capture, assignment: LaneAssignment())
         for segment in decoder.decode(capture) {
             if self.output.json {
                 try printJSON(DecodedScanJSON(segment))
