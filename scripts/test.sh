@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs missing Debian packages, builds once (debug, with tests), runs the suite.
+# Runs every test: installs missing Debian packages, builds once (debug, with tests), runs the suite, then the USB
+# lab (scripts/usb-lab/test.sh: the storegate binary against virtual USB scanners in a qemu guest, ~2-3 minutes).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(storegate_root)"
@@ -10,3 +11,5 @@ echo "== build"
 swift build --build-tests
 echo "== test"
 swift test --skip-build
+echo "== usb lab"
+sh scripts/usb-lab/test.sh "$(swift build --show-bin-path)/storegate"

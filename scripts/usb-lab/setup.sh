@@ -7,7 +7,9 @@
 set -e
 D=$(cd "$(dirname "$0")" && pwd)
 W=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/storegate-usb-lab}; mkdir -p "$W"; cd "$W"
-PKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+kernel_package() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}'; }
+PKG=$(kernel_package)
+if [ -z "$PKG" ] && [ "$(id -u)" = 0 ]; then apt-get update -q >/dev/null && PKG=$(kernel_package); fi
 [ -n "$PKG" ] || { echo "usb-lab: apt-cache knows no linux-image-amd64 (run apt-get update)" >&2; exit 1; }
 KVER=${PKG#linux-image-}
 mkdir -p deb

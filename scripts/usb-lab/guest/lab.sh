@@ -28,6 +28,10 @@ latency() { grep '^LAST ' "$2" | cut -d' ' -f2 > $L/w.t
     p50=$(sed -n "$(( (n + 1) / 2 ))p" $L/d.t); p99=$(sed -n "$(( (n * 99 + 99) / 100 ))p" $L/d.t)
     res "$1" INFO "last report -> scan printed: p50=${p50} ms p99=${p99} ms over $n scans (TCG-emulated guest)"; }
 
+# stop NAME PID: SIGTERM, then up to 15 s for a clean exit (interfaces released); a hang is a failure
+stop() { kill -TERM $2; k=0; while kill -0 $2 2>/dev/null; do k=$((k+1)); [ $k -gt 300 ] && break; sleep 0.05; done
+    if kill -0 $2 2>/dev/null; then res "$1" FAIL "listen did not stop on SIGTERM"; kill -9 $2; else res "$1" PASS "listen stopped on SIGTERM"; fi
+    wait $2 2>/dev/null; }
 say "start"
 VID=0c2e; KPID=0b61; PPID_=0b87; APID=0b6a; NVID=1eab; NPID=0d10
 sh $G kbd scan_kbd 0x$VID 0x$KPID dummy_udc.0
@@ -115,7 +119,7 @@ latency latency-kbd $L/lat1.w $O lane-1 "$T5"
 timeout 30 $SCN pos $PG honeywell ']d2' w "$P3" -p 1000 -r 30 > $L/lat2.w
 waitcount $O lane-2 true "$P3" 35 20
 latency latency-hidpos $L/lat2.w $O lane-2 "$P3"
-kill -TERM $SGPID; wait $SGPID; say "listen 1 exit status $?"
+stop stop-listen-1 $SGPID
 grep -v '^  ' $O | grep -v '^scan' | head -20
 
 # ---- session 2: German layout, GS as Ctrl+] (Ctrl + the key labelled +) and as Alt+0029 ----
@@ -129,12 +133,13 @@ check kbd-de-ctrl-gs $O lane-de true "$D1" 1
 D2=']d201095060001343521ZY-7/A{GS}10LOT'
 timeout 30 $SCN kbd $KG "$D2{ENTER}" -L de -g alt -p 1000 > $L/d2.w
 check kbd-de-alt0029-gs $O lane-de true "$D2" 1
-kill -TERM $SGPID; wait $SGPID
+stop stop-listen-2 $SGPID
 
 # ---- session 3: the same keyboard through evdev (usbhid reattached after storegate released it) ----
 EV=""; k=0
 while [ -z "$EV" ] && [ $k -lt 100 ]; do
-  for e in /sys/class/input/event*; do [ "$(cat $e/device/id/vendor 2>/dev/null):$(cat $e/device/id/product 2>/dev/null)" = "$VID:$KPID" ] && EV=/dev/input/$(basename $e); done
+  for e in /sys/class/input/event*; do v=; p=; read v < $e/device/id/vendor; read p < $e/device/id/product
+    [ "$v:$p" = "$VID:$KPID" ] && EV=/dev/input/${e##*/}; done 2>/dev/null
   k=$((k+1)); [ -z "$EV" ] && sleep 0.05
 done
 if [ -n "$EV" ]; then
@@ -146,7 +151,7 @@ if [ -n "$EV" ]; then
   E1=']d201095060001343521EVDEV{GS}1721123'
   timeout 30 $SCN kbd $KG "$E1{ENTER}" -g ctrl -p 1000 > $L/e1.w
   check evdev-grab $O lane-ev true "$E1" 1
-  kill -TERM $SGPID; wait $SGPID
+  stop stop-listen-3 $SGPID
 else
   res driver-reattached FAIL "no input device for $VID:$KPID after storegate exited"
 fi

@@ -9,7 +9,8 @@
  *       newland:   [0]=3 [1]=vendor code [2]=len<=60 [3..62]=data [63]=bit0 continued
  *   scanner acm  DEV TEXT      TEXT ({GS} = 0x1D) + CR LF written to the gadget's serial port (/dev/ttyGSn)
  * f_hid's write() returns once the host has taken the report, so -p paces real USB traffic (1000 = 1 report/ms).
- * For each scan (a repeat) prints "LAST <CLOCK_MONOTONIC seconds>" after its last report: the latency reference.
+ * For each scan (a repeat) prints "LAST <CLOCK_MONOTONIC seconds>": when the report that completes the scan (Enter's
+ * press, the last POS report) was taken by the host: the latency reference.
  * Exit status 0 when every report was written, 3 when a write failed (unplugged).
  * build: gcc -O2 -Wall -o scanner scanner.c
  */
@@ -106,6 +107,9 @@ int main(int argc, char **argv) {
     if (fd < 0) { perror(dev); return 1; }
     struct timespec next; clock_gettime(CLOCK_MONOTONIC, &next);
     int written = 0;
+    /* the report that completes a scan: Enter's press for the keyboard (its release follows), the last for POS */
+    int completing = !strcmp(mode, "kbd") ? one - 2 : one - 1;
+    double last = 0;
     for (int k = 0; k < repeat; k++) {
         for (i = 0; i < one; i++) {
             if (maxrep && written >= maxrep) { close(fd); printf("STOPPED after %d reports\n", written); return 0; }
@@ -115,8 +119,9 @@ int main(int argc, char **argv) {
             }
             if (write(fd, reps[i], replen) != replen) { printf("WRITE_ERR at %d: %s\n", written, strerror(errno)); return 3; }
             written++;
+            if (i == completing) last = now();
         }
-        printf("LAST %.6f\n", now());
+        printf("LAST %.6f\n", last);
         fflush(stdout);
         if (repeat > 1) usleep(20000);    /* a pause between scans, as between two trigger pulls */
     }
