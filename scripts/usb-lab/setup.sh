@@ -17,14 +17,16 @@ mkdir -p deb
 [ -d kfull/lib/modules/"$KVER" ] || { rm -rf kfull bb; mkdir kfull bb
   dpkg-deb -x deb/"$PKG"_*.deb kfull; dpkg-deb -x deb/busybox-static_*.deb bb; }
 [ -f vmlinux-"$KVER" ] || sh "$D"/extract-vmlinux.sh kfull/boot/vmlinuz-"$KVER" vmlinux-"$KVER"
-if [ ! -f initrd.img ] || [ "$D"/init -nt initrd.img ]; then
+# evdev gives the keyboard gadget a /dev/input/eventN node (the evdev source scenario).
+MODS="virtio_pci 9pnet_virtio 9p xhci_pci usbhid hid_generic evdev overlay configfs dummy_hcd libcomposite usb_f_hid usb_f_acm cdc_acm"
+if [ ! -f initrd.img ] || [ "$D"/init -nt initrd.img ] || [ "$(cat initrd.mods 2>/dev/null)" != "$MODS" ]; then
   rm -rf initrd && mkdir -p initrd/bin initrd/dev initrd/proc initrd/sys initrd/newroot initrd/lib/modules
   cp bb/bin/busybox initrd/bin/ && cp "$D"/init initrd/init && chmod +x initrd/init
-  bash "$D"/modlist.sh kfull/lib/modules/"$KVER" virtio_pci 9pnet_virtio 9p xhci_pci usbhid hid_generic overlay \
-      configfs dummy_hcd libcomposite usb_f_hid usb_f_acm cdc_acm |
+  bash "$D"/modlist.sh kfull/lib/modules/"$KVER" $MODS |
     while read -r p; do cp "$p" initrd/lib/modules/; b=$(basename "$p")
       case $b in dummy_hcd.ko*) echo "$b num=4";; *) echo "$b";; esac; done > initrd/modules.list
   (cd initrd && find . | cpio -o -H newc --quiet | gzip -1) > initrd.img
+  echo "$MODS" > initrd.mods
 fi
 mkdir -p bin
 [ bin/scanner -nt "$D"/guest/scanner.c ] || gcc -O2 -Wall -o bin/scanner "$D"/guest/scanner.c

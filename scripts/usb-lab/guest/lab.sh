@@ -142,8 +142,10 @@ while [ -z "$EV" ] && [ $k -lt 100 ]; do
     [ "$v:$p" = "$VID:$KPID" ] && EV=/dev/input/${e##*/}; done 2>/dev/null
   k=$((k+1)); [ -z "$EV" ] && sleep 0.05
 done
+KD=$(devpath $VID $KPID); DRV=$(readlink $KD/${KD##*/}:1.0/driver)
+[ "${DRV##*/}" = usbhid ] && res driver-reattached PASS "usbhid bound again after storegate exited ($EV)" ||
+  res driver-reattached FAIL "interface driver after storegate exited: '${DRV##*/}'"
 if [ -n "$EV" ]; then
-  res driver-reattached PASS "usbhid bound again after storegate exited: $EV"
   O=$L/listen3.out
   $SG listen --device evdev:$EV,lane=lane-ev,layout=us > $O 2>&1 &
   SGPID=$!
@@ -153,7 +155,7 @@ if [ -n "$EV" ]; then
   check evdev-grab $O lane-ev true "$E1" 1
   stop stop-listen-3 $SGPID
 else
-  res driver-reattached FAIL "no input device for $VID:$KPID after storegate exited"
+  res evdev-grab FAIL "no /dev/input/event* node for $VID:$KPID"
 fi
 say "end"
 echo "LAB DONE"
