@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "storegate", targets: ["storegate"]),
+        // For the coverage-guided fuzzer package in Fuzz/ (built separately with sanitizer flags).
+        .library(name: "StoregateCore", targets: ["StoregateCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +40,7 @@ let package = Package(
                 "StoregateCore",
                 "StoregateTrust",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

@@ -27,7 +27,7 @@ enum CodeRow {
             identityKind: statement.text(0).flatMap(IdentityKind.init(rawValue:)) ?? .unit,
             product: statement.text(1),
             lot: statement.text(2),
-            expiry: statement.text(3).flatMap(CivilDate.init(iso:)),
+            expiry: statement.text(3).flatMap(ImportRow.civilDate(iso:)),
             parent: statement.text(4),
             campaign: statement.text(5),
             regions: statement.text(6).map { $0.split(separator: ";").map(String.init) } ?? [],

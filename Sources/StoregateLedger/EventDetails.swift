@@ -54,7 +54,7 @@ enum EventDetails {
         return (details, wire.unpacked ?? 0)
     }
 
-    // swiftlint:disable identifier_name
+    /// Field names as they are on the wire (snake case).
     private struct Wire: Decodable {
         struct Earlier: Decodable {
             var op: String

@@ -88,6 +88,16 @@ extension Ledger {
         }
     }
 
+    /// HQ confirmed a provisionally accepted code: it is now an ordinary registered code. Returns false if the
+    /// code is not registered or was not provisional. (HQ rejecting one is a ``revoke(codeID:reason:)``.)
+    @discardableResult
+    public func confirmProvisional(codeID: String) throws -> Bool {
+        try self.writer.write { db in
+            try db.execute(sql: "UPDATE codes SET provisional = 0 WHERE id = ? AND provisional = 1", arguments: [codeID])
+            return db.changesCount > 0
+        }
+    }
+
     static func loadPolicy(_ db: Database) throws -> StorePolicy {
         var settings: [String: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT key, value FROM settings") {

@@ -25,13 +25,12 @@ public struct OperationRequest: Sendable, Equatable {
         self.idempotencyKey = idempotencyKey
     }
 
-    /// What makes two requests "the same" for an idempotency key: operation, code and who asked (not the time).
+    /// What makes two requests "the same" for an idempotency key: operation, code and who asked (not the time),
+    /// joined by the unit separator (which no lane, operator or canonical id contains). Stored as is: hashing it
+    /// would cost more than it saves.
     var fingerprint: String {
-        let parts = [
-            self.operation.rawValue, self.code.id ?? "malformed", self.context.lane, self.context.operator,
-            self.context.role.rawValue,
-        ]
-        return Hex.encode(JournalEvent.hash(of: parts.joined(separator: "\u{1F}")))
+        "\(self.operation.rawValue)\u{1F}\(self.code.id ?? "malformed")\u{1F}\(self.context.lane)\u{1F}"
+            + "\(self.context.operator)\u{1F}\(self.context.role.rawValue)"
     }
 }
 

@@ -64,3 +64,21 @@ import Testing
         #expect(badRole.status == 2)
     }
 }
+
+@Suite struct RawScanCommandTests {
+    @Test func rawGS1ScanWithGSSpelledOutIsRedeemedUnderItsCanonicalID() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.file("ledger.sqlite")
+        _ = try OperationCommandTests.run(["ledger", "init", "--db", db, "--store-id", "S1", "--region", "EU-DE"])
+        let csv = directory.file("batch.csv")
+        try "code\n01/09506000134352/21/RAW9\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        #expect(try OperationCommandTests.run(["import", "--db", db, csv]).status == 0)
+        let redeemed = try OperationCommandTests.run(["redeem", "--db", db, "--json", "]d2010950600013435221RAW9{GS}17271231"])
+        #expect(redeemed.status == 0, "\(redeemed.stdout) \(redeemed.stderr)")
+        #expect(redeemed.stdout.contains("\"id\":\"01/09506000134352/21/RAW9\""))
+        let malformed = try OperationCommandTests.run(["redeem", "--db", db, "--json", "]d201095060001343521"])
+        #expect(malformed.status == 1)
+        #expect(malformed.stdout.contains("\"result\":\"malformed\""))
+    }
+}

@@ -111,3 +111,68 @@ import Testing
         #expect(try fixture.ledger.stats().codesByState[.issued] == 1000)
     }
 }
+
+@Suite struct ImportRawScanTests {
+    @Test func rawScansAreImportedUnderTheParsersCanonicalID() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        let path = fixture.directory.file("raw.csv")
+        try "code\n]d2010950600013435221RAW1\u{1D}17271231\nhttps://id.example.com/01/09506000134352/21/DL1\n01/09506000134352/21/A%2FB\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let report = try fixture.ledger.importCodes(from: path)
+        #expect(report.imported == 3, "\(report.rejections)")
+        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/RAW1")?.expiry == CivilDate(year: 2027, month: 12, day: 31))
+        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/DL1") != nil)
+        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/A%2FB") != nil)
+    }
+
+    /// The import's fast path must give exactly the parser's canonical id, or leave the row to the parser.
+    @Test(arguments: [
+        "01/09506000134352/21/ABC123", "01/09506000134352/21/a.b-c_d", "00/\(GTIN.sscc(42))",
+        "01/09506000134352/21/12345678901234567890", "01/09506000134353/21/X", "01/09506000134352/21/A%2FB",
+        "01/09506000134352/21/A/B", "01/09506000134352/21/", "01/09506000134352", "00/123",
+        "01/09506000134352/235/TPX1", "brand:acme:7GQ2XK9P4M", "01/09506000134352/21/123456789012345678901",
+    ])
+    func fastPathAgreesWithTheParser(id: String) throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        let path = fixture.directory.file("one.csv")
+        try "code\n\(id)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let fast = try fixture.ledger.importCodes(from: path)
+        let parsed = CodeParser().parse(id)
+        let parserAccepts = parsed.valid && parsed.id != nil
+            && (parsed.identityKind == .unit || parsed.identityKind == .logisticUnit)
+        #expect((fast.imported == 1) == parserAccepts, "\(id): import \(fast.imported), parser \(parsed.errors)")
+        if parserAccepts, let canonical = parsed.id {
+            #expect(try fixture.ledger.record(codeID: canonical)?.identityKind == parsed.identityKind)
+        }
+        if let fastCode = CanonicalIDFastPath.parsedCode(id) {
+            #expect(parsed.valid)
+            #expect(fastCode.id == parsed.id)
+            #expect(fastCode.identityKind == parsed.identityKind)
+            #expect(fastCode.kind == parsed.kind)
+            #expect(fastCode.gtin == parsed.gtin)
+            #expect(fastCode.serial == parsed.serial)
+            #expect(fastCode.expiry == parsed.expiry && fastCode.signature == nil && parsed.signature == nil)
+        }
+    }
+}
+
+@Suite struct RegisterTests {
+    @Test func downlinkBatchRegistersCodesAndKeepsExistingOnes() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        try fixture.register(ids: ["01/09506000134352/21/OLD"])
+        try fixture.apply(.sell, .unit(serial: "OLD"))
+        let report = try fixture.ledger.register([
+            CodeRegistration(code: "01/09506000134352/21/NEW", expiry: CivilDate(year: 2028, month: 1, day: 31), regions: ["EU-DE"]),
+            CodeRegistration(code: "01/09506000134352/21/OLD"),
+            CodeRegistration(code: "garbage"),
+        ])
+        #expect(report.imported == 1)
+        #expect(report.duplicates == 1)
+        #expect(report.rejections.map(\.line) == [2])
+        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/OLD")?.state == .sold)
+        #expect(try fixture.ledger.record(codeID: "01/09506000134352/21/NEW")?.regions == ["EU-DE"])
+    }
+}

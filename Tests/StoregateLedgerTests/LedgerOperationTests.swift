@@ -152,6 +152,9 @@ import Testing
         #expect(record?.provisional == true)
         #expect(record?.state == .redeemed)
         #expect(try fixture.apply(.redeem, signed, signature: keys.check(signed)).result == .alreadyRedeemed)
+        #expect(try fixture.ledger.confirmProvisional(codeID: signed.id!))
+        #expect(try fixture.ledger.record(codeID: signed.id!)?.provisional == false)
+        #expect(try fixture.ledger.stats().provisionalCodes == 0)
 
         // A copied signature on another serial is a forgery.
         let forged = ParsedCode.unit(serial: "OFFLINE2").signed(signed.signature!)

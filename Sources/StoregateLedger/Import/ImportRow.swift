@@ -19,7 +19,7 @@ struct ImportRow {
     /// Validates one row given as texts in ``knownColumns`` slot order. Throws the reason the row is rejected.
     static func make(_ values: [String?], parser: CodeParser) throws(RowError) -> ImportRow {
         guard let code = Self.nonEmpty(values[Self.codeSlot]) else { throw RowError("the code column is empty") }
-        let (id, kind) = try Self.identity(code, parser: parser)
+        let (id, kind, scanned) = try Self.identity(code, parser: parser)
         guard kind == .unit || kind == .logisticUnit else {
             throw RowError("\(id) is a product code, not a serialised unit or case; only those are registered")
         }
@@ -31,8 +31,13 @@ struct ImportRow {
             guard let date = Self.isoDate(text) else { throw RowError("expiry \(text) is not a date (YYYY-MM-DD or YYMMDD)") }
             row.expiry = date
         }
+        // A raw scan may carry its own lot (AI 10) and expiry (AI 17): used when the columns leave them out.
+        if let scanned {
+            row.lot = row.lot ?? scanned.lot
+            row.expiry = row.expiry ?? scanned.expiry?.description
+        }
         if let text = Self.nonEmpty(values[Self.parentSlot]) {
-            let (parent, parentKind) = try Self.identity(text, parser: parser)
+            let (parent, parentKind, _) = try Self.identity(text, parser: parser)
             guard parentKind == .logisticUnit || parentKind == .unit else {
                 throw RowError("parent \(text) is a product code; a parent is the case (00/<sscc>) or packing code the unit is in")
             }
@@ -46,18 +51,15 @@ struct ImportRow {
         return row
     }
 
-    /// Canonical id and kind: fast path for canonical ids, the scan parser for anything else.
-    private static func identity(_ text: String, parser: CodeParser) throws(RowError) -> (String, IdentityKind) {
-        switch CanonicalID.classify(text) {
-        case .code(let id, let kind): return (id, kind)
-        case .invalid(let why): throw RowError(why)
-        case .notCanonical:
-            let parsed = parser.parse(Array(text.utf8))
-            guard parsed.valid, let id = parsed.id else {
-                throw RowError("not a valid code: \(parsed.errors.first?.message ?? "unrecognised")")
-            }
-            return (id, parsed.identityKind)
+    /// Canonical id and kind: the fast path for plain canonical ids, the scan parser for everything else (then
+    /// also the parsed code, for the attributes a scan carries).
+    private static func identity(_ text: String, parser: CodeParser) throws(RowError) -> (String, IdentityKind, ParsedCode?) {
+        if let known = CanonicalIDFastPath.classify(text) { return (known.id, known.kind, nil) }
+        let parsed = parser.parse(Array(text.utf8))
+        guard parsed.valid, let id = parsed.id else {
+            throw RowError("not a valid code: \(parsed.errors.first?.message ?? "unrecognised")")
         }
+        return (id, parsed.identityKind, parsed)
     }
 
     private static func nonEmpty(_ text: String?) -> String? {
@@ -67,6 +69,26 @@ struct ImportRow {
         }
         let trimmed = text.trimmingSpaces()
         return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// `YYYY-MM-DD` as a date, byte by byte (the ledger reads one per redemption; `CivilDate(iso:)` splits strings).
+    static func civilDate(iso text: String) -> CivilDate? {
+        var text = text
+        return text.withUTF8 { bytes -> CivilDate? in
+            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+            var parts = [0, 0, 0]
+            for (part, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
+                for index in range {
+                    let byte = bytes[index]
+                    guard byte >= 48 && byte <= 57 else { return nil }
+                    parts[part] = parts[part] * 10 + Int(byte - 48)
+                }
+            }
+            guard (1...12).contains(parts[1]), (1...CivilDate.daysIn(month: parts[1], year: parts[0])).contains(parts[2]) else {
+                return nil
+            }
+            return CivilDate(year: parts[0], month: parts[1], day: parts[2])
+        }
     }
 
     /// The ISO text of `YYYY-MM-DD`, or of GS1's `YYMMDD` (years 2000–2099; DD=00 means the last day of the
@@ -83,19 +105,17 @@ struct ImportRow {
                 }
                 return value
             }
-            let year: Int, month: Int, day: Int
             if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
                 let y = digits(0, 4), let m = digits(5, 2), let d = digits(8, 2)
             {
                 guard (1...12).contains(m), (1...CivilDate.daysIn(month: m, year: y)).contains(d) else { return nil }
                 return String(decoding: bytes, as: UTF8.self)
             } else if bytes.count == 6, let y = digits(0, 2), let m = digits(2, 2), let d = digits(4, 2) {
-                (year, month) = (2000 + y, m)
-                guard (1...12).contains(month) else { return nil }
-                let last = CivilDate.daysIn(month: month, year: year)
-                day = d == 0 ? last : d
+                guard (1...12).contains(m) else { return nil }
+                let last = CivilDate.daysIn(month: m, year: 2000 + y)
+                let day = d == 0 ? last : d
                 guard (1...last).contains(day) else { return nil }
-                return CivilDate(year: year, month: month, day: day).description
+                return CivilDate(year: 2000 + y, month: m, day: day).description
             }
             return nil
         }

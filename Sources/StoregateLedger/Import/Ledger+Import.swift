@@ -27,7 +27,7 @@ public struct ImportOptions: Sendable {
     public var cacheMebibytes: Int
 
     public init(format: ImportFormat = .csv, strict: Bool = false, batchSize: Int = 200_000, maximumListed: Int = 20,
-                parser: CodeParser = CodeParser(), cacheMebibytes: Int = 256) {
+                parser: CodeParser = CodeParser(), cacheMebibytes: Int = 64) {
         self.format = format
         self.strict = strict
         self.batchSize = max(1, batchSize)
@@ -110,26 +110,14 @@ extension Ledger {
                     return a != b ? a < b : left < right
                 }
                 try self.writer.write { db in
-                    let insert = try RawStatement(db, sql: """
-                        INSERT INTO codes(id, kind, product, lot, expiry, parent, campaign, regions)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
-                        """)
+                    let insert = try CodeInsert(db)
                     for index in order {
                         let (line, row) = batch[index]
-                        insert.bind(1, row.id)
-                        insert.bind(2, row.kind.rawValue)
-                        insert.bind(3, row.product)
-                        insert.bind(4, row.lot)
-                        insert.bind(5, row.expiry)
-                        insert.bind(6, row.parent)
-                        insert.bind(7, row.campaign)
-                        insert.bind(8, row.regions)
-                        try insert.run()
-                        if db.changesCount == 0 {
+                        if try insert.insert(row, in: db) {
+                            report.imported += 1
+                        } else {
                             Self.note(&report.duplicateRows, count: &report.duplicates, line: line,
                                       "\(row.id) is already registered; left unchanged", options)
-                        } else {
-                            report.imported += 1
                         }
                     }
                 }

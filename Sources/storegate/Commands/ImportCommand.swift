@@ -26,14 +26,18 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Abort the whole import, writing nothing, if any row is bad.")
     var strict = false
 
-    @Option(help: "Rows per transaction.")
+    @Option(help: "Rows per transaction (each batch is sorted by code before insertion).")
     var batchSize = 200_000
+
+    @Option(name: .customLong("cache-mib"), help: "SQLite page cache during the import, in MiB.")
+    var cacheMebibytes = 64
 
     func validate() throws {
         if let format, ImportFormat(rawValue: format) == nil {
             throw ValidationError("--format \(format) is not a format; use csv or jsonl")
         }
         guard self.batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+        guard (2...65_536).contains(self.cacheMebibytes) else { throw ValidationError("--cache-mib must be 2…65536") }
     }
 
     struct JSONReport: Encodable {
@@ -56,7 +60,8 @@ struct ImportCommand: ParsableCommand {
         let ledger = try Ledger(path: self.ledger.db)
         let format = self.format.flatMap(ImportFormat.init(rawValue:)) ?? ImportFormat.guess(path: self.file)
         let report = try ledger.importCodes(
-            from: self.file, options: ImportOptions(format: format, strict: self.strict, batchSize: self.batchSize))
+            from: self.file, options: ImportOptions(
+                format: format, strict: self.strict, batchSize: self.batchSize, cacheMebibytes: self.cacheMebibytes))
         if self.output.json {
             try printJSON(JSONReport(
                 rows: report.rowsRead, imported: report.imported, duplicates: report.duplicates, rejected: report.rejected,
