@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, builds once (debug, with tests), runs the suite, the bounded
-# fuzzer, then the USB
-# lab (scripts/usb-lab/test.sh: the storegate binary against virtual USB scanners in a qemu guest, ~2-3 minutes).
+# fuzzer, then the USB lab (scripts/usb-lab/test.sh: the storegate binary against virtual USB scanners in a qemu
+# guest, 1-2 minutes).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(storegate_root)"
