@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 internal import Glibc
 #endif
-public import StoregateCore
+import StoregateCore
 
 /// Builds the source a spec string names: what the daemon and `storegate listen` call.
 ///

@@ -1,4 +1,4 @@
-public import StoregateCore
+import StoregateCore
 
 /// A scan source written as one string, as on `storegate listen --device` and in configuration:
 ///

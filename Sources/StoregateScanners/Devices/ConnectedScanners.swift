@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 internal import Glibc
 #endif
-public import StoregateCore
+import StoregateCore
 
 /// One scanner-like device found on this machine, for `storegate devices`.
 public struct ConnectedScanner: Sendable, Hashable, Encodable {

@@ -1,4 +1,7 @@
 internal import CLibUSB
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 /// A libusb context: the device list and the event loop belong to it.
 ///

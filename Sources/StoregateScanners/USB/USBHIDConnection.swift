@@ -1,4 +1,4 @@
-public import StoregateCore
+import StoregateCore
 
 /// A matched USB HID scanner, opened and claimed: everything a ``USBHIDSource`` session needs.
 final class USBHIDConnection: @unchecked Sendable {
