@@ -57,7 +57,8 @@ import Testing
     }
 
     @Test func knownScannersNameProfilesAndNewlandModes() {
-        #expect(KnownScanners.entry(vendorID: 0x0C2E, productID: 0x0B61)?.profile == "honeywell-vuquest-3310g")
+        #expect(KnownScanners.entry(vendorID: 0x0C2E, productID: 0x0B61)?.model == "Vuquest 3310g")
+        #expect(KnownScanners.entry(vendorID: 0x05F9, productID: 0x4204)?.mode == "serial")
         #expect(KnownScanners.entry(vendorID: 0x0C2E, productID: 0x9999)?.profile == "honeywell")
         #expect(KnownScanners.entry(vendorID: 0x1EAB, productID: 0x8310)?.mode == "hid-pos")
         #expect(KnownScanners.entry(vendorID: 0x1EAB, productID: 0x8303)?.mode == "keyboard-wedge")

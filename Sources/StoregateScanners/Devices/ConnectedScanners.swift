@@ -12,6 +12,8 @@ public struct ConnectedScanner: Sendable, Hashable, Encodable {
     public var mode: String
     public var lane: String
     public var profile: String?
+    /// The model usb.ids names for the product id, when known.
+    public var model: String?
     public var product: String?
     public var serial: String?
     /// What stops storegate from using it, with the fix.
@@ -30,7 +32,8 @@ public enum ConnectedScanners {
             var identity = DeviceIdentity(vendorID: device.vendorID, productID: device.productID, portPath: device.portPath)
             let known = KnownScanners.entry(vendorID: device.vendorID, productID: device.productID)
             var scanner = ConnectedScanner(device: "usb:\(device.idText)", portPath: device.portPath,
-                                           mode: isHID ? "hid" : "serial", lane: "", profile: known?.profile)
+                                           mode: isHID ? "hid" : "serial", lane: "", profile: known?.profile,
+                                           model: known?.model)
             do {
                 let handle = try device.open()
                 defer { handle.close() }

@@ -9,19 +9,21 @@ public enum KnownScanners {
         public var profile: String
         /// The mode this product id announces, when the id says so.
         public var mode: String?
+        /// The model usb.ids names for this product id, if any.
+        public var model: String? = nil
     }
 
     public static let entries: [Entry] = [
-        Entry(vendorID: 0x0C2E, productID: 0x0B61, profile: "honeywell-vuquest-3310g", mode: "keyboard-wedge"),
-        Entry(vendorID: 0x0C2E, productID: 0x0B6A, profile: "honeywell-vuquest-3310g", mode: "serial"),
-        Entry(vendorID: 0x0C2E, productID: 0x0B81, profile: "honeywell-voyager-1400g", mode: nil),
+        Entry(vendorID: 0x0C2E, productID: 0x0B61, profile: "honeywell", mode: nil, model: "Vuquest 3310g"),
+        Entry(vendorID: 0x0C2E, productID: 0x0B6A, profile: "honeywell", mode: nil, model: "Vuquest 3310 Area-Imaging Scanner"),
+        Entry(vendorID: 0x0C2E, productID: 0x0B81, profile: "honeywell", mode: nil, model: "Voyager 1400g Series"),
         Entry(vendorID: 0x0C2E, productID: nil, profile: "honeywell", mode: nil),
-        Entry(vendorID: 0x05E0, productID: 0x1200, profile: "zebra-symbol", mode: nil),
-        Entry(vendorID: 0x05E0, productID: 0x1701, profile: "zebra-symbol", mode: "serial"),
-        Entry(vendorID: 0x05E0, productID: nil, profile: "zebra-symbol", mode: nil),
-        Entry(vendorID: 0x05F9, productID: 0x2206, profile: "datalogic-gryphon", mode: "keyboard-wedge"),
-        Entry(vendorID: 0x05F9, productID: 0x4204, profile: "datalogic-gryphon", mode: "serial"),
-        Entry(vendorID: 0x05F9, productID: 0x1206, profile: "datalogic-gryphon", mode: "hid-pos"),
+        Entry(vendorID: 0x05E0, productID: 0x1200, profile: "zebra", mode: nil, model: "Bar Code Scanner"),
+        Entry(vendorID: 0x05E0, productID: 0x1701, profile: "zebra", mode: "serial", model: "Bar Code Scanner (CDC)"),
+        Entry(vendorID: 0x05E0, productID: nil, profile: "zebra", mode: nil),
+        Entry(vendorID: 0x05F9, productID: 0x2206, profile: "datalogic", mode: "keyboard-wedge", model: "Gryphon series"),
+        Entry(vendorID: 0x05F9, productID: 0x4204, profile: "datalogic", mode: "serial", model: "Gryphon series"),
+        Entry(vendorID: 0x05F9, productID: 0x1206, profile: "datalogic", mode: nil, model: "Gryphon series (OEM mode)"),
         Entry(vendorID: 0x05F9, productID: nil, profile: "datalogic", mode: nil),
         Entry(vendorID: 0x1EAB, productID: nil, profile: "newland", mode: nil),
     ]

@@ -38,7 +38,8 @@ struct DevicesCommand: AsyncParsableCommand {
         }
         for scanner in found {
             var line = "\(scanner.device)  \(scanner.mode)  lane=\(scanner.lane)"
-            if let profile = scanner.profile { line += "  profile=\(profile)" }
+            if let profile = scanner.profile { line += "  profile=devices/\(profile).toml" }
+            if let model = scanner.model { line += " (\(model))" }
             if let product = scanner.product { line += "  \"\(product)\"" }
             if let serial = scanner.serial { line += "  serial=\(serial)" }
             print(line)
