@@ -17,7 +17,7 @@ FAIL=$(grep -c '^RESULT [^ ]* FAIL' "$OUT" || true)
 if ! grep -q '^LAB DONE' "$OUT"; then
     echo "usb-lab: the guest did not finish (console output in $OUT)" >&2; exit 1
 fi
-if [ "$FAIL" -ne 0 ] || [ "$PASS" -lt 20 ]; then
+if [ "$FAIL" -ne 0 ] || [ "$PASS" -lt 24 ]; then
     echo "usb-lab: $FAIL scenario(s) failed, $PASS passed (console output in $OUT)" >&2; exit 1
 fi
 rm -f "$OUT"

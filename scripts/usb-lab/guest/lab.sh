@@ -58,29 +58,33 @@ SGPID=$!
 waitline $O '^status opened' 4 60 || say "listen did not open 4 devices: $(grep status $O | tr '\n' '|')"
 say "listen ready: $(grep -c '^status opened' $O) devices opened"
 
-T1=']d201095060001343521ABC123{GS}1721123'
+T1=']d2010950600013435221ABC123{GS}17211231'
 timeout 30 $SCN kbd $KG "$T1{ENTER}" -p 1000 -g ctrl > $L/k1.w
 check kbd-us-ctrl-gs $O lane-1 true "$T1" 1
+grep -A1 "^scan lane=lane-1 complete=true .* text=$T1\$" $O | grep -q '^  valid gs1 id=' && res kbd-us-parsed PASS "parsed as a valid GS1 unit" ||
+  res kbd-us-parsed FAIL "$(grep -A1 '^scan lane=lane-1' $O | tail -1)"
 
-T2=']d201095060001343521XYZ789{GS}1726063010LOT7'
+T2=']d2010950600013435221XYZ789{GS}1726063010LOT7'
 timeout 30 $SCN kbd $KG "$T2{ENTER}" -p 1000 -g alt > $L/k2.w
 check kbd-us-alt0029-gs $O lane-1 true "$T2" 1
 
-P1='0109506000134352172112311{GS}10ABC12321SN0123456789-HONEYWELL-HIDPOS-LONG-CODE'
+P1='01095060001343521721123110ABC123{GS}21SN0123456789HONEYWEL{GS}240HIDPOS-LONG-CODE-XYZ'
 timeout 30 $SCN pos $PG honeywell ']d2' w "$P1" -p 1000 > $L/p1.w
 check hidpos-honeywell-continued $O lane-2 true "$P1" 1
+grep -A1 "^scan lane=lane-2 complete=true .* text=$P1\$" $O | grep -q '^  valid gs1 id=' && res hidpos-parsed PASS "long HID POS scan parsed as a valid GS1 unit" ||
+  res hidpos-parsed FAIL "$(grep -A1 '^scan lane=lane-2' $O | tail -1)"
 grep -q "^scan lane=lane-2 complete=true symbology=]d2 .* text=$P1\$" $O && res hidpos-honeywell-aim PASS "AIM ]d2 from the descriptor's symbology field" || res hidpos-honeywell-aim FAIL "$(grep '^scan lane=lane-2' $O | tail -1)"
 
 N1='0109506000134352{GS}21NEWLAND0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789-NEWLAND-LIKE-HIDPOS-THREE-REPORTS-LONG-SCAN-XY'
 timeout 30 $SCN pos $NG newland '---' d "$N1" -p 1000 > $L/n1.w
 check hidpos-newland-3-reports $O lane-3 true "$N1" 1
 
-A1=']C101095060001343521SER1AL{GS}17211231'
+A1=']C1010950600013435221SER1AL{GS}17211231'
 timeout 30 $SCN acm /dev/ttyGS0 "$A1" > $L/a1.w
 check serial-cdc-acm $O lane-4 true "$A1" 1
 
 # two scanners at once, on two lanes
-T3=']d201095060001343521TWOLANES{GS}17211231'; P3='010950600013435221BOTHATONCE-SCAN-FROM-LANE-TWO-WHILE-LANE-ONE-TYPES-ITS-CODE'
+T3=']d2010950600013435221TWOLANES{GS}17211231'; P3='010950600013435221BOTHATONCE-SCAN-FROM-LANE-TWO-WHILE-LANE-ONE-TYPES-ITS-CODE'
 timeout 30 timeout 30 $SCN kbd $KG "$T3{ENTER}" -p 1000 -r 5 > $L/k3.w & W1=$!
 timeout 30 timeout 30 $SCN pos $PG honeywell "]d2" w "$P3" -p 1000 -r 5 > $L/p3.w & W2=$!
 wait $W1 $W2
@@ -88,14 +92,14 @@ check two-lanes-kbd $O lane-1 true "$T3" 5
 check two-lanes-pos $O lane-2 true "$P3" 5
 
 # unplug mid-scan (keyboard): 15 characters typed, then the device is gone; the next scan works, same process
-timeout 30 $SCN kbd $KG "]d201095060001343521PARTIAL{ENTER}" -p 1000 -c 30 > $L/u1.w
+timeout 30 $SCN kbd $KG "]d2010950600013435221PARTIAL{ENTER}" -p 1000 -c 30 > $L/u1.w
 sh $G unbind scan_kbd
 waitline $O '^status gone usb:0c2e:0b61' 1 10 || say "kbd unplug not seen"
 check unplug-kbd-partial-incomplete $O lane-1 false "]d2010950600013" 1
 [ "$(count $O lane-1 true ']d2010950600013')" = 0 ] && res unplug-kbd-partial-not-accepted PASS "no complete scan with the partial text" || res unplug-kbd-partial-not-accepted FAIL "partial accepted"
 sh $G bind scan_kbd dummy_udc.0
 waitline $O '^status opened usb:0c2e:0b61' 2 30 || say "kbd not reopened"
-T4=']d201095060001343521AFTER{GS}17211231'
+T4=']d2010950600013435221AFTER{GS}17211231'
 timeout 30 $SCN kbd $KG "$T4{ENTER}" -p 1000 > $L/u2.w
 check replug-kbd-next-scan $O lane-1 true "$T4" 1
 # unplug mid-scan (HID POS): first report (continued) sent, then gone
@@ -103,7 +107,7 @@ timeout 30 $SCN pos $PG honeywell ']d2' w "$P1" -p 1000 -c 1 > $L/u3.w
 sleep 0.3
 sh $G unbind scan_pos
 waitline $O '^status gone usb:0c2e:0b87' 1 10 || say "pos unplug not seen"
-check unplug-hidpos-continued-incomplete $O lane-2 false "$(echo "$P1" | sed 's/{GS}/\x1d/' | cut -c1-56 | sed 's/\x1d/{GS}/')" 1
+check unplug-hidpos-continued-incomplete $O lane-2 false "$(echo "$P1" | sed 's/{GS}/\x1d/g' | cut -c1-56 | sed 's/\x1d/{GS}/g')" 1
 sh $G bind scan_pos dummy_udc.1
 waitline $O '^status opened usb:0c2e:0b87' 2 30 || say "pos not reopened"
 PG=$(hidgdev scan_pos hid.pos)
@@ -112,7 +116,7 @@ check replug-hidpos-next-scan $O lane-2 true "$P1" 2
 kill -0 $SGPID 2>/dev/null && res no-restart PASS "same storegate process (pid $SGPID) throughout" || res no-restart FAIL "listen exited"
 
 # latency: 30 scans each, one report per ms
-T5=']d201095060001343521LAT{GS}17211231'
+T5=']d2010950600013435221LAT{GS}17211231'
 timeout 30 $SCN kbd $KG "$T5{ENTER}" -p 1000 -r 30 > $L/lat1.w
 waitcount $O lane-1 true "$T5" 30 20
 latency latency-kbd $L/lat1.w $O lane-1 "$T5"
@@ -127,10 +131,10 @@ O=$L/listen2.out
 $SG listen --device usb:$VID:$KPID,lane=lane-de,layout=de > $O 2>&1 &
 SGPID=$!
 waitline $O '^status opened' 1 60 || say "listen 2 not ready"
-D1=']d201095060001343521DEYZ42{GS}1721123'
+D1=']d2010950600013435221DEYZ42{GS}17211231'
 timeout 30 $SCN kbd $KG "$D1{ENTER}" -L de -g ctrl -p 1000 > $L/d1.w
 check kbd-de-ctrl-gs $O lane-de true "$D1" 1
-D2=']d201095060001343521ZY-7/A{GS}10LOT'
+D2=']d2010950600013435221ZY-7/A{GS}10LOT'
 timeout 30 $SCN kbd $KG "$D2{ENTER}" -L de -g alt -p 1000 > $L/d2.w
 check kbd-de-alt0029-gs $O lane-de true "$D2" 1
 stop stop-listen-2 $SGPID
@@ -150,7 +154,7 @@ if [ -n "$EV" ]; then
   $SG listen --device evdev:$EV,lane=lane-ev,layout=us > $O 2>&1 &
   SGPID=$!
   waitline $O '^status opened' 1 60 || say "listen 3 not ready"
-  E1=']d201095060001343521EVDEV{GS}1721123'
+  E1=']d2010950600013435221EVDEV{GS}17211231'
   timeout 30 $SCN kbd $KG "$E1{ENTER}" -g ctrl -p 1000 > $L/e1.w
   check evdev-grab $O lane-ev true "$E1" 1
   stop stop-listen-3 $SGPID
