@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // Pure domain core: code parsing, decision rules, state machines. No I/O, no C, no Foundation.
@@ -49,6 +51,38 @@ let package = Package(
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Scan sources: USB HID (libusb), evdev, serial, replay, stdin; all deliver ScanEvents.
         .target(name: "StoregateScanners", dependencies: ["StoregateCore", "CLibUSB"], swiftSettings: strictSettings),
+        // libmosquitto, the C MQTT client (system library; shim.h only includes its header).
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // The HQ link: a thin safe libmosquitto wrapper, the outbox drainer, status/LWT, signed downlink, HQ tail.
+        .target(
+            name: "StoregateMQTT",
+            dependencies: [
+                "CMosquitto",
+                "StoregateCore",
+                "StoregateTrust",
+                "StoregateLedger",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The daemon: config, the scan → decision pipeline, sd_notify, the ServiceGroup wiring.
+        .target(
+            name: "StoregateDaemon",
+            dependencies: [
+                "StoregateCore",
+                "StoregateTrust",
+                "StoregateLedger",
+                "StoregateScanners",
+                "StoregateMQTT",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Builders and fixtures shared by the test targets.
         .target(
             name: "StoregateTesting",
@@ -63,6 +97,8 @@ let package = Package(
                 "StoregateTrust",
                 "StoregateLedger",
                 "StoregateScanners",
+                "StoregateMQTT",
+                "StoregateDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,6 +124,22 @@ let package = Package(
         .testTarget(
             name: "StoregateCLITests",
             dependencies: ["StoregateCore", "StoregateTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateMQTTTests",
+            dependencies: [
+                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateDaemonTests",
+            dependencies: [
+                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateDaemon",
+                "StoregateScanners", "StoregateTesting",
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,61 +1,129 @@
 #!/usr/bin/env bash
-# The main job, on a real ledger file: HQ issues a signed batch, the store imports it, then
-# verifies, sells, redeems the same cap twice, voids, and checks the ledger's hash chain.
+# The whole flow on one machine: a private mosquitto, a seeded ledger, `storegate run` playing a store's morning
+# from replay files, HQ's reference subscriber (`storegate hq tail`), signed downlink (a revocation, plus a
+# tampered and an unsigned message that must be rejected), and what the cashier saw beside what HQ received.
 set -euo pipefail
-source "$(dirname "$0")/lib.sh"
-cd "$(storegate_root)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ROOT="$(storegate_root)"
 install_missing_packages
 require_swift
 
-echo "== build"
-swift build --product storegate 2>&1 | tail -1
-STOREGATE=$(swift build --show-bin-path)/storegate
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+echo "== building"
+(cd "$ROOT" && swift build 2>&1 | tail -1)
+SG="$ROOT/.build/debug/storegate"
+WORK="$(mktemp -d /tmp/storegate-demo.XXXXXX)"
+chmod 0777 "$WORK"   # mosquitto drops to its own user when started as root
 DB="$WORK/ledger.sqlite"
+BROKER_PID=""; TAIL_PID=""
+cleanup() {
+    [ -n "$TAIL_PID" ] && kill "$TAIL_PID" 2>/dev/null || true
+    [ -n "$BROKER_PID" ] && kill "$BROKER_PID" 2>/dev/null && echo "== broker stopped" || true
+}
+trap cleanup EXIT
 
-step() { printf '\n== %s\n' "$*"; }
-# Runs an operation and shows its answer; a rejection (exit 1) is part of the story, not a failure.
-lane() { "$STOREGATE" "$@" --db "$DB" || [ $? -eq 1 ]; }
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BROKER="mqtt://127.0.0.1:$PORT"
+cat > "$WORK/mosquitto.conf" <<CONF
+listener $PORT 127.0.0.1
+allow_anonymous true
+persistence false
+# Explicit queue limits: the default (1000) silently drops QoS 1 messages for a slow subscriber.
+max_queued_messages 0
+max_queued_bytes 0
+log_dest file $WORK/mosquitto.log
+CONF
+echo "== starting mosquitto on $BROKER"
+mosquitto -c "$WORK/mosquitto.conf" & BROKER_PID=$!
+for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
 
-step "HQ: a signing key and a signed batch of 5 units (GTIN 09506000134352, lot L42)"
-PUBLIC_KEY=$("$STOREGATE" codes keygen --key-id hq1 --out "$WORK" 2>/dev/null)
-"$STOREGATE" codes issue --key "$WORK/hq1.key" --key-id hq1 --gtin 09506000134352 --count 5 \
-    --lot L42 --expiry 271231 --csv >"$WORK/batch.csv"
-cut -c1-110 "$WORK/batch.csv"
-UNIT1=$(sed -n 2p "$WORK/batch.csv" | cut -d, -f1)
-UNIT2=$(sed -n 3p "$WORK/batch.csv" | cut -d, -f1)
-UNIT3_GS1=$("$STOREGATE" codes issue --key "$WORK/hq1.key" --key-id hq1 --gtin 09506000134352 --count 1 \
-    --start 3 --lot L42 --expiry 271231 --format gs1)
+echo "== seeding the ledger: store S1 in EU-DE, a signed batch (a case of caps, loose units, codes for EU-FR)"
+GTIN=09506000134352
+"$SG" ledger init --db "$DB" --store-id S1 --region EU-DE >/dev/null
+CODE_PUB=$("$SG" codes keygen --key-id HQ1 --out "$WORK")
+"$SG" ledger keys add --db "$DB" HQ1 "$CODE_PUB" >/dev/null
+"$SG" codes issue --key "$WORK/HQ1.key" --key-id HQ1 --gtin $GTIN --count 8 --serial-prefix CAP > "$WORK/caps.txt"
+"$SG" codes issue --key "$WORK/HQ1.key" --key-id HQ1 --gtin $GTIN --count 2 --serial-prefix FR > "$WORK/fr.txt"
+SSCC=001234560000000018
+TODAY=$(date -u +%Y-%m-%d); LATER=$(date -u -d '+30 days' +%Y-%m-%d)
+{
+    echo "code,product,parent,campaign,regions"
+    echo "00/$SSCC,case of 6,,,"
+    for n in 1 2 3 4 5 6; do echo "01/$GTIN/21/CAP$n,lemonade 330ml,00/$SSCC,summer-caps,EU-DE"; done
+    echo "01/$GTIN/21/CAP7,lemonade 330ml,,loyal-caps,EU-DE"
+    echo "01/$GTIN/21/CAP8,lemonade 330ml,,summer-caps,EU-DE"
+    echo "01/$GTIN/21/FR1,limonade 330ml,,summer-caps,EU-FR"
+    echo "01/$GTIN/21/FR2,limonade 330ml,,summer-caps,EU-FR"
+} > "$WORK/batch.csv"
+"$SG" import --db "$DB" "$WORK/batch.csv" | tail -1
+"$SG" ledger campaign set --db "$DB" summer-caps --from "$TODAY" --to "$LATER" >/dev/null
+"$SG" ledger campaign set --db "$DB" loyal-caps --from "$TODAY" --to "$LATER" --sold-here >/dev/null
 
-step "store: create the ledger, trust HQ's key, import the batch"
-"$STOREGATE" ledger init --db "$DB" --store-id S001 --region CN-31
-"$STOREGATE" ledger keys add --db "$DB" hq1 "$PUBLIC_KEY"
-"$STOREGATE" import --db "$DB" "$WORK/batch.csv"
+echo "== HQ: a downlink signing key, trusted by the gateway (separate from the code-signing key)"
+DL_PUB=$("$SG" hq keygen --key-id hq-dl-1 --out "$WORK/hq-dl-1.key")
+"$SG" hq trust --db "$DB" --key-id hq-dl-1 --public-key "$DL_PUB" >/dev/null
 
-step "what the scanner sends: unit 3 as a GS1 DataMatrix element string (GS shown as {GS})"
-"$STOREGATE" parse "]d2$UNIT3_GS1"
+echo "== HQ: starting the reference subscriber (storegate hq tail)"
+"$SG" hq tail --broker "$BROKER" --summary "$WORK/hq-summary.json" > "$WORK/hq.jsonl" 2>"$WORK/hq-tail.err" & TAIL_PID=$!
+sleep 0.5
 
-step "checkout lane L1 (operator alice): verify and sell unit 1"
-lane verify --lane L1 --operator alice --role checkout "$UNIT1"
-lane sell --lane L1 --operator alice --role checkout "$UNIT1"
+cap() { sed -n "${1}p" "$WORK/caps.txt"; }
+counterfeit() { cap 4 | sed 's/21CAP4/21CAP9/'; }   # a real code's signature on a serial HQ never issued
+run_lane() {   # run the daemon on one replay file until HQ acknowledged everything
+    "$SG" run --db "$DB" --broker "$BROKER" --exit-when-drained --log-level warning \
+        --source "replay:$1" --role "$2" --lane "$3" | tee -a "$WORK/cashier.log"
+}
 
-step "redemption counter L2 (operator bob): redeem unit 2's cap, then the same cap again"
-lane redeem --lane L2 --operator bob --role redemption --key pos-7781 "$UNIT2"
-lane redeem --lane L2 --operator bob --role redemption --key pos-7781 "$UNIT2"
-lane redeem --lane L2 --operator bob --role redemption "$UNIT2"
+echo; echo "== 07:00 receiving lane: the case arrives (its 6 caps are received with it)"
+printf '%s\n' "00$SSCC" > "$WORK/receiving.txt"
+run_lane "$WORK/receiving.txt" receiving 1
 
-step "a counterfeit: unit 2's identity with a forged signature"
-FORGED=$(printf '%s' "$UNIT2" | sed -E 's/92=[A-Za-z0-9_-]{8}/92=AAAAAAAA/')
-lane redeem --lane L2 --operator bob --role redemption "$FORGED"
+echo; echo "== 07:30 HQ revokes CAP5 (stolen shipment) with a signed message; also a tampered and an unsigned one"
+"$SG" hq publish --broker "$BROKER" --key-id hq-dl-1 --key "$WORK/hq-dl-1.key" --kind revocations --store S1 --seq 1 \
+    --body "{\"revocations\":[{\"code\":\"01/$GTIN/21/CAP5\",\"reason\":\"stolen shipment\"}]}"
+GOOD=$("$SG" hq sign --key-id hq-dl-1 --key "$WORK/hq-dl-1.key" --kind revocations --store S1 --seq 2 \
+    --body "{\"revocations\":[{\"code\":\"01/$GTIN/21/CAP1\",\"reason\":\"x\"}]}" 2>/dev/null)
+TAMPERED=$(python3 -c 'import sys,json,base64; e=json.loads(sys.argv[1]); p=base64.urlsafe_b64decode(e["payload"]+"=="); p=p.replace(b"CAP1",b"CAP2"); e["payload"]=base64.urlsafe_b64encode(p).decode().rstrip("="); print(json.dumps(e))' "$GOOD")
+"$SG" hq publish --broker "$BROKER" --key-id hq-dl-1 --key "$WORK/hq-dl-1.key" --kind revocations --store S1 --seq 2 --raw "$TAMPERED" >/dev/null
+"$SG" hq publish --broker "$BROKER" --key-id hq-dl-1 --key "$WORK/hq-dl-1.key" --kind revocations --store S1 --seq 3 \
+    --raw '{"v":1,"payload":"e30"}' >/dev/null
 
-step "void of the redemption: first from another lane (refused), then by bob on L2"
-lane void --lane L1 --operator alice --role checkout "$UNIT2"
-lane void --lane L2 --operator bob --role redemption "$UNIT2"
+echo; echo "== 09:00 checkout lane 2: sales (one is the revoked CAP5, one a code meant for France)"
+{ cap 1; cap 2; cap 3; cap 5; sed -n 1p "$WORK/fr.txt"; } > "$WORK/checkout.txt"
+run_lane "$WORK/checkout.txt" checkout 2
 
-step "unit 2's state and history"
-"$STOREGATE" ledger show --db "$DB" "$UNIT2"
+echo; echo "== 10:00 redemption counter 3: caps, the same cap again, a counterfeit, an unsold loyal-caps code"
+{ cap 1; cap 6; cap 1; counterfeit; cap 7; } > "$WORK/redemption.txt"
+run_lane "$WORK/redemption.txt" redemption 3
 
-step "the ledger: totals and integrity (hash chain, gap-free sequence, outbox coverage)"
-"$STOREGATE" ledger stats --db "$DB"
-"$STOREGATE" ledger check --db "$DB"
+echo; echo "== 10:15 lane 2 voids the sale of CAP3 (same lane, within the undo window)"
+"$SG" void --db "$DB" --lane 2 --operator lane-2 --role checkout "01/$GTIN/21/CAP3" | tee -a "$WORK/cashier.log" || true
+"$SG" run --db "$DB" --broker "$BROKER" --exit-when-drained --log-level warning   # no lanes: just deliver it
+
+sleep 1
+kill "$TAIL_PID" 2>/dev/null; wait "$TAIL_PID" 2>/dev/null || true; TAIL_PID=""
+
+echo; echo "== what the cashier saw | what HQ received"
+python3 - "$WORK/cashier.log" "$WORK/hq.jsonl" <<'PY'
+import json, re, sys
+cashier = [l.rstrip("\n") for l in open(sys.argv[1]) if l.strip()]
+hq = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+events = {m["event"]["seq"]: m["event"] for m in hq if m["type"] == "event"}
+for line in cashier:
+    m = re.search(r"event (\d+)\]", line)
+    seq = int(m.group(1)) if m else None
+    e = events.get(seq)
+    right = f'seq {seq}: {e["op"]} {e.get("code","-")} -> {e["result"]}' if e else "(not received)"
+    print(f"{line[:95]:95} | {right}")
+downlink = [m["message"] for m in hq if m["type"] == "downlink"]
+print()
+print("== downlink reports HQ received from the gateway")
+for d in downlink:
+    print(f'  {d["outcome"]:9} {d.get("problem","") or "":14} {d["reason"]}')
+uniq = len(events); dups = sum(1 for m in hq if m["type"] == "duplicate")
+gaps = [m for m in hq if m["type"] == "gap"]
+print()
+print(f"== summary: {len(cashier)} answers at the lanes, {uniq} unique events at HQ, {dups} duplicates dropped, "
+      f"{len(gaps)} gaps, {sum(1 for e in events.values() if e['op']=='redeem' and e['result']=='accepted')} redemptions accepted")
+PY
+echo; "$SG" status --db "$DB"
+"$SG" ledger check --db "$DB" | tail -1

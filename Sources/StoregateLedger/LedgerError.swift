@@ -17,6 +17,8 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidValue = Code(rawValue: "invalid_value")
         /// An import file cannot be read (missing header, unreadable, bad row under --strict).
         public static let importFailed = Code(rawValue: "import_failed")
+        /// A downlink message's stream is already at (or past) its sequence number.
+        public static let downlinkReplayed = Code(rawValue: "downlink_replayed")
     }
 
     public var code: Code

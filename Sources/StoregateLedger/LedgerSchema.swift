@@ -9,6 +9,11 @@ enum LedgerSchema {
                 try db.execute(sql: statement)
             }
         }
+        migrator.registerMigration("v2") { db in
+            for statement in Self.v2 {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
     }
 
@@ -108,6 +113,32 @@ enum LedgerSchema {
         CREATE TABLE product_sales (
             product TEXT PRIMARY KEY NOT NULL,
             sold INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+    ]
+
+    /// Version 2: the HQ link. Shed telemetry is marked, never deleted (the journal keeps every event and
+    /// `ledger check` wants an outbox row per event); the partial index makes "what is still to send" and
+    /// "how big is the backlog" cost the backlog, not the whole history. Downlink keys are kept apart from the
+    /// code-signing keys: a key that may change policies and revoke codes is not one that signs bottle caps
+    /// on a printing line. `downlink_streams` holds, per signed stream, the last sequence applied.
+    static let v2: [String] = [
+        "ALTER TABLE outbox ADD COLUMN shed_ms INTEGER",
+        "CREATE INDEX outbox_pending ON outbox(seq) WHERE delivered_ms IS NULL AND shed_ms IS NULL",
+        """
+        CREATE TABLE downlink_keys (
+            key_id TEXT PRIMARY KEY NOT NULL,
+            public_key TEXT NOT NULL,
+            added_ms INTEGER NOT NULL,
+            retired_ms INTEGER
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE downlink_streams (
+            stream TEXT PRIMARY KEY NOT NULL,
+            seq INTEGER NOT NULL,
+            payload_hash TEXT NOT NULL,
+            applied_ms INTEGER NOT NULL
         ) WITHOUT ROWID
         """,
     ]

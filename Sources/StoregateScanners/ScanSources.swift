@@ -13,7 +13,7 @@ import StoregateCore
 public enum ScanSources {
     /// The source for `spec`; the spec's options override `configuration` for this device. `onStatus` receives
     /// device state changes (opened, gone, permission problems) as text.
-    public static func make(_ spec: ScanSourceSpec, configuration: ScannerConfiguration = ScannerConfiguration(),
+    public static func make(_ spec: ScanSourceSpec, configuration: LaneMapping = LaneMapping(),
                             onStatus: (@Sendable (String) -> Void)? = nil) throws -> any ScanSource {
         switch spec.kind {
         case .usb(let match):

@@ -20,6 +20,11 @@ struct Storegate: AsyncParsableCommand {
             CodesCommand.self,
             LedgerCommand.self,
             BenchCommand.self,
+            RunCommand.self,
+            StatusCommand.self,
+            OutboxCommand.self,
+            ConfigCommand.self,
+            HQCommand.self,
         ]
     )
 }

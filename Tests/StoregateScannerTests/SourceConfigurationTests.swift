@@ -45,7 +45,7 @@ import Testing
         let lane1 = LaneAssignment(lane: "1", role: .checkout)
         let lane2 = LaneAssignment(lane: "2", role: .receiving)
         let lane3 = LaneAssignment(lane: "3", role: .redemption)
-        let configuration = ScannerConfiguration(rules: [
+        let configuration = LaneMapping(rules: [
             DeviceRule(match: .serialNumber("S-2"), assignment: lane2),
             DeviceRule(match: .portPath("1-1.3"), assignment: lane3),
             DeviceRule(match: .vendorProduct(0x0C2E, nil), assignment: lane1),

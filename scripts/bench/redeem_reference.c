@@ -95,6 +95,7 @@ int main(int argc, char **argv) {
     unsigned char hash[32] = {0};
     char key[64], event_id[64], payload[512];
     double *latencies = malloc(sizeof(double) * count);
+    long accepted = 0;
     double started = now_seconds();
     for (long i = 0; i < count; i++) {
         double t0 = now_seconds();
@@ -120,6 +121,7 @@ int main(int argc, char **argv) {
         sqlite3_bind_int64(update, 7, seq);
         sqlite3_bind_text(update, 8, codes[i], -1, SQLITE_STATIC);
         run(update, "update");
+        if (sqlite3_changes(db) == 1) accepted++;
         sqlite3_bind_int64(journal, 1, seq);
         sqlite3_bind_text(journal, 2, event_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(journal, 3, "redeem", -1, SQLITE_STATIC);
@@ -149,8 +151,8 @@ int main(int argc, char **argv) {
     }
     double elapsed = now_seconds() - started;
     qsort(latencies, count, sizeof(double), by_value);
-    printf("reference (C, sqlite3 API)  %ld redemptions  %.0f tx/s  p50 %.3f ms  p99 %.3f ms\n", count,
-           count / elapsed, latencies[count / 2] * 1e3, latencies[(long)(count * 0.99)] * 1e3);
+    printf("reference (C, sqlite3 API): %ld redemptions (%ld changed a code) in %.2f s: %.0f tx/s, p50 %.3f ms, p99 %.3f ms\n",
+           count, accepted, elapsed, count / elapsed, latencies[count / 2] * 1e3, latencies[(long)(count * 0.99)] * 1e3);
     sqlite3_close(db);
     return 0;
 }

@@ -29,7 +29,7 @@ public struct DeviceRule: Sendable, Hashable {
 }
 
 /// Maps devices to lanes: the first rule that matches wins; unknown devices get ``defaultAssignment``.
-public struct ScannerConfiguration: Sendable, Hashable {
+public struct LaneMapping: Sendable, Hashable {
     public var rules: [DeviceRule]
     public var defaultAssignment: LaneAssignment
 

@@ -7,7 +7,7 @@ import StoregateCore
 /// usb:serial=18012B0123   usb:port=1-1.2
 /// evdev:/dev/input/event3[,layout=fr]   serial:/dev/ttyACM0   replay:FILE   stdin
 /// ```
-/// Options after commas set the lane assignment; without them the ``ScannerConfiguration`` decides.
+/// Options after commas set the lane assignment; without them the ``LaneMapping`` decides.
 public struct ScanSourceSpec: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
         case usb(DeviceMatch)

@@ -22,7 +22,7 @@ public struct ConnectedScanner: Sendable, Hashable, Encodable {
 
 /// Finds what `storegate devices` shows.
 public enum ConnectedScanners {
-    public static func list(configuration: ScannerConfiguration) throws -> [ConnectedScanner] {
+    public static func list(configuration: LaneMapping) throws -> [ConnectedScanner] {
         var found: [ConnectedScanner] = []
         let context = try USBContext()
         for device in try context.devices() {

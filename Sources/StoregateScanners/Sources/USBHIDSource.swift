@@ -10,14 +10,14 @@ public import StoregateCore
 public struct USBHIDSource: ScanSource {
     public let name: String
     public let match: DeviceMatch
-    public let configuration: ScannerConfiguration
+    public let configuration: LaneMapping
     /// The assignment from the spec's options, overriding the configuration.
     public let assignment: LaneAssignment?
     public var rescanInterval: Duration = .milliseconds(200)
     /// Called with each state change (`opened …`, `gone …`, errors), for logs and `storegate listen`.
     public var onStatus: (@Sendable (String) -> Void)?
 
-    public init(name: String, match: DeviceMatch, configuration: ScannerConfiguration = ScannerConfiguration(),
+    public init(name: String, match: DeviceMatch, configuration: LaneMapping = LaneMapping(),
                 assignment: LaneAssignment? = nil) {
         self.name = name
         self.match = match

@@ -21,7 +21,7 @@ struct DevicesCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        var configuration = ScannerConfiguration()
+        var configuration = LaneMapping()
         for text in self.devices {
             let spec = try ScanSourceSpec(parsing: text)
             if case .usb(let match) = spec.kind, let assignment = spec.assignment {

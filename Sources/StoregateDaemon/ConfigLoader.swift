@@ -1,0 +1,225 @@
+import Foundation
+import StoregateCore
+import TOMLKit
+
+/// Reads and validates the TOML configuration. Unknown keys, wrong types and bad values are all reported, each
+/// naming its key; nothing is half-applied.
+public enum ConfigLoader {
+    static let knownKeys: [String: Set<String>] = [
+        "gateway": ["db", "store_id", "status_file", "log_level"],
+        "mqtt": ["url", "client_id", "username", "password", "ca_file", "cert_file", "key_file", "keepalive_seconds",
+                 "session_expiry_seconds", "reconnect_min_ms", "reconnect_max_ms", "window", "heartbeat_seconds"],
+        "outbox": ["shed_telemetry_above", "interleave_after"],
+        "downlink": ["enabled", "keys"],
+        "roles": Set(LaneRole.allCases.map(\.rawValue)),
+        "scanner": ["source", "lane", "role", "operator"],
+    ]
+
+    public static func load(path: String) throws(ConfigErrors) -> DaemonConfiguration {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigErrors(errors: [ConfigError(key: "", problem: "cannot read the config file \(path)")])
+        }
+        return try Self.parse(text)
+    }
+
+    public static func parse(_ text: String) throws(ConfigErrors) -> DaemonConfiguration {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigErrors(errors: [ConfigError(key: "", problem: "not valid TOML at line \(error.source.begin.line): \(error.description)")])
+        } catch {
+            throw ConfigErrors(errors: [ConfigError(key: "", problem: "not valid TOML: \(error)")])
+        }
+        var reader = Reader()
+        var config = DaemonConfiguration()
+        for key in table.keys where Self.knownKeys[key] == nil {
+            reader.fail(key, "unknown section; known: \(Self.knownKeys.keys.sorted().joined(separator: ", "))")
+        }
+        if let gateway = reader.section(table, "gateway") {
+            config.databasePath = reader.string(gateway, "gateway.db", nonEmpty: true) ?? config.databasePath
+            config.storeID = reader.string(gateway, "gateway.store_id", topicLevel: true)
+            config.statusFile = reader.string(gateway, "gateway.status_file", nonEmpty: true)
+            if let level = reader.string(gateway, "gateway.log_level") {
+                let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+                if levels.contains(level) { config.logLevel = level } else {
+                    reader.fail("gateway.log_level", "\(level) is not a level; use one of \(levels.joined(separator: ", "))")
+                }
+            }
+        }
+        if let mqtt = reader.section(table, "mqtt") {
+            if let url = reader.string(mqtt, "mqtt.url") {
+                if BrokerAddress(url: url) == nil {
+                    reader.fail("mqtt.url", "\(url) is not a broker URL; use mqtt://HOST:PORT or mqtts://HOST:PORT (port 1–65535)")
+                } else {
+                    config.brokerURL = url
+                }
+            }
+            config.clientID = reader.string(mqtt, "mqtt.client_id", nonEmpty: true)
+            config.username = reader.string(mqtt, "mqtt.username")
+            config.password = reader.string(mqtt, "mqtt.password")
+            config.caFile = reader.string(mqtt, "mqtt.ca_file", readableFile: true)
+            config.certificateFile = reader.string(mqtt, "mqtt.cert_file", readableFile: true)
+            config.keyFile = reader.string(mqtt, "mqtt.key_file", readableFile: true)
+            config.keepAliveSeconds = reader.int(mqtt, "mqtt.keepalive_seconds", 5...3_600) ?? config.keepAliveSeconds
+            config.sessionExpirySeconds = reader.int(mqtt, "mqtt.session_expiry_seconds", 0...Int(UInt32.max)) ?? config.sessionExpirySeconds
+            config.reconnectMinimumMilliseconds = reader.int(mqtt, "mqtt.reconnect_min_ms", 10...600_000) ?? config.reconnectMinimumMilliseconds
+            config.reconnectMaximumMilliseconds = reader.int(mqtt, "mqtt.reconnect_max_ms", 10...3_600_000) ?? config.reconnectMaximumMilliseconds
+            config.window = reader.int(mqtt, "mqtt.window", 1...1_000) ?? config.window
+            config.heartbeatSeconds = reader.int(mqtt, "mqtt.heartbeat_seconds", 1...86_400) ?? config.heartbeatSeconds
+            if config.reconnectMaximumMilliseconds < config.reconnectMinimumMilliseconds {
+                reader.fail("mqtt.reconnect_max_ms", "\(config.reconnectMaximumMilliseconds) is below mqtt.reconnect_min_ms (\(config.reconnectMinimumMilliseconds))")
+            }
+            if (config.certificateFile == nil) != (config.keyFile == nil) {
+                reader.fail(config.certificateFile == nil ? "mqtt.cert_file" : "mqtt.key_file",
+                            "a client certificate needs both mqtt.cert_file and mqtt.key_file")
+            }
+            if config.caFile != nil && config.broker?.tls == false {
+                reader.fail("mqtt.ca_file", "TLS files are set but mqtt.url is mqtt://; use mqtts://")
+            }
+        }
+        if let outbox = reader.section(table, "outbox") {
+            config.shedTelemetryAbove = reader.int(outbox, "outbox.shed_telemetry_above", 1_000...100_000_000) ?? config.shedTelemetryAbove
+            config.interleaveAfter = reader.int(outbox, "outbox.interleave_after", 0...100_000_000) ?? config.interleaveAfter
+        }
+        if let downlink = reader.section(table, "downlink") {
+            config.downlinkEnabled = reader.bool(downlink, "downlink.enabled") ?? config.downlinkEnabled
+            if let keys = reader.section(downlink, "keys", name: "downlink.keys") {
+                for keyID in keys.keys {
+                    if let value = reader.string(keys, "downlink.keys.\(keyID)", entry: keyID) {
+                        if DownlinkKeyCheck.isEd25519PublicKey(value) { config.downlinkKeys[keyID] = value } else {
+                            reader.fail("downlink.keys.\(keyID)", "not a base64url Ed25519 public key (43 characters)")
+                        }
+                    }
+                }
+            }
+        }
+        if let roles = reader.section(table, "roles") {
+            for role in LaneRole.allCases {
+                guard let name = reader.string(roles, "roles.\(role.rawValue)", entry: role.rawValue) else { continue }
+                guard let operation = Operation(rawValue: name), operation != .void else {
+                    reader.fail("roles.\(role.rawValue)", "\(name) is not an operation a scan can trigger; use verify, receive, sell or redeem")
+                    continue
+                }
+                guard role.allows(operation) else {
+                    reader.fail("roles.\(role.rawValue)", "a \(role.rawValue) lane may not \(name)")
+                    continue
+                }
+                config.operations[role] = operation
+            }
+        }
+        if let scanners = table["scanner"] {
+            if let array = scanners.array {
+                for (index, element) in array.enumerated() {
+                    let prefix = "scanner[\(index + 1)]"
+                    guard let scanner = element.table else {
+                        reader.fail(prefix, "must be a table ([[scanner]])")
+                        continue
+                    }
+                    reader.checkKeys(scanner, section: "scanner", prefix: prefix)
+                    let source = reader.string(scanner, "\(prefix).source", entry: "source", nonEmpty: true)
+                    let lane = reader.string(scanner, "\(prefix).lane", entry: "lane", nonEmpty: true)
+                    let roleName = reader.string(scanner, "\(prefix).role", entry: "role")
+                    let role = roleName.flatMap(LaneRole.init(rawValue:))
+                    if source == nil { reader.fail("\(prefix).source", "missing; e.g. source = \"replay:/path/scans.txt\"") }
+                    if lane == nil { reader.fail("\(prefix).lane", "missing; e.g. lane = \"1\"") }
+                    if role == nil {
+                        reader.fail("\(prefix).role", "\(roleName ?? "missing"): use one of \(LaneRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    if let source, !SourceFactory.isKnown(source) {
+                        reader.fail("\(prefix).source", "\(source) is not a source this build supports (\(SourceFactory.supported))")
+                    }
+                    if let source, let lane, let role {
+                        let operatorName = reader.string(scanner, "\(prefix).operator", entry: "operator") ?? "lane-\(lane)"
+                        config.scanners.append(ScannerConfiguration(source: source, lane: lane, role: role, operatorName: operatorName))
+                    }
+                }
+            } else {
+                reader.fail("scanner", "must be an array of tables ([[scanner]])")
+            }
+        }
+        if !reader.errors.isEmpty { throw ConfigErrors(errors: reader.errors) }
+        return config
+    }
+
+    /// Typed access that records an error per bad key instead of stopping at the first.
+    struct Reader {
+        var errors: [ConfigError] = []
+
+        mutating func fail(_ key: String, _ problem: String) {
+            self.errors.append(ConfigError(key: key, problem: problem))
+        }
+
+        mutating func section(_ table: TOMLTable, _ key: String, name: String? = nil) -> TOMLTable? {
+            guard let value = table[key] else { return nil }
+            guard let section = value.table else {
+                self.fail(name ?? key, "must be a table ([\(key)])")
+                return nil
+            }
+            if name == nil { self.checkKeys(section, section: key, prefix: key) }
+            return section
+        }
+
+        mutating func checkKeys(_ table: TOMLTable, section: String, prefix: String) {
+            let known = ConfigLoader.knownKeys[section] ?? []
+            for key in table.keys where !known.contains(key) {
+                self.fail("\(prefix).\(key)", "unknown key; known keys of [\(section)]: \(known.sorted().joined(separator: ", "))")
+            }
+        }
+
+        mutating func string(_ table: TOMLTable, _ key: String, entry: String? = nil, nonEmpty: Bool = false,
+                             topicLevel: Bool = false, readableFile: Bool = false) -> String? {
+            let name = entry ?? String(key.split(separator: ".").last ?? "")
+            guard let value = table[name] else { return nil }
+            guard let text = value.string else {
+                self.fail(key, "must be a string (in quotes)")
+                return nil
+            }
+            if nonEmpty && text.isEmpty {
+                self.fail(key, "must not be empty")
+                return nil
+            }
+            if topicLevel && !(text.utf8.count <= 128 && !text.isEmpty && !text.contains(where: { "/+#\u{0}".contains($0) })) {
+                self.fail(key, "\(text) cannot be an MQTT topic level (1–128 bytes, no / + #)")
+                return nil
+            }
+            if readableFile && !FileManager.default.isReadableFile(atPath: text) {
+                self.fail(key, "cannot read \(text)")
+                return nil
+            }
+            return text
+        }
+
+        mutating func int(_ table: TOMLTable, _ key: String, _ range: ClosedRange<Int>) -> Int? {
+            let name = String(key.split(separator: ".").last ?? "")
+            guard let value = table[name] else { return nil }
+            guard let number = value.int else {
+                self.fail(key, "must be an integer")
+                return nil
+            }
+            guard range.contains(number) else {
+                self.fail(key, "\(number) is out of range (\(range.lowerBound)–\(range.upperBound))")
+                return nil
+            }
+            return number
+        }
+
+        mutating func bool(_ table: TOMLTable, _ key: String) -> Bool? {
+            let name = String(key.split(separator: ".").last ?? "")
+            guard let value = table[name] else { return nil }
+            guard let flag = value.bool else {
+                self.fail(key, "must be true or false")
+                return nil
+            }
+            return flag
+        }
+    }
+}
+
+enum DownlinkKeyCheck {
+    static func isEd25519PublicKey(_ text: String) -> Bool {
+        text.utf8.count == 43 && text.utf8.allSatisfy { byte in
+            (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+public import Logging
+import ServiceLifecycle
+import StoregateCore
+import StoregateLedger
+import StoregateMQTT
+import UnixSignals
+
+/// Why the daemon would not start (bad ledger, store id mismatch, broker options).
+public struct DaemonError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { self.message }
+}
+
+/// `storegate run`: wires the services into one `ServiceGroup` in dependency order and runs it until SIGTERM or
+/// SIGINT (or, with `exitWhenDrained`, until the sources ended and HQ acknowledged everything).
+public enum Daemon {
+    public static let version = "0.1.0"
+
+    public static func run(_ config: DaemonConfiguration, exitWhenDrained: Bool, logger: Logger,
+                           answers: @escaping @Sendable (String) -> Void) async throws {
+        let ledger: Ledger
+        do {
+            ledger = try Ledger(path: config.databasePath)
+        } catch {
+            throw DaemonError(message: "gateway.db: \(error)")
+        }
+        let policy = try ledger.policy()
+        guard !policy.storeID.isEmpty else {
+            throw DaemonError(message: "the ledger \(config.databasePath) has no store id: run `storegate ledger init --db \(config.databasePath) --store-id ID --region REGION`")
+        }
+        if let storeID = config.storeID, storeID != policy.storeID {
+            throw DaemonError(message: "gateway.store_id: \(storeID) does not match the ledger's store \(policy.storeID)")
+        }
+        guard TopicScheme.isValidLevel(policy.storeID) else {
+            throw DaemonError(message: "store id \(policy.storeID) cannot be an MQTT topic level (no / + #)")
+        }
+        for (keyID, publicKey) in config.downlinkKeys {
+            try ledger.addDownlinkKey(keyID: keyID, publicKey: publicKey, at: Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
+        }
+        guard let broker = config.broker else { throw DaemonError(message: "mqtt.url: \(config.brokerURL) is not a broker URL") }
+        let gatewayID = try ledger.gatewayID()
+        let topics = TopicScheme(storeID: policy.storeID, gatewayID: gatewayID)
+        let counters = GatewayCounters()
+
+        let willLedger = ledger
+        let client = try MQTTClient(options: MQTTConnectionOptions(
+            host: broker.host, port: broker.port, clientID: config.clientID ?? "storegate-\(gatewayID)",
+            keepAliveSeconds: config.keepAliveSeconds, sessionExpirySeconds: UInt32(config.sessionExpirySeconds),
+            username: config.username, password: config.password,
+            tls: broker.tls ? MQTTTLSOptions(caFile: config.caFile ?? "/etc/ssl/certs/ca-certificates.crt",
+                                             certificateFile: config.certificateFile, keyFile: config.keyFile) : nil,
+            backoff: ReconnectBackoff(initialMilliseconds: config.reconnectMinimumMilliseconds,
+                                      maximumMilliseconds: config.reconnectMaximumMilliseconds),
+            will: {
+                // The Last Will: offline, with the figures known at connect time.
+                let summary = (try? willLedger.outboxSummary()) ?? OutboxSummary()
+                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                let status = GatewayStatus(
+                    state: "offline", gatewayId: gatewayID, storeId: policy.storeID, version: Self.version, timeMs: now,
+                    broker: broker.description, backlog: summary.undelivered, oldestUndeliveredSeq: summary.oldestUndeliveredSeq,
+                    oldestUndeliveredAgeMs: summary.oldestUndeliveredMilliseconds.map { max(0, now - $0) }, shed: summary.shed,
+                    lastDownlinkSyncMs: (try? willLedger.lastDownlinkSync())?.milliseconds,
+                    uplinkRefusal: nil, lastError: "connection lost (Last Will)", scanners: [], counters: nil)
+                return (try? HQJSON.encode(status)).map { MQTTWill(topic: topics.status, payload: $0, retain: true) }
+            }))
+
+        var linkConfiguration = HQLinkConfiguration(topics: topics, brokerDescription: broker.description, version: Self.version)
+        linkConfiguration.window = config.window
+        linkConfiguration.heartbeatIntervalMilliseconds = config.heartbeatSeconds * 1000
+        linkConfiguration.shedTelemetryAbove = config.shedTelemetryAbove
+        linkConfiguration.interleaveAfter = config.interleaveAfter
+        linkConfiguration.statusFile = config.resolvedStatusFile
+        linkConfiguration.exitWhenDrained = exitWhenDrained
+        let downlink = config.downlinkEnabled
+            ? DownlinkProcessor(ledger: ledger, storeID: policy.storeID, logger: logger,
+                                scratchDirectory: (config.databasePath as NSString).deletingLastPathComponent)
+            : nil
+        let pipelineBox = PipelineBox()
+        let link = HQLink(
+            ledger: ledger, client: client, configuration: linkConfiguration, counters: counters, logger: logger,
+            downlink: downlink, scanners: { pipelineBox.pipeline?.scannerStatus ?? [] },
+            sourcesFinished: { pipelineBox.pipeline?.sourcesFinished ?? true })
+        let pipeline = ScanPipeline(ledger: ledger, scanners: config.scanners, operations: config.operations, link: link,
+                                    counters: counters, logger: logger, answers: answers)
+        pipelineBox.pipeline = pipeline
+        let systemd = SystemdService { "store \(policy.storeID), scans \(counters.value(.scans)), delivered \(counters.value(.delivered))" }
+
+        logger.info("storegate \(Self.version) starting", metadata: [
+            "store": "\(policy.storeID)", "gateway": "\(gatewayID)", "broker": "\(broker.description)",
+            "scanners": "\(config.scanners.map(\.source).joined(separator: ","))",
+        ])
+        // Shutdown runs in reverse: systemd hears STOPPING, the pipeline finishes its scan, then the link flushes,
+        // says offline and disconnects.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [
+                .init(service: link, successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: pipeline),
+                .init(service: systemd),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        try? ledger.close()
+    }
+}
+
+/// Lets the link ask the pipeline (built after it) for scanner states.
+final class PipelineBox: @unchecked Sendable {
+    // Written once before the group starts, read afterwards.
+    var pipeline: ScanPipeline?
+}

@@ -1,0 +1,101 @@
+public import StoregateCore
+
+/// One scanner as configured: a source spec, its lane, role and operator.
+public struct ScannerConfiguration: Sendable, Equatable {
+    /// e.g. `replay:/var/lib/storegate/morning.txt`.
+    public var source: String
+    public var lane: String
+    public var role: LaneRole
+    public var operatorName: String
+
+    public init(source: String, lane: String, role: LaneRole, operatorName: String) {
+        self.source = source
+        self.lane = lane
+        self.role = role
+        self.operatorName = operatorName
+    }
+}
+
+/// The daemon's configuration (`/etc/storegate/storegate.toml`, documented in docs/config.md). Every field has a
+/// default; ``ConfigLoader`` validates and names the key in every error.
+public struct DaemonConfiguration: Sendable, Equatable {
+    // [gateway]
+    public var databasePath = "/var/lib/storegate/ledger.sqlite"
+    /// When set, must match the ledger's store id (a ledger initialised without one takes it).
+    public var storeID: String?
+    /// Where the last status is written for `storegate status`; default: the ledger's path + `.status.json`.
+    public var statusFile: String?
+    public var logLevel = "info"
+
+    // [mqtt]
+    public var brokerURL = "mqtt://127.0.0.1:1883"
+    public var clientID: String?
+    public var username: String?
+    public var password: String?
+    public var caFile: String?
+    public var certificateFile: String?
+    public var keyFile: String?
+    public var keepAliveSeconds = 30
+    public var sessionExpirySeconds = 7 * 86_400
+    public var reconnectMinimumMilliseconds = 500
+    public var reconnectMaximumMilliseconds = 30_000
+    public var window = 100
+    public var heartbeatSeconds = 60
+
+    // [outbox]
+    public var shedTelemetryAbove = 500_000
+    public var interleaveAfter = 1_000
+
+    // [downlink]
+    public var downlinkEnabled = true
+    /// key id → base64url Ed25519 public key, added to the ledger's downlink keys at start.
+    public var downlinkKeys: [String: String] = [:]
+
+    // [roles]: the operation a scan on a lane of each role performs.
+    public var operations: [LaneRole: StoregateCore.Operation] = [
+        .receiving: .receive, .checkout: .sell, .redemption: .redeem, .service: .verify,
+    ]
+
+    // [[scanner]]
+    public var scanners: [ScannerConfiguration] = []
+
+    public init() {}
+
+    /// The broker as parsed from ``brokerURL``.
+    public var broker: BrokerAddress? { BrokerAddress(url: self.brokerURL) }
+    public var resolvedStatusFile: String { self.statusFile ?? self.databasePath + ".status.json" }
+}
+
+/// `mqtt://host:port` or `mqtts://host:port` (ports default to 1883 and 8883).
+public struct BrokerAddress: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var tls: Bool
+
+    public init?(url: String) {
+        let tls: Bool
+        let rest: Substring
+        if url.hasPrefix("mqtts://") {
+            tls = true
+            rest = url.dropFirst(8)
+        } else if url.hasPrefix("mqtt://") {
+            tls = false
+            rest = url.dropFirst(7)
+        } else {
+            return nil
+        }
+        let hostPort = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let parts = hostPort.split(separator: ":", omittingEmptySubsequences: false)
+        guard let host = parts.first, !host.isEmpty, parts.count <= 2 else { return nil }
+        var port = tls ? 8883 : 1883
+        if parts.count == 2 {
+            guard let value = Int(parts[1]), (1...65_535).contains(value) else { return nil }
+            port = value
+        }
+        self.host = String(host)
+        self.port = port
+        self.tls = tls
+    }
+
+    public var description: String { "\(self.tls ? "mqtts" : "mqtt")://\(self.host):\(self.port)" }
+}

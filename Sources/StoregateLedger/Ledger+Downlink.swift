@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+public import StoregateCore
+
+/// A verified downlink message's effect on the ledger (what HQ asked for), applied in one transaction together
+/// with the stream's new sequence number.
+public enum DownlinkChange: Sendable, Equatable {
+    public struct Policy: Sendable, Equatable {
+        public var region: String?
+        public var allowProvisional: Bool?
+        public var undoWindowMilliseconds: Int64?
+        public var undoSameLaneOrOperatorOnly: Bool?
+        public var maxTimeWithoutSyncMilliseconds: Int64?
+        public var campaigns: [CampaignPolicy]
+
+        public init(region: String? = nil, allowProvisional: Bool? = nil, undoWindowMilliseconds: Int64? = nil,
+                    undoSameLaneOrOperatorOnly: Bool? = nil, maxTimeWithoutSyncMilliseconds: Int64? = nil,
+                    campaigns: [CampaignPolicy] = []) {
+            self.region = region
+            self.allowProvisional = allowProvisional
+            self.undoWindowMilliseconds = undoWindowMilliseconds
+            self.undoSameLaneOrOperatorOnly = undoSameLaneOrOperatorOnly
+            self.maxTimeWithoutSyncMilliseconds = maxTimeWithoutSyncMilliseconds
+            self.campaigns = campaigns
+        }
+    }
+
+    public struct Keys: Sendable, Equatable {
+        public var addCodeKeys: [String: String] = [:]
+        public var retireCodeKeys: [String] = []
+        public var addDownlinkKeys: [String: String] = [:]
+        public var retireDownlinkKeys: [String] = []
+        public init() {}
+    }
+
+    /// Nothing but the sync time and the stream's sequence (sync beacons, commands, code batches imported before).
+    case none
+    /// (canonical code id, reason). Codes not registered are registered as revoked, so they stay blocked.
+    case revocations([(String, String)])
+    case policy(Policy)
+    case keys(Keys)
+
+    public static func == (lhs: DownlinkChange, rhs: DownlinkChange) -> Bool {
+        switch (lhs, rhs) {
+        case (.none, .none): true
+        case (.revocations(let a), .revocations(let b)): a.elementsEqual(b, by: { $0.0 == $1.0 && $0.1 == $1.1 })
+        case (.policy(let a), .policy(let b)): a == b
+        case (.keys(let a), .keys(let b)): a == b
+        default: false
+        }
+    }
+}
+
+/// What the ledger knows about a downlink stream.
+public struct DownlinkStreamState: Sendable, Equatable {
+    public var seq: Int64
+    /// SHA-256 hex of the payload applied at `seq`: the same message again is a harmless redelivery.
+    public var payloadHash: String
+    public var applied: Timestamp
+}
+
+extension SettingKey {
+    static let lastDownlinkSync = "last_downlink_sync_ms"
+    static let maxTimeWithoutSync = "max_time_without_sync_ms"
+}
+
+extension Ledger {
+    // MARK: - HQ downlink keys (separate from the code-signing keys in `trusted_keys`)
+
+    /// The active downlink verification keys, key id → base64url raw Ed25519 public key.
+    public func downlinkKeys() throws -> [String: String] {
+        try self.writer.read { db in
+            var keys: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key_id, public_key FROM downlink_keys WHERE retired_ms IS NULL") {
+                keys[row[0]] = row[1]
+            }
+            return keys
+        }
+    }
+
+    /// Adds or replaces a downlink key (bootstrap from the config file or `storegate hq trust`).
+    public func addDownlinkKey(keyID: String, publicKey: String, at time: Timestamp) throws {
+        guard !keyID.isEmpty, !publicKey.isEmpty else { throw LedgerError(.invalidValue, "downlink key id and key must not be empty") }
+        try self.writer.write { db in try Self.upsertDownlinkKey(db, keyID: keyID, publicKey: publicKey, at: time) }
+    }
+
+    static func upsertDownlinkKey(_ db: Database, keyID: String, publicKey: String, at time: Timestamp) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO downlink_keys(key_id, public_key, added_ms) VALUES (?, ?, ?)
+                ON CONFLICT(key_id) DO UPDATE SET public_key = excluded.public_key, added_ms = excluded.added_ms, retired_ms = NULL
+                """,
+            arguments: [keyID, publicKey, time.milliseconds])
+    }
+
+    // MARK: - Streams and sync
+
+    public func downlinkStream(_ stream: String) throws -> DownlinkStreamState? {
+        try self.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT seq, payload_hash, applied_ms FROM downlink_streams WHERE stream = ?", arguments: [stream])
+                .map { DownlinkStreamState(seq: $0[0], payloadHash: $0[1], applied: Timestamp(milliseconds: $0[2])) }
+        }
+    }
+
+    /// When the last verified downlink message was applied (nil: never).
+    public func lastDownlinkSync() throws -> Timestamp? {
+        try self.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [SettingKey.lastDownlinkSync])
+                .flatMap { Int64($0) }.map(Timestamp.init(milliseconds:))
+        }
+    }
+
+    /// HQ's limit on running without a sync (0: none).
+    public func maxTimeWithoutSync() throws -> Int64 {
+        try self.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [SettingKey.maxTimeWithoutSync])
+                .flatMap { Int64($0) } ?? 0
+        }
+    }
+
+    /// Applies a verified downlink message's change and advances its stream, in one transaction. Refuses (throws
+    /// `replayed`) if the stream is already at `seq` or beyond, so a message is applied at most once even if two
+    /// copies race.
+    public func applyDownlink(stream: String, seq: Int64, payloadHash: String, change: DownlinkChange, at time: Timestamp) throws {
+        defer { self.cache.invalidate() }
+        try self.writer.write { db in
+            if let current = try Int64.fetchOne(db, sql: "SELECT seq FROM downlink_streams WHERE stream = ?", arguments: [stream]),
+               current >= seq {
+                throw LedgerError(.downlinkReplayed, "downlink stream \(stream) is at \(current); message \(seq) is old")
+            }
+            try Self.write(change, db: db, at: time)
+            try db.execute(
+                sql: """
+                    INSERT INTO downlink_streams(stream, seq, payload_hash, applied_ms) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(stream) DO UPDATE SET seq = excluded.seq, payload_hash = excluded.payload_hash,
+                        applied_ms = excluded.applied_ms
+                    """,
+                arguments: [stream, seq, payloadHash, time.milliseconds])
+            try Self.setSetting(db, SettingKey.lastDownlinkSync, String(time.milliseconds))
+        }
+    }
+
+    private static func setSetting(_ db: Database, _ key: String, _ value: String) throws {
+        try db.execute(sql: "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [key, value])
+    }
+
+    private static func write(_ change: DownlinkChange, db: Database, at time: Timestamp) throws {
+        switch change {
+        case .none:
+            break
+        case .revocations(let revocations):
+            for (code, reason) in revocations {
+                try db.execute(sql: "UPDATE codes SET state = 'revoked', revoked_reason = ? WHERE id = ?", arguments: [reason, code])
+                if db.changesCount == 0 {
+                    try db.execute(
+                        sql: "INSERT INTO codes(id, kind, state, revoked_reason) VALUES (?, ?, 'revoked', ?)",
+                        arguments: [code, code.hasPrefix("00/") ? "logistic_unit" : "unit", reason])
+                }
+            }
+        case .policy(let policy):
+            if let region = policy.region {
+                guard !region.isEmpty else { throw LedgerError(.invalidValue, "policy region must not be empty") }
+                try setSetting(db, SettingKey.region, region)
+            }
+            if let value = policy.allowProvisional { try setSetting(db, SettingKey.allowProvisional, value ? "1" : "0") }
+            if let value = policy.undoWindowMilliseconds {
+                guard value >= 0 else { throw LedgerError(.invalidValue, "policy undo_window_ms must not be negative") }
+                try setSetting(db, SettingKey.undoWindowMilliseconds, String(value))
+            }
+            if let value = policy.undoSameLaneOrOperatorOnly {
+                try setSetting(db, SettingKey.undoSameLaneOrOperatorOnly, value ? "1" : "0")
+            }
+            if let value = policy.maxTimeWithoutSyncMilliseconds {
+                guard value >= 0 else { throw LedgerError(.invalidValue, "policy max_time_without_sync_ms must not be negative") }
+                try setSetting(db, SettingKey.maxTimeWithoutSync, String(value))
+            }
+            for campaign in policy.campaigns {
+                guard !campaign.name.isEmpty, campaign.starts < campaign.ends else {
+                    throw LedgerError(.invalidValue, "policy campaign \(campaign.name): needs a name and starts_ms < ends_ms")
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO campaigns(name, starts_ms, ends_ms, sold_here_first) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(name) DO UPDATE SET starts_ms = excluded.starts_ms, ends_ms = excluded.ends_ms,
+                            sold_here_first = excluded.sold_here_first
+                        """,
+                    arguments: [campaign.name, campaign.starts.milliseconds, campaign.ends.milliseconds, campaign.soldHereFirst])
+            }
+        case .keys(let keys):
+            for (keyID, publicKey) in keys.addCodeKeys {
+                try db.execute(
+                    sql: """
+                        INSERT INTO trusted_keys(key_id, public_key, added_ms) VALUES (?, ?, ?)
+                        ON CONFLICT(key_id) DO UPDATE SET public_key = excluded.public_key, added_ms = excluded.added_ms, retired_ms = NULL
+                        """,
+                    arguments: [keyID, publicKey, time.milliseconds])
+            }
+            for keyID in keys.retireCodeKeys {
+                try db.execute(sql: "UPDATE trusted_keys SET retired_ms = ? WHERE key_id = ? AND retired_ms IS NULL",
+                               arguments: [time.milliseconds, keyID])
+            }
+            for (keyID, publicKey) in keys.addDownlinkKeys {
+                try Self.upsertDownlinkKey(db, keyID: keyID, publicKey: publicKey, at: time)
+            }
+            for keyID in keys.retireDownlinkKeys {
+                try db.execute(sql: "UPDATE downlink_keys SET retired_ms = ? WHERE key_id = ? AND retired_ms IS NULL",
+                               arguments: [time.milliseconds, keyID])
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// HQ's bookkeeping over the event streams of many gateways: drop duplicates by event id, report sequence gaps
+/// per gateway, and catch a code redeemed (accepted) at two different stores or gateways. Pure: fed messages,
+/// returns the JSON lines to print.
+public struct HQTailState: Sendable {
+    private var seen = Set<String>()
+    /// gateway → highest seq seen and the seqs missing below it.
+    private var highest: [String: Int64] = [:]
+    private var missing: [String: Set<Int64>] = [:]
+    /// code → (store, gateway, event id) of its accepted redemption.
+    private var redeemed: [String: (store: String, gateway: String, eventID: String)] = [:]
+    public private(set) var uniqueEvents = 0
+    public private(set) var duplicates = 0
+    public private(set) var invalid = 0
+    public private(set) var doubleRedemptions = 0
+
+    public init() {}
+
+    /// The required fields of an event payload (schema `docs/schemas/event.v1.json`) with their JSON types;
+    /// decoding it is the type check (JSONSerialization cannot tell `true` from `1` on Linux).
+    struct EventShape: Decodable {
+        var v: Int
+        var seq: Int64
+        var event_id: String
+        var op: String
+        var code: String?
+        var result: String
+        var reason: String
+        var lane: String
+        var `operator`: String
+        var role: String
+        var time_ms: Int64
+        var provisional: Bool
+        var prev_hash: String
+    }
+
+    /// Processes one message; returns the JSON objects to print (one per line).
+    public mutating func receive(topic: String, payload: [UInt8]) -> [[String: Any]] {
+        let levels = topic.split(separator: "/").map(String.init)
+        guard levels.count == 5, levels[0] == "storegate", levels[1] == "v1" else {
+            return [["type": "ignored", "topic": topic]]
+        }
+        let (store, gateway, kind) = (levels[2], levels[3], levels[4])
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(payload))) as? [String: Any] else {
+            self.invalid += 1
+            return [["type": "invalid", "topic": topic, "problem": "not a JSON object"]]
+        }
+        guard kind == "events" else {
+            return [["type": kind, "store": store, "gateway": gateway, "message": object]]
+        }
+        if let problem = Self.schemaProblem(payload) {
+            self.invalid += 1
+            return [["type": "invalid", "topic": topic, "problem": problem]]
+        }
+        let eventID = object["event_id"] as? String ?? ""
+        let seq = (object["seq"] as? NSNumber)?.int64Value ?? 0
+        guard self.seen.insert(eventID).inserted else {
+            self.duplicates += 1
+            return [["type": "duplicate", "store": store, "gateway": gateway, "seq": seq, "event_id": eventID]]
+        }
+        self.uniqueEvents += 1
+        var lines: [[String: Any]] = [["type": "event", "store": store, "gateway": gateway, "event": object]]
+        let top = self.highest[gateway] ?? 0
+        if seq > top + 1 {
+            self.missing[gateway, default: []].formUnion((top + 1)..<seq)
+            lines.append(["type": "gap", "store": store, "gateway": gateway, "from_seq": top + 1, "to_seq": seq - 1])
+        }
+        self.missing[gateway]?.remove(seq)
+        self.highest[gateway] = max(top, seq)
+        if object["op"] as? String == "redeem", object["result"] as? String == "accepted", let code = object["code"] as? String {
+            if let first = self.redeemed[code], first.gateway != gateway || first.store != store {
+                self.doubleRedemptions += 1
+                lines.append(["type": "double_redemption", "code": code, "first_store": first.store, "first_gateway": first.gateway,
+                              "first_event_id": first.eventID, "store": store, "gateway": gateway, "event_id": eventID])
+            } else if self.redeemed[code] == nil {
+                self.redeemed[code] = (store, gateway, eventID)
+            }
+        }
+        return lines
+    }
+
+    /// Seqs still missing per gateway (gaps not yet filled).
+    public var openGaps: [String: Int] { self.missing.mapValues(\.count).filter { $0.value > 0 } }
+
+    static func schemaProblem(_ payload: [UInt8]) -> String? {
+        do {
+            let shape = try JSONDecoder().decode(EventShape.self, from: Data(payload))
+            if shape.v != 1 { return "unsupported version v=\(shape.v)" }
+            if shape.seq < 1 { return "seq must be >= 1" }
+            return nil
+        } catch DecodingError.keyNotFound(let key, _) {
+            return "missing \(key.stringValue)"
+        } catch DecodingError.typeMismatch(let type, let context) {
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")) must be a \(type)"
+        } catch {
+            return "not an event: \(error)"
+        }
+    }
+}

@@ -1,0 +1,84 @@
+/// One scanner as the status reports it.
+public struct ScannerStatus: Sendable, Equatable, Codable {
+    public var source: String
+    public var lane: String
+    public var role: String
+    /// `running`, `finished` (a replay reached its end) or `failed`.
+    public var state: String
+    public var detail: String?
+
+    public init(source: String, lane: String, role: String, state: String, detail: String? = nil) {
+        self.source = source
+        self.lane = lane
+        self.role = role
+        self.state = state
+        self.detail = detail
+    }
+}
+
+/// The retained status message (JSON keys in snake_case through ``HQJSON``) (schema `docs/schemas/status.v1.json`), and the file `storegate status` reads.
+public struct GatewayStatus: Sendable, Equatable, Codable {
+    public var v = 1
+    /// `online` (published on connect and refreshed), `offline` (Last Will, or on a clean shutdown).
+    public var state: String
+    public var gatewayId: String
+    public var storeId: String
+    public var version: String
+    public var timeMs: Int64
+    public var broker: String
+    /// Undelivered events in the outbox.
+    public var backlog: Int
+    public var oldestUndeliveredSeq: Int64?
+    public var oldestUndeliveredAgeMs: Int64?
+    /// Telemetry events shed to protect the disk.
+    public var shed: Int
+    public var lastDownlinkSyncMs: Int64?
+    /// Why the broker refuses our events (v5 PUBACK reason), when it does.
+    public var uplinkRefusal: String?
+    /// The last connection problem, if any.
+    public var lastError: String?
+    public var scanners: [ScannerStatus]
+    public var counters: [String: Int]?
+
+    public init(state: String, gatewayId: String, storeId: String, version: String, timeMs: Int64, broker: String,
+                backlog: Int, oldestUndeliveredSeq: Int64?, oldestUndeliveredAgeMs: Int64?, shed: Int,
+                lastDownlinkSyncMs: Int64?, uplinkRefusal: String?, lastError: String?, scanners: [ScannerStatus],
+                counters: [String: Int]?) {
+        self.state = state
+        self.gatewayId = gatewayId
+        self.storeId = storeId
+        self.version = version
+        self.timeMs = timeMs
+        self.broker = broker
+        self.backlog = backlog
+        self.oldestUndeliveredSeq = oldestUndeliveredSeq
+        self.oldestUndeliveredAgeMs = oldestUndeliveredAgeMs
+        self.shed = shed
+        self.lastDownlinkSyncMs = lastDownlinkSyncMs
+        self.uplinkRefusal = uplinkRefusal
+        self.lastError = lastError
+        self.scanners = scanners
+        self.counters = counters
+    }
+}
+
+/// The heartbeat (schema `docs/schemas/heartbeat.v1.json`): the main counters, QoS 0.
+public struct GatewayHeartbeat: Sendable, Equatable, Codable {
+    public var v = 1
+    public var gatewayId: String
+    public var storeId: String
+    public var timeMs: Int64
+    public var connectedSinceMs: Int64?
+    public var backlog: Int
+    public var counters: [String: Int]
+
+    public init(gatewayId: String, storeId: String, timeMs: Int64, connectedSinceMs: Int64?, backlog: Int,
+                counters: [String: Int]) {
+        self.gatewayId = gatewayId
+        self.storeId = storeId
+        self.timeMs = timeMs
+        self.connectedSinceMs = connectedSinceMs
+        self.backlog = backlog
+        self.counters = counters
+    }
+}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import Foundation
+import StoregateCore
+import StoregateDaemon
+import StoregateLedger
+import StoregateMQTT
+
+/// HQ's side, for the demo, tests and HQ engineers: a reference subscriber and signed downlink messages.
+struct HQCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hq", abstract: "HQ side: tail the stores' streams; make, sign and publish downlink messages.",
+        subcommands: [HQTailCommand.self, HQKeygenCommand.self, HQSignCommand.self, HQPublishCommand.self, HQTrustCommand.self])
+}
+
+struct BrokerOption: ParsableArguments {
+    @Option(help: "Broker, mqtt://HOST:PORT or mqtts://HOST:PORT.")
+    var broker = "mqtt://127.0.0.1:1883"
+    @Option(help: "CA file for mqtts://.") var caFile: String?
+    @Option(help: "Client certificate for mqtts://.") var certFile: String?
+    @Option(help: "Client key for mqtts://.") var keyFile: String?
+
+    func options(clientID: String) throws -> MQTTConnectionOptions {
+        guard let address = BrokerAddress(url: self.broker) else {
+            throw ValidationError("--broker \(self.broker) is not mqtt://HOST:PORT or mqtts://HOST:PORT")
+        }
+        return MQTTConnectionOptions(
+            host: address.host, port: address.port, clientID: clientID,
+            tls: address.tls ? MQTTTLSOptions(caFile: self.caFile ?? "/etc/ssl/certs/ca-certificates.crt",
+                                              certificateFile: self.certFile, keyFile: self.keyFile) : nil,
+            backoff: ReconnectBackoff(initialMilliseconds: 100, maximumMilliseconds: 2_000))
+    }
+}
+
+/// `storegate hq tail`: the reference HQ subscriber, JSON lines out.
+struct HQTailCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tail",
+        abstract: "Subscribe to all stores' events and status (shared-subscription capable); dedup, gaps, double redemptions; JSON lines.")
+    @OptionGroup var broker: BrokerOption
+    @Option(help: "Join the shared subscription $share/GROUP/… (several tails split the load).")
+    var share: String?
+    @Option(name: .customLong("client-id"), help: "Stable id: the broker keeps the session (and queued events) between runs.")
+    var clientID = "storegate-hq-tail"
+    @Option(name: .customLong("idle-exit"), help: "Exit after this many seconds without a message (0: never).")
+    var idleExit: Double = 0
+    @Option(help: "Write a summary line to this file at exit.")
+    var summary: String?
+
+    func run() async throws {
+        let client = try MQTTClient(options: self.broker.options(clientID: self.clientID))
+        let filters = ["storegate/v1/+/+/events", "storegate/v1/+/+/status", "storegate/v1/+/+/downlink"].map { filter in
+            self.share.map { "$share/\($0)/\(filter)" } ?? filter
+        }
+        client.start()
+        var state = HQTailState()
+        let lastMessage = LastMessageClock()
+        let idleExit = self.idleExit
+        let watchdog = Task {
+            while idleExit > 0 {
+                try await Task.sleep(for: .milliseconds(200))
+                if lastMessage.secondsSince() > idleExit { await client.shutdown() }
+            }
+        }
+        for await event in client.events {
+            switch event {
+            case .connected:
+                for filter in filters { _ = try? client.subscribe(filter) }
+            case .message(let topic, let payload, _):
+                lastMessage.touch()
+                for line in state.receive(topic: topic, payload: payload) {
+                    let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes])
+                    FileHandle.standardOutput.write(data + Data("\n".utf8))
+                }
+            case .connectFailed(let reason):
+                printError("hq tail: \(reason)")
+            default:
+                break
+            }
+        }
+        watchdog.cancel()
+        if let file = self.summary {
+            let object: [String: Any] = ["unique_events": state.uniqueEvents, "duplicates": state.duplicates, "invalid": state.invalid,
+                                         "double_redemptions": state.doubleRedemptions, "open_gaps": state.openGaps]
+            try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: file))
+        }
+    }
+}
+
+final class LastMessageClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = Date()
+    func touch() { self.lock.withLock { self.last = Date() } }
+    func secondsSince() -> Double { self.lock.withLock { Date().timeIntervalSince(self.last) } }
+}
+
+/// `storegate hq keygen`: a downlink signing key.
+struct HQKeygenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "keygen", abstract: "Make an HQ downlink signing key (private key file 0600; prints the public key).")
+    @Option(name: .customLong("key-id")) var keyID: String
+    @Option(help: "Private key file to write.") var out: String
+
+    func run() throws {
+        let signer = DownlinkSigner.generate(keyID: self.keyID)
+        FileManager.default.createFile(atPath: self.out, contents: Data((signer.privateKeyText + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        print(signer.publicKeyText)
+    }
+}
+
+/// What `hq sign` and `hq publish` share: which message, signed with which key.
+struct DownlinkMessageOptions: ParsableArguments {
+    @Option(name: .customLong("key-id")) var keyID: String
+    @Option(help: "Private key file (from `hq keygen`).") var key: String
+    @Option(help: "codes, revocations, policy, keys, commands or sync.") var kind: String
+    @Option(help: "The store it is for; omit for all stores.") var store: String?
+    @Option(help: "Sequence number in its stream (kind + target), strictly increasing.") var seq: Int64
+    @Option(help: "The body as JSON (e.g. {\"revocations\":[{\"code\":\"…\",\"reason\":\"stolen\"}]}).") var body: String = "{}"
+
+    func envelope() throws -> (topic: String, bytes: [UInt8]) {
+        guard TopicScheme.downlinkKinds.contains(self.kind) else {
+            throw ValidationError("--kind \(self.kind): use one of \(TopicScheme.downlinkKinds.joined(separator: ", "))")
+        }
+        guard let keyText = try? String(contentsOfFile: self.key, encoding: .utf8),
+              let signer = DownlinkSigner(keyID: self.keyID, privateKey: keyText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ValidationError("--key \(self.key): not a private key file from `storegate hq keygen`")
+        }
+        let body: DownlinkBody
+        do {
+            body = try HQJSON.decode(DownlinkBody.self, from: Array(self.body.utf8))
+        } catch {
+            throw ValidationError("--body is not a valid \(self.kind) body: \(error)")
+        }
+        let message = DownlinkMessage(kind: self.kind, target: self.store ?? "*", seq: self.seq,
+                                      issuedMs: Int64(Date().timeIntervalSince1970 * 1000), body: body)
+        let topic = self.store.map { TopicScheme.storeDownlink(storeID: $0, kind: self.kind) } ?? TopicScheme.broadcastDownlink(kind: self.kind)
+        return (topic, try signer.envelope(for: message))
+    }
+}
+
+struct HQSignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sign", abstract: "Print a signed downlink envelope and its topic.")
+    @OptionGroup var message: DownlinkMessageOptions
+
+    func run() throws {
+        let (topic, bytes) = try self.message.envelope()
+        printError("topic: \(topic)")
+        print(String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+struct HQPublishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "publish", abstract: "Sign a downlink message and publish it (QoS 1), waiting for the PUBACK.")
+    @OptionGroup var message: DownlinkMessageOptions
+    @OptionGroup var broker: BrokerOption
+    @Option(help: "Publish these raw bytes instead (to test how gateways treat bad messages).") var raw: String?
+
+    func run() async throws {
+        var (topic, bytes) = try self.message.envelope()
+        if let raw = self.raw { bytes = Array(raw.utf8) }
+        let client = try MQTTClient(options: self.broker.options(clientID: "storegate-hq-publish-\(UUID().uuidString.prefix(8))"))
+        client.start()
+        var messageID: Int32?
+        let deadline = Date().addingTimeInterval(10)
+        let timeout = Task { try await Task.sleep(for: .seconds(10)); await client.shutdown() }
+        for await event in client.events {
+            if case .connected = event { messageID = try client.publish(topic: topic, payload: bytes) }
+            if case .acknowledged(let id, let reason) = event, id == messageID {
+                print("published \(self.message.kind) seq \(self.message.seq) to \(topic)\(MQTTEvent.isRefusal(reason) ? " — REFUSED \(MQTTReasonCode.describe(reason))" : "")")
+                break
+            }
+            if Date() > deadline { break }
+        }
+        timeout.cancel()
+        await client.shutdown()
+    }
+}
+
+struct HQTrustCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "trust", abstract: "Add an HQ downlink public key to a ledger (bootstrap; later keys arrive signed).")
+    @OptionGroup var ledger: LedgerOptions
+    @Option(name: .customLong("key-id")) var keyID: String
+    @Option(name: .customLong("public-key")) var publicKey: String
+
+    func run() throws {
+        try Ledger(path: self.ledger.db).addDownlinkKey(keyID: self.keyID, publicKey: self.publicKey, at: .now)
+        print("downlink key \(self.keyID) trusted")
+    }
+}

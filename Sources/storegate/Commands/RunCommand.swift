@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StoregateCore
+import StoregateDaemon
+
+/// `storegate run`: the daemon.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the gateway: scanners → ledger → HQ over MQTT (systemd Type=notify).")
+
+    @Option(help: "The TOML configuration (default /etc/storegate/storegate.toml when it exists).")
+    var config: String?
+    @Option(help: "Ledger file (overrides gateway.db).")
+    var db: String?
+    @Option(help: "Broker, mqtt://HOST:PORT or mqtts://HOST:PORT (overrides mqtt.url).")
+    var broker: String?
+    @Option(name: .customLong("store-id"), help: "Must match the ledger's store id (overrides gateway.store_id).")
+    var storeID: String?
+    @Option(help: "A scan source, e.g. replay:FILE; repeat for several (each with its --role, --lane).")
+    var source: [String] = []
+    @Option(help: "The role of the lane of each --source: receiving, checkout, redemption or service.")
+    var role: [String] = []
+    @Option(help: "The lane of each --source (default 1, 2, …).")
+    var lane: [String] = []
+    @Flag(name: .customLong("exit-when-drained"), help: "Stop once the sources are exhausted and HQ acknowledged every event.")
+    var exitWhenDrained = false
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (overrides gateway.log_level).")
+    var logLevel: String?
+
+    func validate() throws {
+        if self.role.count != self.source.count {
+            throw ValidationError("give one --role per --source (\(self.source.count) sources, \(self.role.count) roles)")
+        }
+        for role in self.role where LaneRole(rawValue: role) == nil {
+            throw ValidationError("--role \(role) is not a role; use receiving, checkout, redemption or service")
+        }
+        if self.lane.count > self.source.count { throw ValidationError("more --lane than --source") }
+    }
+
+    func run() async throws {
+        var configuration = try Self.loadConfiguration(self.config)
+        if let db = self.db { configuration.databasePath = db }
+        if let broker = self.broker {
+            guard BrokerAddress(url: broker) != nil else {
+                throw ValidationError("--broker \(broker) is not mqtt://HOST:PORT or mqtts://HOST:PORT")
+            }
+            configuration.brokerURL = broker
+        }
+        if let storeID = self.storeID { configuration.storeID = storeID }
+        for (index, spec) in self.source.enumerated() {
+            guard SourceFactory.isKnown(spec) else { throw ValidationError("--source \(spec): supported: \(SourceFactory.supported)") }
+            let lane = index < self.lane.count ? self.lane[index] : String(index + 1)
+            configuration.scanners.append(ScannerConfiguration(
+                source: spec, lane: lane, role: LaneRole(rawValue: self.role[index]) ?? .service, operatorName: "lane-\(lane)"))
+        }
+        let level = Logger.Level(rawValue: self.logLevel ?? configuration.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "storegate")
+        do {
+            try await Daemon.run(configuration, exitWhenDrained: self.exitWhenDrained, logger: logger) { line in
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
+        } catch let error as DaemonError {
+            printError("error: \(error.message)")
+            throw ExitCode(2)
+        }
+    }
+
+    static func loadConfiguration(_ path: String?) throws -> DaemonConfiguration {
+        let file = path ?? "/etc/storegate/storegate.toml"
+        if path == nil && !FileManager.default.fileExists(atPath: file) { return DaemonConfiguration() }
+        do {
+            return try ConfigLoader.load(path: file)
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// `storegate config check`.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Check the daemon's configuration.", subcommands: [ConfigCheckCommand.self])
+}
+
+struct ConfigCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Validate a config file: every problem, each naming its key. Exit 0 valid, 2 invalid.")
+    @Argument(help: "The TOML file.")
+    var path = "/etc/storegate/storegate.toml"
+
+    func run() throws {
+        do {
+            let config = try ConfigLoader.load(path: self.path)
+            print("\(self.path): valid (broker \(config.brokerURL), ledger \(config.databasePath), \(config.scanners.count) scanner(s))")
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+}

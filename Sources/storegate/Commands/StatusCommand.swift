@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import StoregateCore
+import StoregateLedger
+import StoregateMQTT
+
+/// `storegate status`: the ledger's outbox and sync state, and the last status the daemon wrote.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Broker connection, backlog, oldest undelivered event, scanners, last sync.")
+    @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .customLong("status-file"), help: "The daemon's status file (default: the ledger's path + .status.json).")
+    var statusFile: String?
+
+    func run() throws {
+        let ledger = try Ledger(path: self.ledger.db)
+        let summary = try ledger.outboxSummary()
+        let lastSync = try ledger.lastDownlinkSync()
+        let file = self.statusFile ?? self.ledger.db + ".status.json"
+        let daemon = (try? Data(contentsOf: URL(fileURLWithPath: file))).flatMap { try? HQJSON.decode(GatewayStatus.self, from: Array($0)) }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        if self.output.json {
+            var object: [String: Any] = [
+                "backlog": summary.undelivered, "shed": summary.shed, "journal_length": summary.headSeq,
+                "gateway_id": try ledger.gatewayID(),
+            ]
+            object["oldest_undelivered_seq"] = summary.oldestUndeliveredSeq
+            object["oldest_undelivered_age_ms"] = summary.oldestUndeliveredMilliseconds.map { now - $0 }
+            object["last_downlink_sync_ms"] = lastSync?.milliseconds
+            if let daemon, let bytes = try? HQJSON.encode(daemon) { object["daemon"] = try JSONSerialization.jsonObject(with: Data(bytes)) }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            return
+        }
+        print("gateway   \(try ledger.gatewayID())")
+        if let daemon {
+            let age = (now - daemon.timeMs) / 1000
+            print("broker    \(daemon.broker): \(daemon.state) (as of \(age) s ago)\(daemon.lastError.map { "; last error: \($0)" } ?? "")")
+            if let refusal = daemon.uplinkRefusal { print("REFUSED   \(refusal)") }
+            for scanner in daemon.scanners {
+                print("scanner   \(scanner.source) lane \(scanner.lane) (\(scanner.role)): \(scanner.state)\(scanner.detail.map { " — \($0)" } ?? "")")
+            }
+        } else {
+            print("broker    unknown: no status file at \(file) (is `storegate run` running?)")
+        }
+        print("backlog   \(summary.undelivered) undelivered of \(summary.headSeq) events\(summary.shed > 0 ? ", \(summary.shed) telemetry events shed" : "")")
+        if let seq = summary.oldestUndeliveredSeq, let created = summary.oldestUndeliveredMilliseconds {
+            print("oldest    event \(seq), \((now - created) / 1000) s old")
+        }
+        print("last sync \(lastSync.map { "\((now - $0.milliseconds) / 1000) s ago" } ?? "never (no signed downlink message applied yet)")")
+    }
+}

@@ -1,0 +1,81 @@
+import StoregateCore
+import StoregateDaemon
+import Testing
+
+/// Each invalid key gives its own error, naming the key.
+struct ConfigLoaderTests {
+    @Test func fullValidConfigLoads() throws {
+        let config = try ConfigLoader.parse("""
+            [gateway]
+            db = "/tmp/l.sqlite"
+            store_id = "S1"
+            [mqtt]
+            url = "mqtt://broker.local:1884"
+            window = 50
+            [downlink]
+            keys = { "hq-dl-1" = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }
+            [roles]
+            checkout = "redeem"
+            [[scanner]]
+            source = "replay:/tmp/x.txt"
+            lane = "2"
+            role = "checkout"
+            """)
+        #expect(config.broker == BrokerAddress(url: "mqtt://broker.local:1884"))
+        #expect(config.window == 50)
+        #expect(config.operations[.checkout] == .redeem)
+        #expect(config.scanners == [ScannerConfiguration(source: "replay:/tmp/x.txt", lane: "2", role: .checkout, operatorName: "lane-2")])
+        #expect(config.downlinkKeys.count == 1)
+    }
+
+    @Test(arguments: [
+        ("[mqtt]\nurl = \"http://x\"", "mqtt.url"),
+        ("[mqtt]\nurl = \"mqtt://x:70000\"", "mqtt.url"),
+        ("[mqtt]\nwindow = 0", "mqtt.window"),
+        ("[mqtt]\nwindow = \"ten\"", "mqtt.window"),
+        ("[mqtt]\nprot = 1", "mqtt.prot"),
+        ("[mqtt]\nca_file = \"/nonexistent/ca.pem\"", "mqtt.ca_file"),
+        ("[mqtt]\nreconnect_min_ms = 5000\nreconnect_max_ms = 1000", "mqtt.reconnect_max_ms"),
+        ("[gateway]\nstore_id = \"a/b\"", "gateway.store_id"),
+        ("[gateway]\nlog_level = \"loud\"", "gateway.log_level"),
+        ("[gateway]\ndb = \"\"", "gateway.db"),
+        ("[outbox]\nshed_telemetry_above = 5", "outbox.shed_telemetry_above"),
+        ("[downlink]\nenabled = \"yes\"", "downlink.enabled"),
+        ("[downlink]\nkeys = { k1 = \"short\" }", "downlink.keys.k1"),
+        ("[roles]\nreceiving = \"redeem\"", "roles.receiving"),
+        ("[roles]\ncheckout = \"fly\"", "roles.checkout"),
+        ("[[scanner]]\nsource = \"usb:1\"\nlane = \"1\"\nrole = \"checkout\"", "scanner[1].source"),
+        ("[[scanner]]\nsource = \"replay:/x\"\nlane = \"1\"\nrole = \"boss\"", "scanner[1].role"),
+        ("[[scanner]]\nsource = \"replay:/x\"\nrole = \"checkout\"", "scanner[1].lane"),
+        ("[[scanner]]\nsource = \"replay:/x\"\nlane = \"1\"\nrole = \"checkout\"\ncolour = \"red\"", "scanner[1].colour"),
+        ("[nonsense]\na = 1", "nonsense"),
+    ])
+    func eachInvalidKeyNamesItself(_ text: String, _ key: String) {
+        do {
+            _ = try ConfigLoader.parse(text)
+            Issue.record("accepted invalid config for \(key)")
+        } catch {
+            #expect(error.errors.count == 1, "\(error.errors)")
+            #expect(error.errors.first?.key == key, "\(error.errors)")
+            #expect(error.description.hasPrefix("config key \(key): "))
+        }
+    }
+
+    @Test func severalProblemsAreAllReported() {
+        do {
+            _ = try ConfigLoader.parse("[mqtt]\nwindow = 0\nheartbeat_seconds = -1\n[gateway]\nlog_level = 3")
+            Issue.record("accepted")
+        } catch {
+            #expect(Set(error.errors.map(\.key)) == ["mqtt.window", "mqtt.heartbeat_seconds", "gateway.log_level"])
+        }
+    }
+
+    @Test func brokenTOMLSaysWhere() {
+        do {
+            _ = try ConfigLoader.parse("[mqtt\nurl = 1")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.contains("line 1"))
+        }
+    }
+}

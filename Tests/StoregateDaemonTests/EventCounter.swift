@@ -1,0 +1,77 @@
+import Foundation
+import StoregateMQTT
+import Synchronization
+
+/// An independent subscriber counting event arrivals by seq (persistent session across broker restarts).
+final class EventCounter: Sendable {
+    private struct State {
+        var counts: [Int64: Int] = [:]
+        var arrivals = 0
+        var highestFirst: Int64 = 0
+        var inOrder = true
+    }
+
+    let client: MQTTClient
+    private let state = Mutex(State())
+    private let subscribed = Atomic<Bool>(false)
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(port: Int) throws {
+        self.client = try MQTTClient(options: MQTTConnectionOptions(host: "127.0.0.1", port: port, clientID: "test-counter-\(UUID().uuidString.prefix(6))",
+                                                                    backoff: ReconnectBackoff(initialMilliseconds: 50, maximumMilliseconds: 500)))
+        let client = self.client
+        client.start()
+        let task = Task { [self] in
+            for await event in client.events {
+                switch event {
+                case .connected: _ = try? client.subscribe("storegate/v1/+/+/events")
+                case .subscribed: self.subscribed.store(true, ordering: .sequentiallyConsistent)
+                case .message(_, let payload, _):
+                    guard let seq = Self.seq(of: payload) else { continue }
+                    self.state.withLock { state in
+                        state.arrivals += 1
+                        state.counts[seq, default: 0] += 1
+                        if state.counts[seq] == 1 {
+                            if seq < state.highestFirst { state.inOrder = false }
+                            state.highestFirst = max(state.highestFirst, seq)
+                        }
+                    }
+                default: break
+                }
+            }
+        }
+        self.task.withLock { $0 = task }
+    }
+
+    var unique: Int { self.state.withLock { $0.counts.count } }
+    var arrivals: Int { self.state.withLock { $0.arrivals } }
+    var firstArrivalsInOrder: Bool { self.state.withLock { $0.inOrder } }
+
+    func waitUntilSubscribed() async throws {
+        try await waitUntil("subscription", seconds: 10) { self.subscribed.load(ordering: .sequentiallyConsistent) }
+    }
+
+    func stop() async {
+        await self.client.shutdown()
+        self.task.withLock { $0 }?.cancel()
+    }
+
+    static func seq(of payload: [UInt8]) -> Int64? {
+        let head = String(decoding: payload.prefix(40), as: UTF8.self)
+        guard let range = head.range(of: "\"seq\":") else { return nil }
+        return Int64(head[range.upperBound...].prefix(while: { $0.isNumber }))
+    }
+}
+
+func waitUntil(_ what: String, seconds: Double, _ condition: () throws -> Bool) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while try !condition() {
+        guard Date() < deadline else { throw DaemonTestTimeout(what: what) }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
+
+struct DaemonTestTimeout: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(self.what)" }
+}

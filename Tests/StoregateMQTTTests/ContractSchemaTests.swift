@@ -1,0 +1,99 @@
+import Foundation
+import StoregateCore
+import StoregateLedger
+import StoregateMQTT
+import StoregateTesting
+import Testing
+
+/// Real messages, captured from a real broker, validate against the versioned JSON Schemas of docs/schemas
+/// (python3's `jsonschema`, Draft 2020-12).
+@Suite(.serialized)
+struct ContractSchemaTests {
+    static let schemas = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/schemas").path
+
+    @Test func publishedMessagesMatchTheirSchemas() async throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let fixture = try LedgerFixture()
+        defer { fixture.directory.remove() }
+        let signer = DownlinkSigner.generate(keyID: "hq-dl-1")
+        try fixture.ledger.addDownlinkKey(keyID: "hq-dl-1", publicKey: signer.publicKeyText, at: .testNow)
+        try fixture.register(ids: ["01/09506000134352/21/A1"])
+        let subscriber = try TestSubscriber(port: broker.port, filter: "storegate/v1/+/+/#")
+        try await subscriber.waitUntilSubscribed()
+        try fixture.produce(6)
+        try fixture.apply(.redeem, .malformed())
+        let harness = try LinkHarness(fixture: fixture, port: broker.port, configure: { $0.heartbeatIntervalMilliseconds = 100 }, downlink: true)
+        try await waitUntil("delivered") { harness.undelivered == 0 }
+
+        var body = DownlinkBody()
+        body.revocations = [.init(code: "01/09506000134352/21/A1", reason: "recalled")]
+        let message = DownlinkMessage(kind: "revocations", target: "S1", seq: 1, issuedMs: 1, body: body)
+        let envelope = try signer.envelope(for: message)
+        let publisher = try MQTTClient(options: MQTTConnectionOptions(host: "127.0.0.1", port: broker.port, clientID: "test-hq-pub"))
+        publisher.start()
+        for await event in publisher.events {
+            if case .connected = event { try publisher.publish(topic: TopicScheme.storeDownlink(storeID: "S1", kind: "revocations"), payload: envelope) }
+            if case .acknowledged = event { break }
+        }
+        await publisher.shutdown()
+        try await waitUntil("report and heartbeat") {
+            let topics = Set(subscriber.messages.map { $0.topic.split(separator: "/").last.map(String.init) ?? "" })
+            return topics.isSuperset(of: ["events", "status", "heartbeat", "downlink"])
+        }
+        await harness.stop()
+        await subscriber.stop()
+
+        var documents: [(schema: String, json: String)] = subscriber.messages.compactMap { message in
+            let kind = message.topic.split(separator: "/").last.map(String.init) ?? ""
+            let schema = ["events": "event", "status": "status", "heartbeat": "heartbeat", "downlink": "downlink-report"][kind]
+            return schema.map { ($0, String(decoding: message.payload, as: UTF8.self)) }
+        }
+        documents.append(("downlink-envelope", String(decoding: envelope, as: UTF8.self)))
+        documents.append(("downlink-message", String(decoding: try HQJSON.encode(message), as: UTF8.self)))
+        #expect(documents.filter { $0.schema == "event" }.count == 7)
+        try Self.validate(documents)
+    }
+
+    @Test func schemaCheckCatchesAnEventWithoutItsSequence() throws {
+        #expect(throws: (any Error).self) {
+            try Self.validate([("event", #"{"v":1,"event_id":"x"}"#)])
+        }
+    }
+
+    static func validate(_ documents: [(schema: String, json: String)]) throws {
+        let directory = try TemporaryDirectory(prefix: "storegate-schema")
+        defer { directory.remove() }
+        var lines = ""
+        for document in documents {
+            let object: [String: Any] = ["schema": "\(Self.schemas)/\(document.schema).v1.json", "document": document.json]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self) + "\n"
+        }
+        try lines.write(toFile: directory.file("documents.jsonl"), atomically: true, encoding: .utf8)
+        try """
+            import json, sys, jsonschema
+            bad = 0
+            for line in open(sys.argv[1]):
+                item = json.loads(line)
+                schema = json.load(open(item["schema"]))
+                jsonschema.Draft202012Validator.check_schema(schema)
+                errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.loads(item["document"])))
+                for error in errors:
+                    print(item["schema"].split("/")[-1], error.message, file=sys.stderr)
+                bad += bool(errors)
+            sys.exit(1 if bad else 0)
+            """.write(toFile: directory.file("check.py"), atomically: true, encoding: .utf8)
+        let errors = directory.file("errors.txt")
+        let process = try ChildProcess(executable: "python3", arguments: [directory.file("check.py"), directory.file("documents.jsonl")], stderrFile: errors)
+        let status = process.wait(seconds: 60)
+        guard status == 0 else {
+            throw SchemaViolation(details: (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "exit \(status ?? -1)")
+        }
+    }
+
+    struct SchemaViolation: Error, CustomStringConvertible {
+        var details: String
+        var description: String { "schema violations:\n\(self.details)" }
+    }
+}

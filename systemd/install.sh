@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs storegate as a systemd service: binary, user, config skeleton, unit. Run as root from the repository.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BINARY="${1:-$ROOT/.build/release/storegate}"
+[ -x "$BINARY" ] || { echo "error: no binary at $BINARY; run 'swift build -c release' first" >&2; exit 2; }
+install -m 0755 "$BINARY" /usr/local/bin/storegate
+id storegate >/dev/null 2>&1 || useradd --system --home-dir /var/lib/storegate --shell /usr/sbin/nologin storegate
+install -d -m 0750 -o storegate -g storegate /var/lib/storegate
+install -d -m 0755 /etc/storegate
+if [ ! -f /etc/storegate/storegate.toml ]; then
+    cat > /etc/storegate/storegate.toml <<'CONF'
+[gateway]
+db = "/var/lib/storegate/ledger.sqlite"
+
+[mqtt]
+url = "mqtt://127.0.0.1:1883"
+CONF
+    echo "wrote /etc/storegate/storegate.toml: set mqtt.url, TLS files and downlink keys (docs/config.md)"
+fi
+install -m 0644 "$ROOT/systemd/storegate.service" /etc/systemd/system/storegate.service
+systemctl daemon-reload
+/usr/local/bin/storegate config check /etc/storegate/storegate.toml
+[ -f /var/lib/storegate/ledger.sqlite ] || echo "next: sudo -u storegate storegate ledger init --db /var/lib/storegate/ledger.sqlite --store-id ID --region REGION"
+echo "then: systemctl enable --now storegate; journalctl -u storegate -f; storegate status --db /var/lib/storegate/ledger.sqlite"
