@@ -10,7 +10,7 @@ sh "$D"/setup.sh
 W=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/storegate-usb-lab}
 OUT=$(mktemp)
 START=$(date +%s)
-sh "$D"/run.sh "SG=$SG LABDIR=$D SCN=$W/bin/scanner sh $D/guest/lab.sh" | tee "$OUT" | grep -E '^(RESULT|LAB)' || true
+TMO=${TMO:-600} sh "$D"/run.sh "SG=$SG LABDIR=$D SCN=$W/bin/scanner sh $D/guest/lab.sh" | tee "$OUT" | grep -E '^(RESULT|LAB)' || true
 echo "usb-lab: $(($(date +%s) - START)) s"
 PASS=$(grep -c '^RESULT [^ ]* PASS' "$OUT" || true)
 FAIL=$(grep -c '^RESULT [^ ]* FAIL' "$OUT" || true)
