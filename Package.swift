@@ -47,8 +47,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // libusb-1.0, as the system provides it.
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Scan sources: USB HID (libusb), evdev, serial, replay, stdin; all deliver ScanEvents.
-        .target(name: "StoregateScanners", dependencies: ["StoregateCore"], swiftSettings: strictSettings),
+        .target(name: "StoregateScanners", dependencies: ["StoregateCore", "CLibUSB"], swiftSettings: strictSettings),
         // libmosquitto, the C MQTT client (system library; shim.h only includes its header).
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         // The HQ link: a thin safe libmosquitto wrapper, the outbox drainer, status/LWT, signed downlink, HQ tail.
@@ -111,6 +113,12 @@ let package = Package(
         .testTarget(
             name: "StoregateLedgerTests",
             dependencies: ["StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateScannerTests",
+            dependencies: ["StoregateCore", "StoregateScanners", "StoregateTesting"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

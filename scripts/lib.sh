@@ -1,9 +1,11 @@
 # Shared by the scripts: find the Swift toolchain and install the Debian packages storegate needs.
 # Sourced, not run.
 
-# Debian packages the build, the tests and the demo need. libusb/libmosquitto/mosquitto join
-# this list with the scanner and MQTT modules.
-STOREGATE_APT_PACKAGES=(libsqlite3-dev sqlite3 gcc libmosquitto-dev mosquitto mosquitto-clients openssl python3)
+# Debian packages the build, the tests and the demo need. libusb-1.0-0-dev is for the scanner module;
+# qemu-system-x86, cpio, xz-utils and binutils run the USB lab (scripts/usb-lab), which boots Debian's kernel under
+# qemu to get a USB bus with virtual scanners; libmosquitto/mosquitto/openssl are for the MQTT link and its tests.
+STOREGATE_APT_PACKAGES=(libsqlite3-dev sqlite3 gcc libmosquitto-dev mosquitto mosquitto-clients openssl python3
+    libusb-1.0-0-dev qemu-system-x86 cpio xz-utils binutils)
 
 storegate_root() {
     cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd

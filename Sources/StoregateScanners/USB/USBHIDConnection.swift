@@ -1,0 +1,97 @@
+import StoregateCore
+
+/// A matched USB HID scanner, opened and claimed: everything a ``USBHIDSource`` session needs.
+final class USBHIDConnection: @unchecked Sendable {
+    // Immutable after open; closed once by the source after its session has stopped.
+    let context: USBContext
+    let handle: USBDeviceHandle
+    let interface: USBHIDInterface
+    let identity: DeviceIdentity
+    /// Parsed report descriptor, nil if the device would not send one.
+    let descriptor: HIDReportDescriptor?
+
+    private init(context: USBContext, handle: USBDeviceHandle, interface: USBHIDInterface, identity: DeviceIdentity,
+                 descriptor: HIDReportDescriptor?) {
+        self.context = context
+        self.handle = handle
+        self.interface = interface
+        self.identity = identity
+        self.descriptor = descriptor
+    }
+
+    /// `usb:0c2e:0b61@1-1.2`
+    var deviceName: String { "usb:\(self.handle.device.idText)@\(self.handle.device.portPath)" }
+
+    var isHIDPOS: Bool { self.descriptor?.isBarCodeScanner == true }
+    var modeName: String { self.isHIDPOS ? "hid-pos" : "keyboard-wedge" }
+
+    /// Finds, opens and claims the first device that matches; nil when none is connected (or all are taken).
+    static func open(matching match: DeviceMatch) throws -> USBHIDConnection? {
+        let context = try USBContext()
+        var firstError: (any Error)?
+        for device in try context.devices() where !device.hidInterfaces.isEmpty {
+            var identity = DeviceIdentity(vendorID: device.vendorID, productID: device.productID, portPath: device.portPath)
+            if case .vendorProduct = match, !match.matches(identity) { continue }
+            if case .portPath = match, !match.matches(identity) { continue }
+            do {
+                let handle = try device.open()
+                identity.serialNumber = handle.serialNumber
+                guard match.matches(identity) else {
+                    handle.close()
+                    continue
+                }
+                if let connection = try Self.claim(handle, context: context, identity: identity) { return connection }
+            } catch USBError.busy {
+                continue  // another source (or program) has this one: try the next match
+            } catch {
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError { throw firstError }
+        return nil
+    }
+
+    /// Claims the scanner's HID interface: the HID POS one if there is one, else the boot keyboard, else the first.
+    private static func claim(_ handle: USBDeviceHandle, context: USBContext, identity: DeviceIdentity) throws -> USBHIDConnection? {
+        // The descriptor comes from sysfs while usbhid is bound (usbfs refuses the request then), else from the
+        // device once the interface is claimed.
+        var candidates: [(USBHIDInterface, HIDReportDescriptor?)] = []
+        for interface in handle.device.hidInterfaces {
+            let bytes = SysfsHIDDescriptor.read(portPath: handle.device.portPath, interface: interface.number)
+            candidates.append((interface, bytes.flatMap { try? HIDReportDescriptor(parsing: $0) }))
+        }
+        let chosen = candidates.first { $0.1?.isBarCodeScanner == true }
+            ?? candidates.first { $0.0.isBootKeyboard || $0.1?.isKeyboard == true }
+            ?? candidates.first
+        guard let (interface, sysfsDescriptor) = chosen else {
+            handle.close()
+            return nil
+        }
+        let descriptor: HIDReportDescriptor?
+        do {
+            try handle.takeInterface(interface.number)
+            descriptor = sysfsDescriptor
+                ?? (try? HIDReportDescriptor(parsing: handle.hidReportDescriptor(interface: interface.number)))
+        } catch {
+            handle.close()
+            throw error
+        }
+        if descriptor?.isBarCodeScanner != true && interface.isBootKeyboard {
+            handle.selectBootProtocol(interface: interface.number)
+        }
+        return USBHIDConnection(context: context, handle: handle, interface: interface, identity: identity, descriptor: descriptor)
+    }
+
+    func makeDecoder(assignment: LaneAssignment) -> ReportScanDecoder {
+        if let descriptor = self.descriptor, descriptor.isBarCodeScanner,
+            let decoder = try? ReportScanDecoder.hidPOS(descriptor: descriptor)
+        {
+            return decoder
+        }
+        return .keyboard(layout: assignment.layout, segmentation: assignment.segmentation)
+    }
+
+    func close() {
+        self.handle.close()
+    }
+}

@@ -1,0 +1,165 @@
+#!/bin/sh
+# lab.sh - the guest side of storegate's USB lab: creates virtual scanners on dummy_hcd, runs the real storegate
+# binary against them and prints "RESULT <name> PASS|FAIL <detail>" lines, then "LAB DONE". Runs as root in the
+# qemu guest (host / over 9p + tmpfs overlay). Env: SG (storegate binary), LABDIR (scripts/usb-lab), SCN (scanner).
+G=$LABDIR/guest/gadget.sh
+L=/tmp/lab; mkdir -p $L
+say() { echo "LAB[$(cut -d' ' -f1 /proc/uptime)] $*"; }
+res() { echo "RESULT $1 $2 $3"; }
+devpath() { for d in /sys/bus/usb/devices/*; do [ -f $d/idProduct ] || continue; read v < $d/idVendor; read p < $d/idProduct
+            [ "$v:$p" = "$1:$2" ] && { echo $d; return 0; }; done; return 1; }
+waitdev() { n=0; while ! devpath $1 $2 >/dev/null; do n=$((n+1)); [ $n -gt 500 ] && return 1; sleep 0.02; done; }
+hidgdev() { echo /dev/$(sed -n 's/^DEVNAME=//p' /sys/dev/char/$(cat /sys/kernel/config/usb_gadget/$1/functions/$2/dev)/uevent); }
+# count FILE LANE COMPLETE TEXT: scan lines for that lane with exactly that text
+count() { awk -v l="lane=$2" -v c="complete=$3" -v t="$4" 'index($0, "scan ") == 1 && $2 == l && $3 == c {
+            i = index($0, " text="); if (substr($0, i + 6) == t) n++ } END { print n + 0 }' "$1"; }
+# waitcount FILE LANE COMPLETE TEXT N SECONDS
+waitcount() { k=0; while [ "$(count "$1" "$2" "$3" "$4")" -lt "$5" ]; do k=$((k+1)); [ $k -gt $(($6*20)) ] && return 1; sleep 0.05; done; }
+waitline() { k=0; while [ "$(grep -c "$2" "$1")" -lt "$3" ]; do k=$((k+1)); [ $k -gt $(($4*20)) ] && return 1; sleep 0.05; done; }
+# check NAME FILE LANE COMPLETE TEXT N [SECONDS]
+check() { if waitcount "$2" "$3" "$4" "$5" "$6" ${7:-15}; then res "$1" PASS "lane $3 complete=$4 text=$5"
+          else res "$1" FAIL "want lane $3 complete=$4 text=$5 (x$6); got: $(grep "^scan lane=$3 " "$2" | tail -2 | sed 's/.*complete=/complete=/' | tr '\n' '|')"; fi; }
+# latency NAME WRITER-LOG LISTEN-LOG LANE TEXT: pairs each LAST (writer) with the scan printed for it
+latency() { grep '^LAST ' "$2" | cut -d' ' -f2 > $L/w.t
+    awk -v l="lane=$4" -v t="$5" 'index($0,"scan ")==1 && $2==l && substr($0, index($0," text=")+6)==t {
+        for (i = 1; i <= NF; i++) if (substr($i, 1, 5) == "mono=") print substr($i, 6) }' "$3" | tail -n $(wc -l < $L/w.t) > $L/l.t
+    paste $L/w.t $L/l.t | awk '{ printf "%.3f\n", ($2 - $1) * 1000 }' | sort -n > $L/d.t
+    n=$(wc -l < $L/d.t); [ "$n" -gt 0 ] || { say "$1 latency: no pairs"; return; }
+    p50=$(sed -n "$(( (n + 1) / 2 ))p" $L/d.t); p99=$(sed -n "$(( (n * 99 + 99) / 100 ))p" $L/d.t)
+    res "$1" INFO "last report -> scan printed: p50=${p50} ms p99=${p99} ms over $n scans (TCG-emulated guest)"; }
+
+# stop NAME PID: SIGTERM, then up to 15 s for a clean exit (interfaces released); a hang is a failure
+stop() { kill -TERM $2; k=0; while kill -0 $2 2>/dev/null; do k=$((k+1)); [ $k -gt 300 ] && break; sleep 0.05; done
+    if kill -0 $2 2>/dev/null; then res "$1" FAIL "listen did not stop on SIGTERM"; kill -9 $2; else res "$1" PASS "listen stopped on SIGTERM"; fi
+    wait $2 2>/dev/null; }
+say "start"
+VID=0c2e; KPID=0b61; PPID_=0b87; APID=0b6a; NVID=1eab; NPID=0d10
+sh $G kbd scan_kbd 0x$VID 0x$KPID dummy_udc.0
+sh $G pos scan_pos 0x$VID 0x$PPID_ dummy_udc.1
+sh $G posn scan_posn 0x$NVID 0x$NPID dummy_udc.2
+sh $G acm scan_acm 0x$VID 0x$APID dummy_udc.3
+waitdev $VID $KPID && waitdev $VID $PPID_ && waitdev $NVID $NPID && waitdev $VID $APID || say "gadgets did not enumerate"
+KG=$(hidgdev scan_kbd hid.kbd); PG=$(hidgdev scan_pos hid.pos); NG=$(hidgdev scan_posn hid.pos)
+n=0; while [ ! -e /dev/ttyACM0 ] && [ $n -lt 250 ]; do n=$((n+1)); sleep 0.02; done
+say "gadgets: kbd=$KG pos=$PG posn=$NG acm=/dev/ttyACM0 -> /dev/ttyGS0"
+
+T0=$(cut -d" " -f1 /proc/uptime); $SG --version > /dev/null; say "storegate --version took $(awk -v a=$T0 -v b=$(cut -d" " -f1 /proc/uptime) "BEGIN{print b-a}") s"
+$SG devices > $L/devices.out 2>&1
+cat $L/devices.out
+grep -q "^usb:0c2e:0b87 .*hid-pos" $L/devices.out && grep -q "^usb:0c2e:0b61 .*keyboard-wedge" $L/devices.out &&
+  grep -q "^usb:1eab:0d10 .*hid-pos" $L/devices.out && grep -q "^serial:/dev/ttyACM0" $L/devices.out &&
+  res devices PASS "hid-pos x2, keyboard-wedge, serial seen" || res devices FAIL "$(tr '\n' '|' < $L/devices.out)"
+
+# ---- session 1: four scanners on four lanes, one storegate process for all of it ----
+O=$L/listen1.out
+$SG listen --timing --device usb:$VID:$KPID,lane=lane-1,layout=us --device usb:$VID:$PPID_,lane=lane-2 \
+    --device usb:$NVID:$NPID,lane=lane-3 --device serial:/dev/ttyACM0,lane=lane-4 > $O 2>&1 &
+SGPID=$!
+waitline $O '^status opened' 4 60 || say "listen did not open 4 devices: $(grep status $O | tr '\n' '|')"
+say "listen ready: $(grep -c '^status opened' $O) devices opened"
+
+T1=']d2010950600013435221ABC123{GS}17211231'
+timeout 30 $SCN kbd $KG "$T1{ENTER}" -p 1000 -g ctrl > $L/k1.w
+check kbd-us-ctrl-gs $O lane-1 true "$T1" 1
+grep -A1 "^scan lane=lane-1 complete=true .* text=$T1\$" $O | grep -q '^  valid gs1 id=' && res kbd-us-parsed PASS "parsed as a valid GS1 unit" ||
+  res kbd-us-parsed FAIL "$(grep -A1 '^scan lane=lane-1' $O | tail -1)"
+
+T2=']d2010950600013435221XYZ789{GS}1726063010LOT7'
+timeout 30 $SCN kbd $KG "$T2{ENTER}" -p 1000 -g alt > $L/k2.w
+check kbd-us-alt0029-gs $O lane-1 true "$T2" 1
+
+P1='01095060001343521721123110ABC123{GS}21SN0123456789HONEYWEL{GS}240HIDPOS-LONG-CODE-XYZ'
+timeout 30 $SCN pos $PG honeywell ']d2' w "$P1" -p 1000 > $L/p1.w
+check hidpos-honeywell-continued $O lane-2 true "$P1" 1
+grep -A1 "^scan lane=lane-2 complete=true .* text=$P1\$" $O | grep -q '^  valid gs1 id=' && res hidpos-parsed PASS "long HID POS scan parsed as a valid GS1 unit" ||
+  res hidpos-parsed FAIL "$(grep -A1 '^scan lane=lane-2' $O | tail -1)"
+grep -q "^scan lane=lane-2 complete=true symbology=]d2 .* text=$P1\$" $O && res hidpos-honeywell-aim PASS "AIM ]d2 from the descriptor's symbology field" || res hidpos-honeywell-aim FAIL "$(grep '^scan lane=lane-2' $O | tail -1)"
+
+N1='0109506000134352{GS}21NEWLAND0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789-NEWLAND-LIKE-HIDPOS-THREE-REPORTS-LONG-SCAN-XY'
+timeout 30 $SCN pos $NG newland '---' d "$N1" -p 1000 > $L/n1.w
+check hidpos-newland-3-reports $O lane-3 true "$N1" 1
+
+A1=']C1010950600013435221SER1AL{GS}17211231'
+timeout 30 $SCN acm /dev/ttyGS0 "$A1" > $L/a1.w
+check serial-cdc-acm $O lane-4 true "$A1" 1
+
+# two scanners at once, on two lanes
+T3=']d2010950600013435221TWOLANES{GS}17211231'; P3='010950600013435221BOTHATONCE-SCAN-FROM-LANE-TWO-WHILE-LANE-ONE-TYPES-ITS-CODE'
+timeout 30 timeout 30 $SCN kbd $KG "$T3{ENTER}" -p 1000 -r 5 > $L/k3.w & W1=$!
+timeout 30 timeout 30 $SCN pos $PG honeywell "]d2" w "$P3" -p 1000 -r 5 > $L/p3.w & W2=$!
+wait $W1 $W2
+check two-lanes-kbd $O lane-1 true "$T3" 5
+check two-lanes-pos $O lane-2 true "$P3" 5
+
+# unplug mid-scan (keyboard): 15 characters typed, then the device is gone; the next scan works, same process
+timeout 30 $SCN kbd $KG "]d2010950600013435221PARTIAL{ENTER}" -p 1000 -c 30 > $L/u1.w
+sh $G unbind scan_kbd
+waitline $O '^status gone usb:0c2e:0b61' 1 10 || say "kbd unplug not seen"
+check unplug-kbd-partial-incomplete $O lane-1 false "]d2010950600013" 1
+[ "$(count $O lane-1 true ']d2010950600013')" = 0 ] && res unplug-kbd-partial-not-accepted PASS "no complete scan with the partial text" || res unplug-kbd-partial-not-accepted FAIL "partial accepted"
+sh $G bind scan_kbd dummy_udc.0
+waitline $O '^status opened usb:0c2e:0b61' 2 30 || say "kbd not reopened"
+T4=']d2010950600013435221AFTER{GS}17211231'
+timeout 30 $SCN kbd $KG "$T4{ENTER}" -p 1000 > $L/u2.w
+check replug-kbd-next-scan $O lane-1 true "$T4" 1
+# unplug mid-scan (HID POS): first report (continued) sent, then gone
+timeout 30 $SCN pos $PG honeywell ']d2' w "$P1" -p 1000 -c 1 > $L/u3.w
+sleep 0.3
+sh $G unbind scan_pos
+waitline $O '^status gone usb:0c2e:0b87' 1 10 || say "pos unplug not seen"
+check unplug-hidpos-continued-incomplete $O lane-2 false "$(echo "$P1" | sed 's/{GS}/\x1d/g' | cut -c1-56 | sed 's/\x1d/{GS}/g')" 1
+sh $G bind scan_pos dummy_udc.1
+waitline $O '^status opened usb:0c2e:0b87' 2 30 || say "pos not reopened"
+PG=$(hidgdev scan_pos hid.pos)
+timeout 30 $SCN pos $PG honeywell ']d2' w "$P1" -p 1000 > $L/u4.w
+check replug-hidpos-next-scan $O lane-2 true "$P1" 2
+kill -0 $SGPID 2>/dev/null && res no-restart PASS "same storegate process (pid $SGPID) throughout" || res no-restart FAIL "listen exited"
+
+# latency: 30 scans each, one report per ms
+T5=']d2010950600013435221LAT{GS}17211231'
+timeout 30 $SCN kbd $KG "$T5{ENTER}" -p 1000 -r 30 > $L/lat1.w
+waitcount $O lane-1 true "$T5" 30 20
+latency latency-kbd $L/lat1.w $O lane-1 "$T5"
+timeout 30 $SCN pos $PG honeywell ']d2' w "$P3" -p 1000 -r 30 > $L/lat2.w
+waitcount $O lane-2 true "$P3" 35 20
+latency latency-hidpos $L/lat2.w $O lane-2 "$P3"
+stop stop-listen-1 $SGPID
+grep -v '^  ' $O | grep -v '^scan' | head -20
+
+# ---- session 2: German layout, GS as Ctrl+] (Ctrl + the key labelled +) and as Alt+0029 ----
+O=$L/listen2.out
+$SG listen --device usb:$VID:$KPID,lane=lane-de,layout=de > $O 2>&1 &
+SGPID=$!
+waitline $O '^status opened' 1 60 || say "listen 2 not ready"
+D1=']d2010950600013435221DEYZ42{GS}17211231'
+timeout 30 $SCN kbd $KG "$D1{ENTER}" -L de -g ctrl -p 1000 > $L/d1.w
+check kbd-de-ctrl-gs $O lane-de true "$D1" 1
+D2=']d2010950600013435221ZY-7/A{GS}10LOT'
+timeout 30 $SCN kbd $KG "$D2{ENTER}" -L de -g alt -p 1000 > $L/d2.w
+check kbd-de-alt0029-gs $O lane-de true "$D2" 1
+stop stop-listen-2 $SGPID
+
+# ---- session 3: the same keyboard through evdev (usbhid reattached after storegate released it) ----
+EV=""; k=0
+while [ -z "$EV" ] && [ $k -lt 100 ]; do
+  for e in /sys/class/input/event*; do v=; p=; read v < $e/device/id/vendor; read p < $e/device/id/product
+    [ "$v:$p" = "$VID:$KPID" ] && EV=/dev/input/${e##*/}; done 2>/dev/null
+  k=$((k+1)); [ -z "$EV" ] && sleep 0.05
+done
+KD=$(devpath $VID $KPID); DRV=$(readlink $KD/${KD##*/}:1.0/driver)
+[ "${DRV##*/}" = usbhid ] && res driver-reattached PASS "usbhid bound again after storegate exited ($EV)" ||
+  res driver-reattached FAIL "interface driver after storegate exited: '${DRV##*/}'"
+if [ -n "$EV" ]; then
+  O=$L/listen3.out
+  $SG listen --device evdev:$EV,lane=lane-ev,layout=us > $O 2>&1 &
+  SGPID=$!
+  waitline $O '^status opened' 1 60 || say "listen 3 not ready"
+  E1=']d2010950600013435221EVDEV{GS}17211231'
+  timeout 30 $SCN kbd $KG "$E1{ENTER}" -g ctrl -p 1000 > $L/e1.w
+  check evdev-grab $O lane-ev true "$E1" 1
+  stop stop-listen-3 $SGPID
+else
+  res evdev-grab FAIL "no /dev/input/event* node for $VID:$KPID"
+fi
+say "end"
+echo "LAB DONE"
