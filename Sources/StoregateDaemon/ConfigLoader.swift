@@ -126,8 +126,8 @@ public enum ConfigLoader {
                     if role == nil {
                         reader.fail("\(prefix).role", "\(roleName ?? "missing"): use one of \(LaneRole.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
-                    if let source, !SourceFactory.isKnown(source) {
-                        reader.fail("\(prefix).source", "\(source) is not a source this build supports (\(SourceFactory.supported))")
+                    if let source, let problem = SourceFactory.problem(with: source) {
+                        reader.fail("\(prefix).source", "\(source): \(problem) (supported: \(SourceFactory.supported))")
                     }
                     if let source, let lane, let role {
                         let operatorName = reader.string(scanner, "\(prefix).operator", entry: "operator") ?? "lane-\(lane)"

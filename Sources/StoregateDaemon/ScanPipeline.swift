@@ -68,7 +68,16 @@ public final class ScanPipeline: Service, Sendable {
     private func runSources(parser: CodeParser) async {
         await withTaskGroup(of: Void.self) { group in
             for scanner in self.scanners {
-                guard let source = SourceFactory.make(scanner) else { continue }
+                let source: any ScanSource
+                do {
+                    source = try SourceFactory.make(scanner) { status in
+                        self.logger.info("scan source \(scanner.source): \(status)")
+                    }
+                } catch {
+                    self.logger.error("scan source \(scanner.source) cannot start: \(error)")
+                    self.setState(scanner, "failed", "\(error)")
+                    continue
+                }
                 group.addTask {
                     do {
                         try await source.run { event in
@@ -95,7 +104,9 @@ public final class ScanPipeline: Service, Sendable {
         let entered = ContinuousClock.now
         self.counters.bump(.scans)
         let operation = self.operations[event.role] ?? .verify
-        let code = event.complete ? parser.parse(event.bytes) : parser.parse([UInt8]())
+        // A partial scan could still look like a valid shorter code (a serial cut short): never parse it.
+        let code = event.complete
+            ? parser.parse(event.bytes) : ParsedCode(kind: .unknown, symbology: event.symbology, errors: [.incompleteScan])
         do {
             let keys = try self.ledger.trustedKeys()
             let context = DecisionContext(lane: event.lane, operator: scanner.operatorName, role: event.role, time: event.lastReport)

@@ -6,6 +6,8 @@ public enum ParseErrorCode: String, Sendable, CaseIterable {
     case controlCharacter = "control_character"
     case nonASCII = "non_ascii"
     case unrecognised
+    /// The source cut the scan short (unplug, inter-key pause, truncated report): never parsed, never accepted.
+    case incompleteScan = "incomplete_scan"
 
     // GS1 element strings and their values.
     case unknownAI = "unknown_ai"
@@ -38,6 +40,10 @@ public enum ParseErrorCode: String, Sendable, CaseIterable {
 }
 
 extension ParseIssue {
+    /// The issue for a scan its source reported incomplete (``ScanEvent/complete`` false).
+    public static let incompleteScan = ParseIssue(
+        .incompleteScan, "the scan was cut short (scanner unplugged, paused or a report was truncated); scan the code again")
+
     init(_ code: ParseErrorCode, ai: String? = nil, _ message: String) {
         self.init(code: code.rawValue, ai: ai, message: message)
     }

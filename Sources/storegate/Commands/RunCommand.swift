@@ -52,7 +52,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let storeID = self.storeID { configuration.storeID = storeID }
         for (index, spec) in self.source.enumerated() {
-            guard SourceFactory.isKnown(spec) else { throw ValidationError("--source \(spec): supported: \(SourceFactory.supported)") }
+            if let problem = SourceFactory.problem(with: spec) {
+                throw ValidationError("--source \(spec): \(problem) (supported: \(SourceFactory.supported))")
+            }
             let lane = index < self.lane.count ? self.lane[index] : String(index + 1)
             configuration.scanners.append(ScannerConfiguration(
                 source: spec, lane: lane, role: LaneRole(rawValue: self.role[index]) ?? .service, operatorName: "lane-\(lane)"))
