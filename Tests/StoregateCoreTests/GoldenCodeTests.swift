@@ -65,7 +65,9 @@ import Testing
 
     @Test func everyErrorCodeAppearsInTheGoldenTable() throws {
         let seen = Set(try Self.rows().flatMap(\.errors))
-        let missing = ParseErrorCode.allCases.map(\.rawValue).filter { !seen.contains($0) && $0 != "too_long" }
+        // too_long has its own test; incomplete_scan comes from the scan source, never from parsing bytes.
+        let notFromTheTable: Set<String> = ["too_long", "incomplete_scan"]
+        let missing = ParseErrorCode.allCases.map(\.rawValue).filter { !seen.contains($0) && !notFromTheTable.contains($0) }
         #expect(missing == [])
     }
 }

@@ -44,7 +44,7 @@ struct ConfigLoaderTests {
         ("[downlink]\nkeys = { k1 = \"short\" }", "downlink.keys.k1"),
         ("[roles]\nreceiving = \"redeem\"", "roles.receiving"),
         ("[roles]\ncheckout = \"fly\"", "roles.checkout"),
-        ("[[scanner]]\nsource = \"usb:1\"\nlane = \"1\"\nrole = \"checkout\"", "scanner[1].source"),
+        ("[[scanner]]\nsource = \"floppy:/dev/fd0\"\nlane = \"1\"\nrole = \"checkout\"", "scanner[1].source"),
         ("[[scanner]]\nsource = \"replay:/x\"\nlane = \"1\"\nrole = \"boss\"", "scanner[1].role"),
         ("[[scanner]]\nsource = \"replay:/x\"\nrole = \"checkout\"", "scanner[1].lane"),
         ("[[scanner]]\nsource = \"replay:/x\"\nlane = \"1\"\nrole = \"checkout\"\ncolour = \"red\"", "scanner[1].colour"),
