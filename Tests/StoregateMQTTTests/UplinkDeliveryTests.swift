@@ -78,6 +78,8 @@ struct UplinkDeliveryTests {
         let duplicates = seqs.count - total
         // At most one window (100) plus one batch of marks (500) per outage can be sent twice.
         #expect(duplicates <= 3 * 600, "duplicates: \(duplicates)")
-        #expect(harness.counters.value(.reconnects) >= 4)
+        // The first connect plus at least one reconnect; how many of the 3 outages the link sees separately depends
+        // on where its backoff falls (a 200 ms outage can end inside a backoff pause), so it is not pinned down.
+        #expect(harness.counters.value(.reconnects) >= 2)
     }
 }
