@@ -18,7 +18,10 @@ if ! grep -q '^LAB DONE' "$OUT"; then
     echo "usb-lab: the guest did not finish (console output in $OUT)" >&2; exit 1
 fi
 if [ "$FAIL" -ne 0 ] || [ "$PASS" -lt 24 ]; then
-    echo "usb-lab: $FAIL scenario(s) failed, $PASS passed (console output in $OUT)" >&2; exit 1
+    echo "usb-lab: console output in $OUT (24 scenarios must pass)" >&2
+    echo "usb-lab: $PASS passed, $FAIL failed"
+    exit 1
 fi
 rm -f "$OUT"
-echo "usb-lab: all $PASS scenarios passed"
+# The summary in the plain form CI reads as a test runner's closing line.
+echo "usb-lab: $PASS passed, $FAIL failed"
