@@ -3,7 +3,7 @@
 #   Debian's kernel + busybox-static fetched with `apt-get download` (nothing installed, never committed), the raw
 #   vmlinux extracted (boots ~6 s faster under TCG), an initramfs with the USB host, gadget (dummy_hcd, configfs
 #   HID/ACM) and 9p modules, and the guest's scanner tool compiled. Cached: a second run takes ~1 s.
-# Adapted from the usb-lab reference proven on these machines. Host needs qemu-system-x86 gcc cpio xz-utils binutils.
+# Host needs qemu-system-x86 gcc cpio xz-utils binutils.
 set -e
 D=$(cd "$(dirname "$0")" && pwd)
 W=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/storegate-usb-lab}; mkdir -p "$W"; cd "$W"

@@ -37,7 +37,7 @@ enum Descriptors {
         05010906a101050719e029e71500250175019508810295017508810395057501050819012905910295017503910395067508\
         150025650507190029658100c0
         """)
-    /// The Honeywell-layout HID POS descriptor of the USB lab reference (/work/shared/usb-lab/guest/gadget.sh,
+    /// The Honeywell-layout HID POS descriptor the USB lab's virtual scanner uses (scripts/usb-lab/guest/gadget.sh,
     /// "Honeywell layout", 144 bytes): report 2 = Byte Count, AIM 1-3, Decoded Data[56], vendor FF66 Code ID,
     /// Decode Data Continued; plus trigger, feature and vendor output reports. Transcribed there, not captured by us
     /// from a device.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# gadget.sh - (adapted from the usb-lab reference) create virtual USB scanners with configfs/libcomposite on dummy_hcd (root, in the guest).
+# gadget.sh - create virtual USB scanners with configfs/libcomposite on dummy_hcd (root, in the guest).
 #   gadget.sh kbd  NAME VID PID UDC   HID boot keyboard (keyboard-wedge scanner), /dev/hidgN
 #   gadget.sh pos  NAME VID PID UDC   HID POS bar code scanner (usage page 0x8C, report ID 2, Honeywell layout)
 #   gadget.sh posn NAME VID PID UDC   HID POS bar code scanner, Newland-like layout (report ID 3, no AIM field)
