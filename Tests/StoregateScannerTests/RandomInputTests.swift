@@ -1,3 +1,4 @@
+import StoregateTesting
 import StoregateCore
 import Testing
 
