@@ -26,7 +26,13 @@ struct GatewayCrashTests {
                                            stdoutFile: log, stderrFile: log)
             // Let it get going, then pull the plug while it drains.
             let before = subscriber.unique
-            try await waitUntil("round \(round) progress", seconds: 30) { subscriber.unique > before + 500 || !gateway.isRunning }
+            do {
+                try await waitUntil("round \(round) progress", seconds: 60) { subscriber.unique > before + 500 || !gateway.isRunning }
+            } catch {
+                gateway.killNow()
+                Issue.record("round \(round): no progress from \(before) unique events: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+                throw error
+            }
             gateway.killNow()
             #expect(gateway.exitCode == Int32(128 + SIGKILL), "round \(round): \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
