@@ -4,12 +4,8 @@
 # messages/s and peak RSS of each. Usage: mqtt_drain.sh STOREGATE_BIN EVENTS WORKDIR
 set -euo pipefail
 BIN=$1; EVENTS=$2; OUT=$3
-mkdir -p "$OUT"; chmod 0777 "$OUT"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_queued_bytes 0\n' "$PORT" > "$OUT/bench-mosquitto.conf"
-mosquitto -c "$OUT/bench-mosquitto.conf" >/dev/null 2>&1 & BROKER=$!
-trap 'kill $BROKER 2>/dev/null || true' EXIT
-for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+source "$(dirname "$0")/broker.sh"
+start_bench_broker "$OUT"
 
 DB="$OUT/drain.sqlite"; rm -f "$DB"*
 "$BIN" ledger init --db "$DB" --store-id S1 --region EU-DE >/dev/null
