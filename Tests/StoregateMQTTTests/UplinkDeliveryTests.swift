@@ -43,7 +43,9 @@ struct UplinkDeliveryTests {
         defer { fixture.directory.remove() }
         let subscriber = try TestSubscriber(port: broker.port, clientID: "test-hq-restarts")
         try await subscriber.waitUntilSubscribed()
-        let harness = try LinkHarness(fixture: fixture, port: broker.port)
+        // One cursor: strict sequence order is what is checked here. (On a slow machine the backlog found at a
+        // reconnect can exceed the default 1,000 and live events would legitimately overtake it; see below.)
+        let harness = try LinkHarness(fixture: fixture, port: broker.port) { $0.interleaveAfter = .max }
 
         let total = 1_500
         let producer = Task.detached {
@@ -81,5 +83,37 @@ struct UplinkDeliveryTests {
         // The first connect plus at least one reconnect; how many of the 3 outages the link sees separately depends
         // on where its backoff falls (a 200 ms outage can end inside a backoff pause), so it is not pinned down.
         #expect(harness.counters.value(.reconnects) >= 2)
+    }
+
+    @Test func liveEventsOvertakeALongBacklogAndEachStreamKeepsItsOrder() async throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let fixture = try LedgerFixture()
+        defer { fixture.directory.remove() }
+        let subscriber = try TestSubscriber(port: broker.port)
+        try await subscriber.waitUntilSubscribed()
+
+        let backlog = 2_000
+        try fixture.produce(backlog)
+        // A small window keeps the backlog draining for a while, so "overtakes" is observable.
+        let harness = try LinkHarness(fixture: fixture, port: broker.port) {
+            $0.interleaveAfter = 100
+            $0.window = 4
+        }
+        try await waitUntil("the backlog started draining") { harness.counters.value(.delivered) > 0 }
+        let live = try fixture.produce(5, from: backlog, link: harness.link)
+        try await waitUntil("all delivered", seconds: 60) { harness.undelivered == 0 }
+        try await waitUntil("every event arrived") { Set(subscriber.events.map(\.seq)).count >= backlog + live.count }
+        await harness.stop()
+        await subscriber.stop()
+
+        let seqs = subscriber.events.map(\.seq)
+        #expect(seqs.count == backlog + live.count, "exactly once without an outage")
+        let lastBacklogArrival = try #require(seqs.firstIndex(of: Int64(backlog)))
+        let lastLive = try #require(live.last)
+        let lastLiveArrival = try #require(seqs.firstIndex(of: lastLive))
+        #expect(lastLiveArrival < lastBacklogArrival, "the live events did not wait for the backlog")
+        #expect(seqs.filter { $0 <= Int64(backlog) } == Array(1...Int64(backlog)), "the backlog in sequence order")
+        #expect(seqs.filter { $0 > Int64(backlog) } == live, "the live events in sequence order")
     }
 }
