@@ -1,5 +1,6 @@
 import Foundation
 import StoregateCore
+import StoregateLedger
 import TOMLKit
 
 /// Reads and validates the TOML configuration. Unknown keys, wrong types and bad values are all reported, each
@@ -10,6 +11,7 @@ public enum ConfigLoader {
         "mqtt": ["url", "client_id", "username", "password", "ca_file", "cert_file", "key_file", "keepalive_seconds",
                  "session_expiry_seconds", "reconnect_min_ms", "reconnect_max_ms", "window", "heartbeat_seconds"],
         "outbox": ["shed_telemetry_above", "interleave_after"],
+        "disk": ["reserve_mib", "low_space_mib", "keep_delivered_days"],
         "downlink": ["enabled", "keys"],
         "roles": Set(LaneRole.allCases.map(\.rawValue)),
         "scanner": ["source", "lane", "role", "operator"],
@@ -81,6 +83,11 @@ public enum ConfigLoader {
         if let outbox = reader.section(table, "outbox") {
             config.shedTelemetryAbove = reader.int(outbox, "outbox.shed_telemetry_above", 1_000...100_000_000) ?? config.shedTelemetryAbove
             config.interleaveAfter = reader.int(outbox, "outbox.interleave_after", 0...100_000_000) ?? config.interleaveAfter
+        }
+        if let disk = reader.section(table, "disk") {
+            if let mebibytes = reader.int(disk, "disk.reserve_mib", 0...65_536) { config.disk.reserveBytes = Int64(mebibytes) << 20 }
+            if let mebibytes = reader.int(disk, "disk.low_space_mib", 0...1_048_576) { config.disk.lowSpaceBytes = Int64(mebibytes) << 20 }
+            if let days = reader.int(disk, "disk.keep_delivered_days", 0...3_650) { config.disk.keepDeliveredMilliseconds = Int64(days) * 86_400_000 }
         }
         if let downlink = reader.section(table, "downlink") {
             config.downlinkEnabled = reader.bool(downlink, "downlink.enabled") ?? config.downlinkEnabled

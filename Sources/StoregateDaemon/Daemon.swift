@@ -42,6 +42,8 @@ public enum Daemon {
         }
         guard let broker = config.broker else { throw DaemonError(message: "mqtt.url: \(config.brokerURL) is not a broker URL") }
         let gatewayID = try ledger.gatewayID()
+        let disk = DiskGuard(ledger: ledger, configuration: config.disk) { logger.warning("\($0)") }
+        disk.maintain()
         let topics = TopicScheme(storeID: policy.storeID, gatewayID: gatewayID)
         let counters = GatewayCounters()
 
@@ -63,7 +65,7 @@ public enum Daemon {
                     broker: broker.description, backlog: summary.undelivered, oldestUndeliveredSeq: summary.oldestUndeliveredSeq,
                     oldestUndeliveredAgeMs: summary.oldestUndeliveredMilliseconds.map { max(0, now - $0) }, shed: summary.shed,
                     lastDownlinkSyncMs: (try? willLedger.lastDownlinkSync())?.milliseconds,
-                    uplinkRefusal: nil, lastError: "connection lost (Last Will)", scanners: [], counters: nil)
+                    uplinkRefusal: nil, lastError: "connection lost (Last Will)", scanners: [], counters: nil, disk: disk.status)
                 return (try? HQJSON.encode(status)).map { MQTTWill(topic: topics.status, payload: $0, retain: true) }
             }))
 
@@ -82,8 +84,8 @@ public enum Daemon {
         let link = HQLink(
             ledger: ledger, client: client, configuration: linkConfiguration, counters: counters, logger: logger,
             downlink: downlink, scanners: { pipelineBox.pipeline?.scannerStatus ?? [] },
-            sourcesFinished: { pipelineBox.pipeline?.sourcesFinished ?? true }, latency: latency)
-        let pipeline = ScanPipeline(ledger: ledger, scanners: config.scanners, operations: config.operations, link: link,
+            sourcesFinished: { pipelineBox.pipeline?.sourcesFinished ?? true }, disk: { disk.status }, latency: latency)
+        let pipeline = ScanPipeline(ledger: ledger, disk: disk, scanners: config.scanners, operations: config.operations, link: link,
                                     counters: counters, logger: logger, latency: latency, answers: answers)
         pipelineBox.pipeline = pipeline
         let systemd = SystemdService { "store \(policy.storeID), scans \(counters.value(.scans)), delivered \(counters.value(.delivered))" }
@@ -98,6 +100,7 @@ public enum Daemon {
             services: [
                 .init(service: link, successTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: pipeline),
+                .init(service: DiskWatch(disk: disk)),
                 .init(service: systemd),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,4 +1,5 @@
 public import StoregateCore
+public import StoregateLedger
 
 /// One scanner as configured: a source spec, its lane, role and operator.
 public struct ScannerConfiguration: Sendable, Equatable {
@@ -45,6 +46,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     // [outbox]
     public var shedTelemetryAbove = 500_000
     public var interleaveAfter = 1_000
+
+    // [disk]
+    public var disk = DiskGuardConfiguration()
 
     // [downlink]
     public var downlinkEnabled = true

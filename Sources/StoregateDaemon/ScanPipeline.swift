@@ -14,6 +14,7 @@ import Synchronization
 /// sources are cancelled but a scan already in hand is finished (the ledger call is synchronous).
 public final class ScanPipeline: Service, Sendable {
     private let ledger: Ledger
+    private let disk: DiskGuard
     private let scanners: [ScannerConfiguration]
     private let operations: [LaneRole: StoregateCore.Operation]
     private let link: HQLink?
@@ -25,11 +26,12 @@ public final class ScanPipeline: Service, Sendable {
     private let finished = Atomic<Bool>(false)
 
     /// `answers` receives one line per decision: what the cashier sees.
-    public init(ledger: Ledger, scanners: [ScannerConfiguration], operations: [LaneRole: StoregateCore.Operation], link: HQLink?,
+    public init(ledger: Ledger, disk: DiskGuard, scanners: [ScannerConfiguration], operations: [LaneRole: StoregateCore.Operation], link: HQLink?,
                 counters: GatewayCounters, logger: Logger, latency: ScanLatencyRecorder? = nil,
                 answers: @escaping @Sendable (String) -> Void) {
         self.latency = latency
         self.ledger = ledger
+        self.disk = disk
         self.scanners = scanners
         self.operations = operations
         self.link = link
@@ -110,12 +112,18 @@ public final class ScanPipeline: Service, Sendable {
         do {
             let keys = try self.ledger.trustedKeys()
             let context = DecisionContext(lane: event.lane, operator: scanner.operatorName, role: event.role, time: event.lastReport)
-            let outcome = try self.ledger.apply(OperationRequest(operation: operation, code: code, signature: keys.check(code), context: context))
-            self.counters.bump(outcome.result.isAccepted ? .accepted : .rejected)
-            if !outcome.replayed { self.latency?.scan(enteredAt: entered, committedAs: outcome.seq) }
-            self.link?.outboxChanged()
-            let verdict = outcome.result.isAccepted ? "ACCEPTED" : "REJECTED \(outcome.result.rawValue)"
-            self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue) \(outcome.codeID ?? "-"): \(verdict): \(outcome.reason) [event \(outcome.seq)]")
+            let request = OperationRequest(operation: operation, code: code, signature: keys.check(code), context: context)
+            let verdict: (Decision) -> String = { $0.result.isAccepted ? "ACCEPTED" : "REJECTED \($0.result.rawValue)" }
+            switch try self.disk.apply(request) {
+            case .recorded(let outcome):
+                self.counters.bump(outcome.result.isAccepted ? .accepted : .rejected)
+                if !outcome.replayed { self.latency?.scan(enteredAt: entered, committedAs: outcome.seq) }
+                self.link?.outboxChanged()
+                self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue) \(outcome.codeID ?? "-"): \(verdict(outcome.decision)): \(outcome.reason) [event \(outcome.seq)]")
+            case .notJournaled(let decision):
+                self.counters.bump(decision.result.isAccepted ? .accepted : .rejected)
+                self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue) \(code.id ?? "-"): \(verdict(decision)): \(decision.reason) [not journaled: disk space low]")
+            }
         } catch {
             // The ledger could not decide (disk, corruption): the cashier must see that nothing was recorded.
             self.counters.bump(.rejected)

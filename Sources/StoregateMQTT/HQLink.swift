@@ -27,6 +27,7 @@ public final class HQLink: Service, Sendable {
     private let downlink: DownlinkProcessor?
     private let scanners: @Sendable () -> [ScannerStatus]
     private let sourcesFinished: @Sendable () -> Bool
+    private let disk: @Sendable () -> DiskStatus?
     private let latency: ScanLatencyRecorder?
     private let inputs: AsyncStream<Input>
     private let continuation: AsyncStream<Input>.Continuation
@@ -35,8 +36,10 @@ public final class HQLink: Service, Sendable {
     public init(
         ledger: Ledger, client: MQTTClient, configuration: HQLinkConfiguration, counters: GatewayCounters = GatewayCounters(),
         logger: Logger, downlink: DownlinkProcessor? = nil, scanners: @escaping @Sendable () -> [ScannerStatus] = { [] },
-        sourcesFinished: @escaping @Sendable () -> Bool = { true }, latency: ScanLatencyRecorder? = nil
+        sourcesFinished: @escaping @Sendable () -> Bool = { true }, disk: @escaping @Sendable () -> DiskStatus? = { nil },
+        latency: ScanLatencyRecorder? = nil
     ) {
+        self.disk = disk
         self.latency = latency
         self.ledger = ledger
         self.client = client
@@ -89,6 +92,7 @@ public final class HQLink: Service, Sendable {
     var linkDownlink: DownlinkProcessor? { self.downlink }
     var scannerStatus: [ScannerStatus] { self.scanners() }
     var areSourcesFinished: Bool { self.sourcesFinished() }
+    var diskStatus: DiskStatus? { self.disk() }
     var latencyRecorder: ScanLatencyRecorder? { self.latency }
 
     func remember(_ status: GatewayStatus) {

@@ -1,5 +1,6 @@
 import StoregateCore
 import StoregateDaemon
+import StoregateLedger
 import Testing
 
 /// Each invalid key gives its own error, naming the key.
@@ -12,6 +13,9 @@ struct ConfigLoaderTests {
             [mqtt]
             url = "mqtt://broker.local:1884"
             window = 50
+            [disk]
+            reserve_mib = 32
+            low_space_mib = 128
             [downlink]
             keys = { "hq-dl-1" = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }
             [roles]
@@ -23,6 +27,8 @@ struct ConfigLoaderTests {
             """)
         #expect(config.broker == BrokerAddress(url: "mqtt://broker.local:1884"))
         #expect(config.window == 50)
+        #expect(config.disk.reserveBytes == 32 << 20)
+        #expect(config.disk.lowSpaceBytes == 128 << 20)
         #expect(config.operations[.checkout] == .redeem)
         #expect(config.scanners == [ScannerConfiguration(source: "replay:/tmp/x.txt", lane: "2", role: .checkout, operatorName: "lane-2")])
         #expect(config.downlinkKeys.count == 1)
@@ -40,6 +46,10 @@ struct ConfigLoaderTests {
         ("[gateway]\nlog_level = \"loud\"", "gateway.log_level"),
         ("[gateway]\ndb = \"\"", "gateway.db"),
         ("[outbox]\nshed_telemetry_above = 5", "outbox.shed_telemetry_above"),
+        ("[disk]\nreserve_mib = -1", "disk.reserve_mib"),
+        ("[disk]\nlow_space_mib = \"lots\"", "disk.low_space_mib"),
+        ("[disk]\nkeep_delivered_days = 9999", "disk.keep_delivered_days"),
+        ("[disk]\nreserve = 64", "disk.reserve"),
         ("[downlink]\nenabled = \"yes\"", "downlink.enabled"),
         ("[downlink]\nkeys = { k1 = \"short\" }", "downlink.keys.k1"),
         ("[roles]\nreceiving = \"redeem\"", "roles.receiving"),

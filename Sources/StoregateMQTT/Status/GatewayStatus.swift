@@ -1,3 +1,5 @@
+public import StoregateLedger
+
 /// One scanner as the status reports it.
 public struct ScannerStatus: Sendable, Equatable, Codable {
     public var source: String
@@ -39,11 +41,13 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
     public var lastError: String?
     public var scanners: [ScannerStatus]
     public var counters: [String: Int]?
+    /// Free space, the disk reserve and telemetry shed for lack of space.
+    public var disk: DiskStatus?
 
     public init(state: String, gatewayId: String, storeId: String, version: String, timeMs: Int64, broker: String,
                 backlog: Int, oldestUndeliveredSeq: Int64?, oldestUndeliveredAgeMs: Int64?, shed: Int,
                 lastDownlinkSyncMs: Int64?, uplinkRefusal: String?, lastError: String?, scanners: [ScannerStatus],
-                counters: [String: Int]?) {
+                counters: [String: Int]?, disk: DiskStatus? = nil) {
         self.state = state
         self.gatewayId = gatewayId
         self.storeId = storeId
@@ -59,6 +63,7 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
         self.lastError = lastError
         self.scanners = scanners
         self.counters = counters
+        self.disk = disk
     }
 }
 

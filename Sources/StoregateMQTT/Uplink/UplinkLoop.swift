@@ -286,7 +286,7 @@ struct UplinkLoop {
             backlog: summary.undelivered, oldestUndeliveredSeq: summary.oldestUndeliveredSeq,
             oldestUndeliveredAgeMs: summary.oldestUndeliveredMilliseconds.map { max(0, now - $0) }, shed: summary.shed,
             lastDownlinkSyncMs: self.lastSync, uplinkRefusal: self.refusal, lastError: self.lastError,
-            scanners: self.link.scannerStatus, counters: self.link.linkCounters.snapshot)
+            scanners: self.link.scannerStatus, counters: self.link.linkCounters.snapshot, disk: self.link.diskStatus)
     }
 
     private func remember(state: String) {

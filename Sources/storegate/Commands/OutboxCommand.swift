@@ -62,7 +62,10 @@ struct OutboxRequeueCommand: ParsableCommand {
     }
 
     func run() throws {
-        let count = try Ledger(path: self.ledger.db).requeueOutbox(seqs: self.from...(self.to ?? self.from))
+        let ledger = try Ledger(path: self.ledger.db)
+        let seqs = self.from...(self.to ?? self.from)
+        // Rows pruned after delivery come back from the journal first; then delivered and shed rows become pending.
+        let count = try ledger.restorePrunedOutbox(seqs: seqs) + ledger.requeueOutbox(seqs: seqs)
         print("requeued \(count) event(s); the daemon sends them at its next pass")
     }
 }

@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+public import StoregateCore
+import Synchronization
+
+/// How the gateway protects redemptions from a full disk (`[disk]` in the config).
+public struct DiskGuardConfiguration: Sendable, Equatable {
+    /// Size of the reserve file given back when a write finds the disk full; 0 disables it.
+    public var reserveBytes: Int64 = 64 << 20
+    /// Below this much free space, telemetry is shed: verifies are answered but not journaled, and delivered
+    /// outbox rows are pruned at once.
+    public var lowSpaceBytes: Int64 = 256 << 20
+    /// Delivered outbox rows older than this are pruned in normal operation (the journal keeps the events).
+    public var keepDeliveredMilliseconds: Int64 = 7 * 86_400_000
+
+    public init() {}
+}
+
+/// The disk as the status reports it (JSON keys in snake_case).
+public struct DiskStatus: Sendable, Equatable, Codable {
+    /// Free bytes on the ledger's filesystem at the last look; nil if it could not be read.
+    public var freeBytes: Int64?
+    /// Free space is under the low-space threshold: verifies are not journaled.
+    public var lowSpace: Bool
+    public var reserveBytes: Int64
+    /// The reserve file is in place. False after it was released (or when it never fit): free space now.
+    public var reserveHeld: Bool
+    /// When a full disk made the gateway release the reserve (cleared once the reserve is held again).
+    public var reserveReleasedMs: Int64?
+    /// Verifies answered without a journal event because space was low (since the gateway started).
+    public var verifiesNotJournaled: Int
+
+    public init(freeBytes: Int64?, lowSpace: Bool, reserveBytes: Int64, reserveHeld: Bool, reserveReleasedMs: Int64?,
+                verifiesNotJournaled: Int) {
+        self.freeBytes = freeBytes
+        self.lowSpace = lowSpace
+        self.reserveBytes = reserveBytes
+        self.reserveHeld = reserveHeld
+        self.reserveReleasedMs = reserveReleasedMs
+        self.verifiesNotJournaled = verifiesNotJournaled
+    }
+}
+
+/// What ``DiskGuard/apply(_:)`` did with a request.
+public enum GuardedOutcome: Sendable, Equatable {
+    /// Decided and committed, as ``Ledger/apply(_:)``.
+    case recorded(OperationOutcome)
+    /// A verify answered from the ledger without writing (telemetry shed while space is low).
+    case notJournaled(Decision)
+
+    public var decision: Decision {
+        switch self {
+        case .recorded(let outcome): outcome.decision
+        case .notJournaled(let decision): decision
+        }
+    }
+}
+
+/// Stands between the scan pipeline and ``Ledger/apply(_:)`` so that a filling disk degrades telemetry first and
+/// never refuses a redemption while the reserve lasts:
+///
+/// 1. normal: everything is journaled; delivered outbox rows older than a week are pruned;
+/// 2. low space: verifies are answered without a journal event, delivered outbox rows are pruned and the WAL is
+///    truncated;
+/// 3. a write finds the disk full (`SQLITE_FULL`): the reserve file is deleted and the same request is applied
+///    again (the failed transaction rolled back, so nothing is doubled); the status says so until an operator
+///    frees space, after which the reserve is taken again.
+public final class DiskGuard: Sendable {
+    private struct State {
+        var freeBytes: Int64?
+        var lowSpace = false
+        var reserveReleasedMs: Int64?
+        var verifiesNotJournaled = 0
+        var lastPrune: ContinuousClock.Instant?
+    }
+
+    private let ledger: Ledger
+    private let reserve: DiskReserve
+    private let configuration: DiskGuardConfiguration
+    private let directory: String
+    private let report: @Sendable (String) -> Void
+    private let state = Mutex(State())
+
+    /// `report` receives one sentence per change of state (for the log).
+    public init(ledger: Ledger, configuration: DiskGuardConfiguration, report: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.ledger = ledger
+        self.configuration = configuration
+        self.reserve = DiskReserve(ledgerPath: ledger.path, bytes: configuration.reserveBytes)
+        self.directory = (ledger.path as NSString).deletingLastPathComponent
+        self.report = report
+    }
+
+    public var status: DiskStatus {
+        self.state.withLock { state in
+            DiskStatus(freeBytes: state.freeBytes, lowSpace: state.lowSpace, reserveBytes: self.configuration.reserveBytes,
+                       reserveHeld: self.reserve.isHeld, reserveReleasedMs: state.reserveReleasedMs,
+                       verifiesNotJournaled: state.verifiesNotJournaled)
+        }
+    }
+
+    /// Decides and records `request`, or answers a verify without recording it while space is low.
+    public func apply(_ request: OperationRequest) throws -> GuardedOutcome {
+        let lowSpace = self.look()
+        if lowSpace && request.operation == .verify {
+            let decision = try self.ledger.evaluate(request)
+            self.state.withLock { $0.verifiesNotJournaled += 1 }
+            return .notJournaled(decision)
+        }
+        do {
+            return .recorded(try self.ledger.apply(request))
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            self.releaseReserve()
+            return .recorded(try self.ledger.apply(request))
+        }
+    }
+
+    /// Periodic upkeep (the daemon calls it every few seconds): re-reads free space, prunes delivered outbox rows,
+    /// and takes the reserve again once there is room for it and the low-space margin.
+    public func maintain() {
+        _ = self.look()
+        let (free, due) = self.state.withLock { state -> (Int64?, Bool) in
+            let due = state.lastPrune.map { ContinuousClock.now - $0 >= .seconds(3_600) } ?? true
+            if due { state.lastPrune = .now }
+            return (state.freeBytes, due)
+        }
+        if due {
+            self.prune(deliveredBefore: Timestamp(milliseconds: Self.now - self.configuration.keepDeliveredMilliseconds))
+        }
+        guard self.configuration.reserveBytes > 0, !self.reserve.isHeld,
+              let free, free >= self.configuration.reserveBytes + self.configuration.lowSpaceBytes else { return }
+        do {
+            try self.reserve.hold()
+            let wasReleased = self.state.withLock { state -> Bool in
+                defer { state.reserveReleasedMs = nil }
+                return state.reserveReleasedMs != nil
+            }
+            self.report(wasReleased ? "disk space is back: the \(self.reserveMiB) MiB reserve is held again"
+                                    : "holding a \(self.reserveMiB) MiB disk reserve at \(self.reserve.path)")
+            _ = self.look()
+        } catch {
+            self.report("\(error)")
+        }
+    }
+
+    /// Reads free space and updates the low-space state; on entering it, makes room at once. Returns whether
+    /// space is low.
+    private func look() -> Bool {
+        let free = DiskSpace.available(at: self.directory)
+        let threshold = self.configuration.lowSpaceBytes
+        let entered = self.state.withLock { state -> Bool? in
+            state.freeBytes = free
+            let low = free.map { $0 < threshold } ?? false
+            defer { state.lowSpace = low }
+            return low == state.lowSpace ? nil : low
+        }
+        switch entered {
+        case true?:
+            self.report("low disk space (\((free ?? 0) >> 20) MiB free, threshold \(threshold >> 20) MiB): verifies are "
+                + "no longer journaled; pruning delivered outbox rows")
+            self.prune(deliveredBefore: Timestamp(milliseconds: .max))
+        case false?:
+            self.report("disk space is back above \(threshold >> 20) MiB: verifies are journaled again")
+        case nil:
+            break
+        }
+        return self.state.withLock { $0.lowSpace }
+    }
+
+    private func releaseReserve() {
+        let released = self.reserve.release()
+        self.state.withLock { $0.reserveReleasedMs = Self.now }
+        self.report("the disk is full: released the \(released >> 20) MiB reserve so redemptions still commit; "
+            + "free space on \(self.directory) now")
+        self.prune(deliveredBefore: Timestamp(milliseconds: .max))
+    }
+
+    private func prune(deliveredBefore time: Timestamp) {
+        do {
+            let pruned = try self.ledger.pruneDeliveredOutbox(deliveredBefore: time)
+            if pruned > 0 { try self.ledger.checkpointAndTruncateWAL() }
+        } catch {
+            self.report("cannot prune the outbox: \(error)")
+        }
+    }
+
+    private var reserveMiB: Int64 { self.configuration.reserveBytes >> 20 }
+
+    private static var now: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}

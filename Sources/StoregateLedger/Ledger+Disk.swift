@@ -1,0 +1,57 @@
+import GRDB
+public import StoregateCore
+
+extension Ledger {
+    /// The answer ``apply(_:)`` would give, read from the ledger without writing anything. Used for verifies
+    /// while the disk is nearly full (telemetry is shed, the cashier still gets the answer).
+    public func evaluate(_ request: OperationRequest) throws -> Decision {
+        try self.writer.read { db in
+            let policy = try Self.loadPolicy(db)
+            let code = request.code
+            var record: CodeRecord?
+            if code.valid, let id = code.id, code.identityKind == .unit || code.identityKind == .logisticUnit {
+                record = try CodeRow.fetch(db, id: id)
+            }
+            return DecisionRules.decide(
+                record: record, code: code, signature: request.signature, policy: policy, operation: request.operation,
+                context: request.context)
+        }
+    }
+
+    /// Deletes outbox rows HQ acknowledged before `time`. Nothing is lost: the journal keeps every event, and an
+    /// outbox payload is the journal event's canonical form. Returns how many rows went.
+    @discardableResult
+    public func pruneDeliveredOutbox(deliveredBefore time: Timestamp) throws -> Int {
+        try self.writer.write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE delivered_ms IS NOT NULL AND delivered_ms < ?", arguments: [time.milliseconds])
+            return db.changesCount
+        }
+    }
+
+    /// Puts pruned events in `seqs` back into the outbox as pending, their payload rebuilt from the journal (the
+    /// same canonical bytes as the first time). Returns how many rows were restored; `storegate outbox requeue`
+    /// calls it before ``requeueOutbox(seqs:)``, so events older than the pruning horizon can be sent again too.
+    @discardableResult
+    public func restorePrunedOutbox(seqs: ClosedRange<Int64>) throws -> Int {
+        try self.writer.write { db in
+            let missing = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(JournalRow.columns) FROM journal
+                    WHERE seq BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = journal.seq)
+                    """,
+                arguments: [seqs.lowerBound, seqs.upperBound])
+            for row in missing {
+                let event = try JournalRow.event(row)
+                try db.execute(sql: "INSERT INTO outbox(seq, payload, created_ms) VALUES (?, ?, ?)",
+                               arguments: [event.seq, event.canonicalPayload, event.time.milliseconds])
+            }
+            return missing.count
+        }
+    }
+
+    /// Copies the WAL into the database and truncates it to zero bytes, giving its space back to the filesystem.
+    public func checkpointAndTruncateWAL() throws {
+        _ = try self.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+    }
+}
