@@ -24,7 +24,12 @@ struct ContractSchemaTests {
         try await subscriber.waitUntilSubscribed()
         try fixture.produce(6)
         try fixture.apply(.redeem, .malformed())
-        let harness = try LinkHarness(fixture: fixture, port: broker.port, configure: { $0.heartbeatIntervalMilliseconds = 100 }, downlink: true)
+        var diskConfiguration = DiskGuardConfiguration()
+        diskConfiguration.reserveBytes = 1 << 20
+        let disk = DiskGuard(ledger: fixture.ledger, configuration: diskConfiguration)
+        disk.maintain()
+        let harness = try LinkHarness(fixture: fixture, port: broker.port, configure: { $0.heartbeatIntervalMilliseconds = 100 }, downlink: true,
+                                      disk: { disk.status })
         try await waitUntil("delivered") { harness.undelivered == 0 }
 
         var body = DownlinkBody()
@@ -50,6 +55,12 @@ struct ContractSchemaTests {
             let schema = ["events": "event", "status": "status", "heartbeat": "heartbeat", "downlink": "downlink-report"][kind]
             return schema.map { ($0, String(decoding: message.payload, as: UTF8.self)) }
         }
+        #expect(documents.contains { $0.schema == "status" && $0.json.contains("\"reserve_held\":true") }, "status carries the disk")
+        // The disk part after a full disk released the reserve (every optional field present).
+        var released = try #require(harness.link.status)
+        released.disk = DiskStatus(freeBytes: 0, lowSpace: true, reserveBytes: 1 << 20, reserveHeld: false,
+                                   reserveReleasedMs: 1_772_366_400_000, verifiesNotJournaled: 3)
+        documents.append(("status", String(decoding: try HQJSON.encode(released), as: UTF8.self)))
         documents.append(("downlink-envelope", String(decoding: envelope, as: UTF8.self)))
         documents.append(("downlink-message", String(decoding: try HQJSON.encode(message), as: UTF8.self)))
         #expect(documents.filter { $0.schema == "event" }.count == 7)
