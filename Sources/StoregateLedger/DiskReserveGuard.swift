@@ -12,6 +12,8 @@ public struct DiskGuardConfiguration: Sendable, Equatable {
     public var lowSpaceBytes: Int64 = 256 << 20
     /// Delivered outbox rows older than this are pruned in normal operation (the journal keeps the events).
     public var keepDeliveredMilliseconds: Int64 = 7 * 86_400_000
+    /// Idempotency keys older than this are pruned (a POS retries within minutes).
+    public var keepIdempotencyKeysMilliseconds: Int64 = 30 * 86_400_000
 
     public init() {}
 }
@@ -59,7 +61,8 @@ public enum GuardedOutcome: Sendable, Equatable {
 /// Stands between the scan pipeline and ``Ledger/apply(_:)`` so that a filling disk degrades telemetry first and
 /// never refuses a redemption while the reserve lasts:
 ///
-/// 1. normal: everything is journaled; delivered outbox rows older than a week are pruned;
+/// 1. normal: everything is journaled; delivered outbox rows older than a week and idempotency keys older than
+///    30 days are pruned hourly;
 /// 2. low space: verifies are answered without a journal event, delivered outbox rows are pruned and the WAL is
 ///    truncated;
 /// 3. a write finds the disk full (`SQLITE_FULL`): the reserve file is deleted and the same request is applied
@@ -125,6 +128,12 @@ public final class DiskGuard: Sendable {
         }
         if due {
             self.prune(deliveredBefore: Timestamp(milliseconds: Self.now - self.configuration.keepDeliveredMilliseconds))
+            do {
+                try self.ledger.pruneIdempotencyKeys(
+                    createdBefore: Timestamp(milliseconds: Self.now - self.configuration.keepIdempotencyKeysMilliseconds))
+            } catch {
+                self.report("cannot prune idempotency keys: \(error)")
+            }
         }
         guard self.configuration.reserveBytes > 0, !self.reserve.isHeld,
               let free, free >= self.configuration.reserveBytes + self.configuration.lowSpaceBytes else { return }

@@ -28,6 +28,17 @@ extension Ledger {
         }
     }
 
+    /// Deletes idempotency keys created before `time`. A key is a POS's retry guard for minutes, not a record: a
+    /// key reused after it was pruned is decided afresh, and the code's state (redeemed, sold) still stops any
+    /// double count. Returns how many went.
+    @discardableResult
+    public func pruneIdempotencyKeys(createdBefore time: Timestamp) throws -> Int {
+        try self.writer.write { db in
+            try db.execute(sql: "DELETE FROM idempotency WHERE created_ms < ?", arguments: [time.milliseconds])
+            return db.changesCount
+        }
+    }
+
     /// Puts pruned events in `seqs` back into the outbox as pending, their payload rebuilt from the journal (the
     /// same canonical bytes as the first time). Returns how many rows were restored; `storegate outbox requeue`
     /// calls it before ``requeueOutbox(seqs:)``, so events older than the pruning horizon can be sent again too.

@@ -107,4 +107,20 @@ struct DiskGuardTests {
         #expect(restored.map(\.payload) == [before[1], before[2], before[4], before[5]])
         #expect(try fixture.ledger.restorePrunedOutbox(seqs: 1...6) == 2, "only the rows still missing")
     }
+
+    @Test func oldIdempotencyKeysArePrunedAndTheCodeStateStillStopsADoubleRedemption() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        let unit = ParsedCode.unit(serial: "K1")
+        try fixture.register(ids: [unit.id!])
+        let first = try fixture.apply(.redeem, unit, context: .test(time: .testNow), key: "pos-42")
+        #expect(first.result == .accepted)
+        #expect(try fixture.apply(.redeem, unit, context: .test(time: .testNow), key: "pos-42").replayed)
+
+        #expect(try fixture.ledger.pruneIdempotencyKeys(createdBefore: .testNow) == 0, "a key is kept until it is old")
+        #expect(try fixture.ledger.pruneIdempotencyKeys(createdBefore: .testNow.adding(minutes: 1)) == 1)
+        let again = try fixture.apply(.redeem, unit, context: .test(time: .testNow.adding(minutes: 2)), key: "pos-42")
+        #expect(!again.replayed)
+        #expect(again.result == .alreadyRedeemed, "no second redemption without the key either")
+    }
 }
