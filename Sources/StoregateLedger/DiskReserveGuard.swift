@@ -109,11 +109,18 @@ public final class DiskGuard: Sendable {
             self.state.withLock { $0.verifiesNotJournaled += 1 }
             return .notJournaled(decision)
         }
+        return .recorded(try self.write { try self.ledger.apply(request) })
+    }
+
+    /// Runs a ledger write; if it finds the disk full, releases the reserve and runs it once more. Every write the
+    /// daemon makes goes through here (operations, delivery marks, downlink), so a full disk never stops it.
+    /// `body` must be one transaction: a failed one rolled back, so running it again doubles nothing.
+    public func write<T>(_ body: () throws -> T) throws -> T {
         do {
-            return .recorded(try self.ledger.apply(request))
+            return try body()
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
             self.releaseReserve()
-            return .recorded(try self.ledger.apply(request))
+            return try body()
         }
     }
 
