@@ -36,11 +36,17 @@ public struct USBHIDSource: ScanSource {
         while !Task.isCancelled {
             let opened: USBOpenScanner
             do {
-                guard let found = try finder.open(self.match) else {
+                switch try finder.open(self.match) {
+                case .scanner(let scanner):
+                    opened = scanner
+                case .absent:
                     try await finder.waitForArrival(of: self.match) { event in self.onStatus?("hot-plug \(event)") }
                     continue
+                case .taken:
+                    // Released devices make no hot-plug event: look again.
+                    try await Task.sleep(for: self.rescanInterval)
+                    continue
                 }
-                opened = found
             } catch let error as CancellationError {
                 throw error
             } catch {

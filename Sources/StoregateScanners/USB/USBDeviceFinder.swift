@@ -35,15 +35,28 @@ final class USBDeviceFinder: Sendable {
         }
     }
 
-    /// The first matching scanner, opened and claimed, with the event thread to read it on; nil if none is there.
-    func open(_ match: DeviceMatch) throws(USBError) -> USBOpenScanner? {
-        if let hotplug = self.hotplug {
-            guard let connection = try USBHIDConnection.open(matching: match, in: hotplug.events.context) else { return nil }
-            return USBOpenScanner(connection: connection, events: hotplug.events, ownsEvents: false)
+    /// What ``open(_:)`` found.
+    enum Found {
+        case scanner(USBOpenScanner)
+        /// None connected: wait for an arrival.
+        case absent
+        /// Connected but taken by another source or program: look again after a while.
+        case taken
+    }
+
+    /// The first matching scanner, opened and claimed, with the event thread to read it on.
+    func open(_ match: DeviceMatch) throws(USBError) -> Found {
+        // Hot-plug: the long-lived context's list is current. Rescanning: a fresh context lists the bus as it is now.
+        let context = if let hotplug = self.hotplug { hotplug.events.context } else { try USBContext() }
+        switch try USBHIDConnection.open(matching: match, in: context) {
+        case .opened(let connection):
+            if let hotplug = self.hotplug {
+                return .scanner(USBOpenScanner(connection: connection, events: hotplug.events, ownsEvents: false))
+            }
+            return .scanner(USBOpenScanner(connection: connection, events: USBEventThread(context: context), ownsEvents: true))
+        case .absent: return .absent
+        case .taken: return .taken
         }
-        let context = try USBContext()
-        guard let connection = try USBHIDConnection.open(matching: match, in: context) else { return nil }
-        return USBOpenScanner(connection: connection, events: USBEventThread(context: context), ownsEvents: true)
     }
 
     /// Returns when a scanner matching `match` may have been plugged in; `onEvent` sees each hot-plug event that

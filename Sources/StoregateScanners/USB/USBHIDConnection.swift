@@ -22,10 +22,20 @@ final class USBHIDConnection: @unchecked Sendable {
     var isHIDPOS: Bool { self.descriptor?.isBarCodeScanner == true }
     var modeName: String { self.isHIDPOS ? "hid-pos" : "keyboard-wedge" }
 
-    /// Finds, opens and claims the first device in `context`'s list that matches; nil when none is connected (or all
-    /// are taken).
-    static func open(matching match: DeviceMatch, in context: USBContext) throws(USBError) -> USBHIDConnection? {
+    /// What ``open(matching:in:)`` found.
+    enum Found {
+        case opened(USBHIDConnection)
+        /// No matching device is connected.
+        case absent
+        /// Matching devices are connected but another source or program has each of them: no hot-plug event will
+        /// say when one is released.
+        case taken
+    }
+
+    /// Finds, opens and claims the first device in `context`'s list that matches.
+    static func open(matching match: DeviceMatch, in context: USBContext) throws(USBError) -> Found {
         var firstError: USBError?
+        var taken = false
         for device in try context.devices() where !device.hidInterfaces.isEmpty {
             var identity = DeviceIdentity(vendorID: device.vendorID, productID: device.productID, portPath: device.portPath)
             if case .vendorProduct = match, !match.matches(identity) { continue }
@@ -37,9 +47,9 @@ final class USBHIDConnection: @unchecked Sendable {
                     handle.close()
                     continue
                 }
-                if let connection = try Self.claim(handle, identity: identity) { return connection }
+                if let connection = try Self.claim(handle, identity: identity) { return .opened(connection) }
             } catch USBError.busy {
-                continue  // another source (or program) has this one: try the next match
+                taken = true  // another source (or program) has this one: try the next match
             } catch USBError.noDevice {
                 continue  // unplugged since the list was made (libusb may not have processed the departure yet)
             } catch {
@@ -47,7 +57,7 @@ final class USBHIDConnection: @unchecked Sendable {
             }
         }
         if let firstError { throw firstError }
-        return nil
+        return taken ? .taken : .absent
     }
 
     /// Claims the scanner's HID interface: the HID POS one if there is one, else the boot keyboard, else the first.
