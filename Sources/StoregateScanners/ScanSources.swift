@@ -12,7 +12,8 @@ import StoregateCore
 /// ```
 public enum ScanSources {
     /// The source for `spec`; the spec's options override `configuration` for this device. `onStatus` receives
-    /// device state changes (opened, gone, permission problems) as text.
+    /// device state changes (how a USB device is found: hot-plug events or rescanning; opened, gone, hot-plug
+    /// arrivals, permission problems) as text.
     public static func make(_ spec: ScanSourceSpec, configuration: LaneMapping = LaneMapping(),
                             onStatus: (@Sendable (String) -> Void)? = nil) throws -> any ScanSource {
         switch spec.kind {

@@ -2,7 +2,8 @@
 # setup.sh - prepare the USB lab in LAB_CACHE (default ~/.cache/storegate-usb-lab, outside the repository):
 #   Debian's kernel + busybox-static fetched with `apt-get download` (nothing installed, never committed), the raw
 #   vmlinux extracted (boots ~6 s faster under TCG), an initramfs with the USB host, gadget (dummy_hcd, configfs
-#   HID/ACM) and 9p modules, and the guest's scanner tool compiled. Cached: a second run takes ~1 s.
+#   HID/ACM) and 9p modules, and the guest's scanner tool compiled. Cached: a second run takes ~1 s. Debian's udev
+#   package is unpacked too (not installed): the guest starts its systemd-udevd for the hot-plug callback scenario.
 # Host needs qemu-system-x86 gcc cpio xz-utils binutils.
 set -e
 D=$(cd "$(dirname "$0")" && pwd)
@@ -14,6 +15,10 @@ if [ -z "$PKG" ] && [ "$(id -u)" = 0 ]; then apt-get update -q >/dev/null && PKG
 KVER=${PKG#linux-image-}
 mkdir -p deb
 [ -n "$(ls deb/"$PKG"_*.deb 2>/dev/null)" ] || (cd deb && apt-get download "$PKG" busybox-static)
+[ -n "$(ls deb/udev_*.deb 2>/dev/null)" ] || (cd deb && apt-get download udev)
+# udevadm is systemd-udevd when called by that name; the package's symlink is absolute (/bin/udevadm, absent here).
+[ -x udev/lib/systemd/systemd-udevd ] || { rm -rf udev; dpkg-deb -x deb/udev_*.deb udev
+  ln -sf ../../bin/udevadm udev/lib/systemd/systemd-udevd; }
 [ -d kfull/lib/modules/"$KVER" ] || { rm -rf kfull bb; mkdir kfull bb
   dpkg-deb -x deb/"$PKG"_*.deb kfull; dpkg-deb -x deb/busybox-static_*.deb bb; }
 [ -f vmlinux-"$KVER" ] || sh "$D"/extract-vmlinux.sh kfull/boot/vmlinuz-"$KVER" vmlinux-"$KVER"

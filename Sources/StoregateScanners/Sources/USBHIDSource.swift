@@ -5,16 +5,19 @@ public import StoregateCore
 /// The source finds the first device that matches, detaches the kernel driver and claims the HID interface (so
 /// the console and the POS no longer see its keystrokes), reads the report descriptor to tell HID POS from
 /// keyboard, and reads reports with asynchronous transfers on one event thread. When the device goes away the scan
-/// in progress is emitted incomplete and the source rescans every ``rescanInterval`` until it is back: a fresh
-/// libusb context per rescan sees new devices even where libusb's hotplug cannot (no udevd).
+/// in progress is emitted incomplete and the source waits for the device to come back, without a restart: woken
+/// by libusb's hot-plug callback where that works, else rescanning every ``rescanInterval`` (``USBDiscoveryMode``).
 public struct USBHIDSource: ScanSource {
     public let name: String
     public let match: DeviceMatch
     public let configuration: LaneMapping
     /// The assignment from the spec's options, overriding the configuration.
     public let assignment: LaneAssignment?
+    /// How the device is found again; by default what this machine supports (``USBDiscoveryMode/current()``).
+    public var discovery: USBDiscoveryMode?
     public var rescanInterval: Duration = .milliseconds(200)
-    /// Called with each state change (`opened …`, `gone …`, errors), for logs and `storegate listen`.
+    /// Called with each state change (`opened …`, `gone …`, `hot-plug arrived …`, errors), for logs and
+    /// `storegate listen`.
     public var onStatus: (@Sendable (String) -> Void)?
 
     public init(name: String, match: DeviceMatch, configuration: LaneMapping = LaneMapping(),
@@ -26,15 +29,24 @@ public struct USBHIDSource: ScanSource {
     }
 
     public func run(emit: @Sendable (ScanEvent) async throws -> Void) async throws {
+        let finder = USBDeviceFinder(mode: self.discovery ?? .current(), rescanInterval: self.rescanInterval)
+        defer { finder.close() }
+        self.onStatus?("finding \(self.match) by \(finder.mode)")
         var lastProblem: String?
         while !Task.isCancelled {
-            let opened: USBHIDConnection
+            let opened: USBOpenScanner
             do {
-                guard let found = try USBHIDConnection.open(matching: self.match) else {
+                switch try finder.open(self.match) {
+                case .scanner(let scanner):
+                    opened = scanner
+                case .absent:
+                    try await finder.waitForArrival(of: self.match) { event in self.onStatus?("hot-plug \(event)") }
+                    continue
+                case .taken:
+                    // Released devices make no hot-plug event: look again.
                     try await Task.sleep(for: self.rescanInterval)
                     continue
                 }
-                opened = found
             } catch let error as CancellationError {
                 throw error
             } catch {
@@ -49,13 +61,14 @@ public struct USBHIDSource: ScanSource {
         }
     }
 
-    private func read(_ connection: USBHIDConnection, emit: @Sendable (ScanEvent) async throws -> Void) async throws {
+    private func read(_ opened: USBOpenScanner, emit: @Sendable (ScanEvent) async throws -> Void) async throws {
+        let connection = opened.connection
         let assignment = self.assignment ?? self.configuration.assignment(for: connection.identity)
         var decoder = connection.makeDecoder(assignment: assignment)
         let device = connection.deviceName
         self.onStatus?("opened \(device) as \(connection.modeName) lane=\(assignment.lane)")
         let (stream, continuation) = AsyncStream.makeStream(of: USBSessionEvent.self, bufferingPolicy: .bufferingOldest(65_536))
-        let session = USBInterruptSession(context: connection.context, handle: connection.handle,
+        let session = USBInterruptSession(events: opened.events, handle: connection.handle,
                                           interface: connection.interface) { event in
             if case .dropped = continuation.yield(event) {
                 // The consumer fell 65,536 reports behind; a scan may miss bytes, so the next one is cut.
@@ -65,9 +78,9 @@ public struct USBHIDSource: ScanSource {
         defer {
             session.stop()
             continuation.finish()
-            connection.close()
+            opened.close()
         }
-        try session.start()
+        session.start()
         func deliver(_ segments: [ScanSegment]) async throws {
             for segment in segments {
                 try await emit(ScanEvent(segment: segment, device: device, assignment: assignment))

@@ -5,8 +5,9 @@ internal import Glibc
 
 /// A libusb context: the device list and the event loop belong to it.
 ///
-/// A fresh context per rescan is how storegate sees devices plugged in on systems where libusb's hotplug does not
-/// report them (no udevd); it is cheap (a directory walk of /dev/bus/usb or sysfs).
+/// libusb updates a context's device list only on hot-plug events, so where those do not arrive (no udevd) a fresh
+/// context per rescan is how storegate sees devices plugged in; it is cheap (a walk of sysfs). See
+/// ``USBDiscoveryMode``.
 public final class USBContext: @unchecked Sendable {
     // libusb contexts are thread-safe; the pointer is immutable after init.
     let pointer: OpaquePointer

@@ -31,12 +31,18 @@ public final class USBDevice: @unchecked Sendable {
         self.serialNumberIndex = descriptor.iSerialNumber
         self.productIndex = descriptor.iProduct
         self.manufacturerIndex = descriptor.iManufacturer
-        var ports = [UInt8](repeating: 0, count: 8)
-        let depth = libusb_get_port_numbers(pointer, &ports, Int32(ports.count))
-        let path = depth > 0 ? ports.prefix(Int(depth)).map { String($0) }.joined(separator: ".") : "0"
-        self.portPath = "\(self.bus)-\(path)"
+        self.portPath = Self.portPath(of: pointer)
         self.hidInterfaces = Self.readHIDInterfaces(pointer)
         self.interfaceClasses = Self.readInterfaceClasses(pointer)
+    }
+
+    /// `1-1.2`: bus 1, root port 1, hub port 2 (`1-0` for a root hub). Reads only what libusb cached at enumeration,
+    /// so a hot-plug callback may call it for an arrival.
+    static func portPath(of device: OpaquePointer) -> String {
+        var ports = [UInt8](repeating: 0, count: 8)
+        let depth = libusb_get_port_numbers(device, &ports, Int32(ports.count))
+        let path = depth > 0 ? ports.prefix(Int(depth)).map { String($0) }.joined(separator: ".") : "0"
+        return "\(libusb_get_bus_number(device))-\(path)"
     }
 
     private static func readInterfaceClasses(_ device: OpaquePointer) -> [UInt8] {

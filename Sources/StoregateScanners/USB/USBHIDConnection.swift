@@ -3,16 +3,13 @@ import StoregateCore
 /// A matched USB HID scanner, opened and claimed: everything a ``USBHIDSource`` session needs.
 final class USBHIDConnection: @unchecked Sendable {
     // Immutable after open; closed once by the source after its session has stopped.
-    let context: USBContext
     let handle: USBDeviceHandle
     let interface: USBHIDInterface
     let identity: DeviceIdentity
     /// Parsed report descriptor, nil if the device would not send one.
     let descriptor: HIDReportDescriptor?
 
-    private init(context: USBContext, handle: USBDeviceHandle, interface: USBHIDInterface, identity: DeviceIdentity,
-                 descriptor: HIDReportDescriptor?) {
-        self.context = context
+    private init(handle: USBDeviceHandle, interface: USBHIDInterface, identity: DeviceIdentity, descriptor: HIDReportDescriptor?) {
         self.handle = handle
         self.interface = interface
         self.identity = identity
@@ -25,10 +22,20 @@ final class USBHIDConnection: @unchecked Sendable {
     var isHIDPOS: Bool { self.descriptor?.isBarCodeScanner == true }
     var modeName: String { self.isHIDPOS ? "hid-pos" : "keyboard-wedge" }
 
-    /// Finds, opens and claims the first device that matches; nil when none is connected (or all are taken).
-    static func open(matching match: DeviceMatch) throws -> USBHIDConnection? {
-        let context = try USBContext()
-        var firstError: (any Error)?
+    /// What ``open(matching:in:)`` found.
+    enum Found {
+        case opened(USBHIDConnection)
+        /// No matching device is connected.
+        case absent
+        /// Matching devices are connected but another source or program has each of them: no hot-plug event will
+        /// say when one is released.
+        case taken
+    }
+
+    /// Finds, opens and claims the first device in `context`'s list that matches.
+    static func open(matching match: DeviceMatch, in context: USBContext) throws(USBError) -> Found {
+        var firstError: USBError?
+        var taken = false
         for device in try context.devices() where !device.hidInterfaces.isEmpty {
             var identity = DeviceIdentity(vendorID: device.vendorID, productID: device.productID, portPath: device.portPath)
             if case .vendorProduct = match, !match.matches(identity) { continue }
@@ -40,19 +47,21 @@ final class USBHIDConnection: @unchecked Sendable {
                     handle.close()
                     continue
                 }
-                if let connection = try Self.claim(handle, context: context, identity: identity) { return connection }
+                if let connection = try Self.claim(handle, identity: identity) { return .opened(connection) }
             } catch USBError.busy {
-                continue  // another source (or program) has this one: try the next match
+                taken = true  // another source (or program) has this one: try the next match
+            } catch USBError.noDevice {
+                continue  // unplugged since the list was made (libusb may not have processed the departure yet)
             } catch {
                 firstError = firstError ?? error
             }
         }
         if let firstError { throw firstError }
-        return nil
+        return taken ? .taken : .absent
     }
 
     /// Claims the scanner's HID interface: the HID POS one if there is one, else the boot keyboard, else the first.
-    private static func claim(_ handle: USBDeviceHandle, context: USBContext, identity: DeviceIdentity) throws -> USBHIDConnection? {
+    private static func claim(_ handle: USBDeviceHandle, identity: DeviceIdentity) throws(USBError) -> USBHIDConnection? {
         // The descriptor comes from sysfs while usbhid is bound (usbfs refuses the request then), else from the
         // device once the interface is claimed.
         var candidates: [(USBHIDInterface, HIDReportDescriptor?)] = []
@@ -79,7 +88,7 @@ final class USBHIDConnection: @unchecked Sendable {
         if descriptor?.isBarCodeScanner != true && interface.isBootKeyboard {
             handle.selectBootProtocol(interface: interface.number)
         }
-        return USBHIDConnection(context: context, handle: handle, interface: interface, identity: identity, descriptor: descriptor)
+        return USBHIDConnection(handle: handle, interface: interface, identity: identity, descriptor: descriptor)
     }
 
     func makeDecoder(assignment: LaneAssignment) -> ReportScanDecoder {

@@ -15,28 +15,32 @@ enum USBSessionEvent: Sendable {
     case gone(USBError)
 }
 
-/// Reads one interrupt IN endpoint with several asynchronous transfers in flight, driven by one event thread.
+/// Reads one interrupt IN endpoint with several asynchronous transfers in flight, on a ``USBEventThread``.
 ///
-/// The thread is the only one that handles libusb events for this session's context; ``stop()`` wakes it
-/// (libusb_interrupt_event_handler) and joins it, after it has cancelled its transfers and waited for them.
+/// Every libusb call on the transfers (submit, resubmit, cancel) happens on the event thread, in the transfer
+/// callbacks or in the work the session attaches there, so they never race. ``stop()`` asks that work to cancel the
+/// transfers and waits until libusb has handed every one back.
 final class USBInterruptSession: @unchecked Sendable {
-    // Fields below `stopRequested` are touched only on the event thread (transfer callbacks run there), or after
-    // join() by the owner.
-    private let context: USBContext
+    // `inFlight` and `stopRequested` are atomics read by stop(); every other var is touched only on the event thread
+    // (transfer callbacks and the attached work run there), or in deinit.
+    private let events: USBEventThread
     private let handle: USBDeviceHandle
     private let endpoint: UInt8
     private let packetSize: Int
     private let onEvent: @Sendable (USBSessionEvent) -> Void
     private let stopRequested = Atomic<Bool>(false)
+    private let inFlight = Atomic<Int>(0)
     private var transfers: [UnsafeMutablePointer<libusb_transfer>] = []
-    private var inFlight = 0
+    private var submitted = false
+    private var cancelled = false
     private var failed: [UnsafeMutablePointer<libusb_transfer>] = []
     private var goneError: USBError?
-    private var thread: JoinableThread?
+    private var goneReported = false
+    private var lastTick: Int64 = 0
 
-    init(context: USBContext, handle: USBDeviceHandle, interface: USBHIDInterface, transferCount: Int = 4,
+    init(events: USBEventThread, handle: USBDeviceHandle, interface: USBHIDInterface, transferCount: Int = 4,
          onEvent: @escaping @Sendable (USBSessionEvent) -> Void) {
-        self.context = context
+        self.events = events
         self.handle = handle
         self.endpoint = interface.endpoint
         self.packetSize = max(8, interface.maxPacketSize)
@@ -51,57 +55,78 @@ final class USBInterruptSession: @unchecked Sendable {
     }
 
     deinit {
-        // Only free what no longer takes part in libusb's event handling; a transfer that never finished cancelling
-        // is leaked rather than freed under libusb's feet.
-        guard self.inFlight == 0 else { return }
         for transfer in self.transfers {
             transfer.pointee.buffer.deallocate()
             libusb_free_transfer(transfer)
         }
     }
 
-    /// Submits the transfers and starts the event thread.
-    func start() throws(USBError) {
-        for transfer in self.transfers {
-            try usbCall("starting to read endpoint 0x\(String(self.endpoint, radix: 16))", device: self.handle.device.displayName) {
-                libusb_submit_transfer(transfer)
-            }
-            self.inFlight += 1
-        }
-        self.thread = JoinableThread { [self] in self.eventLoop() }
+    /// Starts reading: the event thread submits the transfers in its next round.
+    func start() {
+        self.events.attach { [self] in self.round() }
     }
 
-    /// Stops reading and joins the event thread; safe to call more than once.
+    /// Stops reading and waits until libusb has handed back every transfer; safe to call more than once.
     func stop() {
         self.stopRequested.store(true, ordering: .releasing)
-        self.context.interruptEventHandler()
-        self.thread?.join()
-        self.thread = nil
+        self.events.wake()
+        // Cancelled transfers come back within milliseconds; 2 s covers a loaded machine.
+        var waited = 0
+        while self.inFlight.load(ordering: .acquiring) > 0 && waited < 2_000 {
+            usleep(1_000)
+            waited += 1
+        }
+        self.events.detach()
+        if self.inFlight.load(ordering: .acquiring) > 0 {
+            // libusb still owns a transfer whose callback points at this session: never free it under libusb's feet.
+            _ = Unmanaged.passRetained(self)
+        }
     }
 
-    private func eventLoop() {
-        var lastTick = SourceClock.monotonicNanoseconds()
-        while !self.stopRequested.load(ordering: .acquiring) && self.goneError == nil {
-            self.context.handleEvents(timeoutMilliseconds: 50)
-            let now = SourceClock.monotonicNanoseconds()
-            if now - lastTick >= 25_000_000 {
-                lastTick = now
-                self.onEvent(.tick(SourceClock.now()))
+    /// The session's share of each event-thread round.
+    private func round() {
+        if self.stopRequested.load(ordering: .acquiring) {
+            if !self.cancelled {
+                self.cancelled = true
+                for transfer in self.transfers { _ = libusb_cancel_transfer(transfer) }
             }
-            if !self.failed.isEmpty { self.recoverFailedTransfers() }
-            if self.inFlight == 0 && self.goneError == nil && !self.stopRequested.load(ordering: .acquiring) {
-                self.goneError = USBError(code: LIBUSB_ERROR_IO.rawValue, operation: "reading reports", device: self.handle.device.displayName)
+            return
+        }
+        if !self.submitted {
+            self.submitted = true
+            for transfer in self.transfers { self.submit(transfer) }
+            if let error = self.goneError {
+                self.reportGone(error)
+                return
             }
         }
-        for transfer in self.transfers { _ = libusb_cancel_transfer(transfer) }
-        var rounds = 0
-        while self.inFlight > 0 && rounds < 100 {
-            self.context.handleEvents(timeoutMilliseconds: 10)
-            rounds += 1
+        let now = SourceClock.monotonicNanoseconds()
+        if now - self.lastTick >= 25_000_000 {
+            self.lastTick = now
+            self.onEvent(.tick(SourceClock.now()))
         }
-        if let error = self.goneError, !self.stopRequested.load(ordering: .acquiring) {
-            self.onEvent(.gone(error))
+        if !self.failed.isEmpty { self.recoverFailedTransfers() }
+        if self.goneError == nil && self.inFlight.load(ordering: .acquiring) == 0 {
+            self.goneError = USBError(code: LIBUSB_ERROR_IO.rawValue, operation: "reading reports", device: self.handle.device.displayName)
         }
+        if let error = self.goneError { self.reportGone(error) }
+    }
+
+    private func submit(_ transfer: UnsafeMutablePointer<libusb_transfer>) {
+        self.inFlight.add(1, ordering: .acquiringAndReleasing)
+        let result = libusb_submit_transfer(transfer)
+        guard result != 0 else { return }
+        self.inFlight.subtract(1, ordering: .acquiringAndReleasing)
+        if self.goneError == nil {
+            self.goneError = USBError(code: result, operation: "starting to read endpoint 0x\(String(self.endpoint, radix: 16))",
+                                      device: self.handle.device.displayName)
+        }
+    }
+
+    private func reportGone(_ error: USBError) {
+        guard !self.goneReported else { return }
+        self.goneReported = true
+        self.onEvent(.gone(error))
     }
 
     /// A transfer failed with something other than "no device": unplugging often shows first as an I/O error, so
@@ -114,7 +139,7 @@ final class USBInterruptSession: @unchecked Sendable {
             return
         }
         for transfer in failed where libusb_submit_transfer(transfer) == 0 {
-            self.inFlight += 1
+            self.inFlight.add(1, ordering: .acquiringAndReleasing)
         }
     }
 
@@ -129,18 +154,18 @@ final class USBInterruptSession: @unchecked Sendable {
                 self.onEvent(.report(bytes, SourceClock.now()))
             }
             if self.stopRequested.load(ordering: .acquiring) || self.goneError != nil {
-                self.inFlight -= 1
+                self.inFlight.subtract(1, ordering: .acquiringAndReleasing)
             } else if libusb_submit_transfer(transfer) != 0 {
-                self.inFlight -= 1
+                self.inFlight.subtract(1, ordering: .acquiringAndReleasing)
                 self.failed.append(transfer)
             }
         case LIBUSB_TRANSFER_CANCELLED:
-            self.inFlight -= 1
+            self.inFlight.subtract(1, ordering: .acquiringAndReleasing)
         case LIBUSB_TRANSFER_NO_DEVICE:
-            self.inFlight -= 1
+            self.inFlight.subtract(1, ordering: .acquiringAndReleasing)
             self.goneError = USBError(code: LIBUSB_ERROR_NO_DEVICE.rawValue, operation: "reading reports", device: self.handle.device.displayName)
         default:
-            self.inFlight -= 1
+            self.inFlight.subtract(1, ordering: .acquiringAndReleasing)
             self.failed.append(transfer)
         }
     }

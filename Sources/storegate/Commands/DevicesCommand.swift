@@ -11,7 +11,8 @@ struct DevicesCommand: AsyncParsableCommand {
         discussion: """
             Lists USB devices with a HID or CDC serial interface, plus /dev/ttyACM* and /dev/ttyUSB* ports. Each USB \
             device is opened briefly to read its serial number and HID report descriptor (which tells HID POS from \
-            keyboard-wedge); nothing is claimed. Lanes come from --device specs (as for listen).
+            keyboard-wedge); nothing is claimed. Lanes come from --device specs (as for listen). The first line says \
+            how USB scanners plugged in later are noticed: libusb's hot-plug events, or rescanning (and why).
             """
     )
 
@@ -33,6 +34,8 @@ struct DevicesCommand: AsyncParsableCommand {
             try printJSON(found)
             return
         }
+        // How `listen` and `run` would notice a scanner plugged in: hot-plug callbacks or rescanning, and why.
+        print("usb discovery: \(USBDiscoveryMode.current())")
         if found.isEmpty {
             print("no scanners found (no USB HID or CDC serial device, no /dev/ttyACM* or /dev/ttyUSB*)")
         }

@@ -13,7 +13,8 @@ struct ListenCommand: AsyncParsableCommand {
             DEVICE is a source spec: usb:VID:PID, usb:serial=…, usb:port=1-1.2, evdev:/dev/input/eventN, \
             serial:/dev/ttyACM0, replay:FILE or stdin, followed by options ,lane=…,role=…,layout=…,suffix=…,timeout=MS.
             Scans cut short (unplug, pause before the suffix) are printed as INCOMPLETE and are never accepted.
-            Device events (opened, gone, permission problems with the fix) go to standard error.
+            Device events (how a USB device is found again: hot-plug events or rescanning; opened, gone, hot-plug \
+            arrivals, permission problems with the fix) go to standard error.
             Examples:
               storegate listen --device usb:0c2e:0b61,lane=1,layout=de
               storegate listen --device usb:0c2e:0b87,lane=1 --device serial:/dev/ttyACM0,lane=2 --json

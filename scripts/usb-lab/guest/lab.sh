@@ -1,7 +1,9 @@
 #!/bin/sh
 # lab.sh - the guest side of storegate's USB lab: creates virtual scanners on dummy_hcd, runs the real storegate
 # binary against them and prints "RESULT <name> PASS|FAIL <detail>" lines, then "LAB DONE". Runs as root in the
-# qemu guest (host / over 9p + tmpfs overlay). Env: SG (storegate binary), LABDIR (scripts/usb-lab), SCN (scanner).
+# qemu guest (host / over 9p + tmpfs overlay). Env: SG (storegate binary), LABDIR (scripts/usb-lab), SCN (scanner),
+# UDEVD (systemd-udevd, started for the last session). "LABQMP …" lines ask the host (qmp-agent.py) to type into,
+# unplug or replug QEMU's emulated usb-kbd.
 G=$LABDIR/guest/gadget.sh
 L=/tmp/lab; mkdir -p $L
 say() { echo "LAB[$(cut -d' ' -f1 /proc/uptime)] $*"; }
@@ -48,7 +50,8 @@ $SG devices > $L/devices.out 2>&1
 cat $L/devices.out
 grep -q "^usb:0c2e:0b87 .*hid-pos" $L/devices.out && grep -q "^usb:0c2e:0b61 .*keyboard-wedge" $L/devices.out &&
   grep -q "^usb:1eab:0d10 .*hid-pos" $L/devices.out && grep -q "^serial:/dev/ttyACM0" $L/devices.out &&
-  res devices PASS "hid-pos x2, keyboard-wedge, serial seen" || res devices FAIL "$(tr '\n' '|' < $L/devices.out)"
+  grep -q "^usb discovery: rescanning every 200 ms (udevd is not running" $L/devices.out &&
+  res devices PASS "hid-pos x2, keyboard-wedge, serial seen; discovery by rescanning (no udevd)" || res devices FAIL "$(tr '\n' '|' < $L/devices.out)"
 
 # ---- session 1: four scanners on four lanes, one storegate process for all of it ----
 O=$L/listen1.out
@@ -57,6 +60,10 @@ $SG listen --timing --device usb:$VID:$KPID,lane=lane-1,layout=us --device usb:$
 SGPID=$!
 waitline $O '^status opened' 4 60 || say "listen did not open 4 devices: $(grep status $O | tr '\n' '|')"
 say "listen ready: $(grep -c '^status opened' $O) devices opened"
+# No udevd in the guest yet: libusb's udev backend would report no arrivals, so storegate must rescan.
+grep -q "^status finding usb:0c2e:0b61 by rescanning every 200 ms (udevd is not running" $O &&
+  res discovery-rescan-without-udevd PASS "no udevd: rescanning chosen" ||
+  res discovery-rescan-without-udevd FAIL "$(grep '^status finding' $O | head -1)"
 
 T1=']d2010950600013435221ABC123{GS}17211231'
 timeout 30 $SCN kbd $KG "$T1{ENTER}" -p 1000 -g ctrl > $L/k1.w
@@ -161,5 +168,50 @@ if [ -n "$EV" ]; then
 else
   res evdev-grab FAIL "no /dev/input/event* node for $VID:$KPID"
 fi
+# ---- session 4: QEMU's emulated usb-kbd on its own xHCI bus, unplugged and replugged by QEMU itself ----
+# device_del/device_add over QMP (done on the host by qmp-agent.py when it reads a LABQMP line on the console) is
+# the hypervisor pulling the plug, below the gadget stack. udevd is started first, so libusb's hot-plug callbacks
+# work and storegate must pick the keyboard up again through them.
+QV=0627; QP=0001
+say "session 4: udevd + QEMU usb-kbd"
+if [ -x "$UDEVD" ]; then
+  $UDEVD --daemon 2>/dev/null; k=0; while [ ! -e /run/udev/control ] && [ $k -lt 200 ]; do k=$((k+1)); sleep 0.05; done
+fi
+[ -e /run/udev/control ] || say "udevd did not start ($UDEVD)"
+waitdev $QV $QP || say "usb-kbd not on the bus"
+O=$L/listen4.out
+# timeout=5000: the pause between the last key and device_del must not end the scan, so only the unplug can.
+$SG listen --device usb:$QV:$QP,lane=lane-q,layout=us,timeout=5000 > $O 2>&1 &
+SGPID=$!
+waitline $O '^status opened usb:0627:0001' 1 60 || say "listen 4 not ready: $(tr '\n' '|' < $O)"
+$SG devices > $L/devices4.out 2>&1
+grep -q '^status finding usb:0627:0001 by hot-plug events' $O && grep -q '^usb discovery: hot-plug events' $L/devices4.out &&
+  res discovery-hotplug-with-udevd PASS "udevd running: hot-plug events chosen (listen and devices)" ||
+  res discovery-hotplug-with-udevd FAIL "$(grep '^status finding' $O | head -1) / $(head -1 $L/devices4.out)"
+Q1=']d2010950600013435221QEMU1{GS}17211231'
+echo "LABQMP type $Q1{ENTER}"
+check qemu-kbd-scan $O lane-q true "$Q1" 1 30
+echo "LABQMP type ]d2010950600013435221CUT"
+echo "LABQMP unplug kbd0"
+waitline $O '^status gone usb:0627:0001' 1 30 || say "usb-kbd device_del not seen"
+check qemu-unplug-partial-incomplete $O lane-q false "]d2010950600013435221CUT" 1
+# The cut scan comes from the unplug (printed after "gone"), not from the inter-key timeout, and is never accepted.
+G1=$(grep -n '^status gone usb:0627:0001' $O | head -1 | cut -d: -f1); C1=$(grep -n '^scan lane=lane-q complete=false' $O | head -1 | cut -d: -f1)
+[ -n "$G1" ] && [ -n "$C1" ] && [ "$C1" -gt "$G1" ] && [ "$(count $O lane-q true ']d2010950600013435221CUT')" = 0 ] &&
+  res qemu-unplug-partial-not-accepted PASS "cut by the unplug, never complete" ||
+  res qemu-unplug-partial-not-accepted FAIL "gone at line '$G1', incomplete scan at line '$C1'"
+echo "LABQMP plug kbd0"
+waitline $O '^status opened usb:0627:0001' 2 30 || say "usb-kbd not reopened: $(grep '^status' $O | tr '\n' '|')"
+# The second "opened" must follow an arrival reported by libusb's hot-plug callback.
+A1=$(grep -n '^status hot-plug arrived usb:0627:0001' $O | tail -1 | cut -d: -f1); O2=$(grep -n '^status opened usb:0627:0001' $O | sed -n 2p | cut -d: -f1)
+[ -n "$A1" ] && [ -n "$O2" ] && [ "$A1" -lt "$O2" ] && res qemu-replug-hotplug-callback PASS "reopened after libusb's arrival callback" ||
+  res qemu-replug-hotplug-callback FAIL "$(grep '^status' $O | tr '\n' '|')"
+Q2=']d2010950600013435221QEMU2{GS}17211231'
+echo "LABQMP type $Q2{ENTER}"
+check qemu-replug-next-scan $O lane-q true "$Q2" 1 30
+kill -0 $SGPID 2>/dev/null && res qemu-no-restart PASS "same storegate process (pid $SGPID) throughout" || res qemu-no-restart FAIL "listen exited"
+stop stop-listen-4 $SGPID
+grep '^status' $O | sed 's/^/LAB /'
+
 say "end"
 echo "LAB DONE"
