@@ -30,7 +30,7 @@ import Testing
     @Test func tenThousandRandomDescriptorsParseOrFailCleanly() {
         var random = SeededGenerator(seed: 0xDE5C)
         var parsed = 0
-        let seeds = [Descriptors.bootKeyboard, Descriptors.honeywell, Descriptors.newlandLike]
+        let seeds = [Descriptors.bootKeyboard, Descriptors.honeywell, Descriptors.newlandLike, Descriptors.accessIS]
         for index in 0..<10_000 {
             var bytes: [UInt8]
             if index % 2 == 0 {
@@ -68,14 +68,14 @@ import Testing
         #expect(parsed > 100)
     }
 
-    @Test func tenThousandRandomHIDPOSReportsAgainstBothLayouts() throws {
+    @Test func tenThousandRandomHIDPOSReportsAgainstEachLayout() throws {
         var random = SeededGenerator(seed: 0x8C8C)
-        for descriptor in [Descriptors.honeywell, Descriptors.newlandLike] {
+        for descriptor in [Descriptors.honeywell, Descriptors.newlandLike, Descriptors.accessIS] {
             var decoder = try ReportScanDecoder.hidPOS(descriptor: HIDReportDescriptor(parsing: descriptor))
             var complete = 0
             for index in 0..<10_000 {
                 var report = (0..<Int.random(in: 0...66, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
-                if index % 2 == 0, !report.isEmpty { report[0] = descriptor == Descriptors.honeywell ? 2 : 3 }
+                if index % 2 == 0, !report.isEmpty { report[0] = descriptor == Descriptors.newlandLike ? 3 : 2 }
                 for scan in decoder.append(report: report, at: Timestamp(milliseconds: Int64(index))) {
                     complete += scan.complete ? 1 : 0
                     #expect(scan.bytes.count <= 8192)

@@ -1,3 +1,4 @@
+import Foundation
 import StoregateCore
 @testable import StoregateScanners
 import Synchronization
@@ -20,6 +21,15 @@ import Testing
         }
         #expect(noCapability.contains("no hot-plug support"))
         #expect("\(USBDiscoveryMode.rescanning(reason: "why"))" == "rescanning every 200 ms (why)")
+    }
+
+    @Test func theModeEncodesForDevicesJSON() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let events = String(decoding: try encoder.encode(USBDiscoveryMode.hotplugEvents), as: UTF8.self)
+        #expect(events == #"{"description":"hot-plug events","mode":"hot-plug-events"}"#)
+        let rescanning = String(decoding: try encoder.encode(USBDiscoveryMode.rescanning(reason: "why")), as: UTF8.self)
+        #expect(rescanning == #"{"description":"rescanning every 200 ms (why)","mode":"rescanning","reason":"why"}"#)
     }
 
     @Test func arrivalsWakeOnlyASourceTheDeviceMayBelongTo() {

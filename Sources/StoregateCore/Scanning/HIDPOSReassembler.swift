@@ -2,20 +2,28 @@
 ///
 /// A scan longer than one report arrives as several reports with Decode Data Continued set on all but the last.
 /// Reports of other IDs (trigger, status) are ignored. A report too short for the layout, a scan longer than
-/// ``maximumLength`` or an unplug in the middle ends the scan incomplete.
+/// ``maximumLength`` or an unplug in the middle ends the scan incomplete. So does a continued scan whose next report
+/// does not come: a scanner sends a scan's reports back to back, so after ``continuationTimeoutMilliseconds`` without
+/// one, or when a report carries another AIM identifier than the scan's first, the scan is over (incomplete) and
+/// that report starts the next one — never joined to the broken scan.
 public struct HIDPOSReassembler: Sendable {
     public let layout: HIDPOSReportLayout
     /// The longest scan kept; 8 KiB is far more than any symbology holds (a QR code: 7,089 digits).
     public let maximumLength: Int
+    /// How long a continued scan waits for its next report. Reports of one scan come a few ms apart; a person needs
+    /// far longer than this to present the next code.
+    public let continuationTimeoutMilliseconds: Int64
     private var data: [UInt8] = []
     private var symbology: Symbology?
     private var vendorSymbology: UInt8?
     private var first = Timestamp(milliseconds: 0)
+    private var last = Timestamp(milliseconds: 0)
     private var pending = false
 
-    public init(layout: HIDPOSReportLayout, maximumLength: Int = 8192) {
+    public init(layout: HIDPOSReportLayout, maximumLength: Int = 8192, continuationTimeoutMilliseconds: Int64 = 500) {
         self.layout = layout
         self.maximumLength = max(1, maximumLength)
+        self.continuationTimeoutMilliseconds = max(1, continuationTimeoutMilliseconds)
     }
 
     /// Whether a continued scan is waiting for its next report.
@@ -29,6 +37,33 @@ public struct HIDPOSReassembler: Sendable {
             guard let id = bytes.first, id == self.layout.reportID else { return [] }
             body = bytes.dropFirst()
         }
+        if self.pending, self.hasTimedOut(at: time) || self.startsAnotherScan(body) {
+            // A continued scan that never got its last report ends before this report starts the next scan.
+            let ended = self.finish(at: self.last, complete: false)
+            return ended + self.take(body, at: time)
+        }
+        return self.take(body, at: time)
+    }
+
+    /// Time passes without reports: a continued scan whose next report is overdue ends incomplete.
+    public mutating func tick(at time: Timestamp) -> [ScanSegment] {
+        self.pending && self.hasTimedOut(at: time) ? self.finish(at: self.last, complete: false) : []
+    }
+
+    private func hasTimedOut(at time: Timestamp) -> Bool {
+        time.milliseconds - self.last.milliseconds > self.continuationTimeoutMilliseconds
+    }
+
+    /// Whether a report that should continue the pending scan names another symbology (vendors repeat the AIM
+    /// identifier in every report of a scan; a report without one proves nothing).
+    private func startsAnotherScan(_ body: ArraySlice<UInt8>) -> Bool {
+        guard let pending = self.symbology, let reported = self.readSymbology(body) else { return false }
+        return reported != pending
+    }
+
+    /// One scanned-data report (without its ID byte) of the current scan.
+    private mutating func take(_ body: ArraySlice<UInt8>, at time: Timestamp) -> [ScanSegment] {
+        self.last = time
         guard body.count >= self.layout.dataByteOffset + 1 else {
             return self.finish(at: time, complete: false)
         }

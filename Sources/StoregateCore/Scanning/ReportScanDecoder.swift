@@ -42,9 +42,13 @@ public struct ReportScanDecoder: Sendable {
         return self.segmenter.append(self.typed, at: time)
     }
 
-    /// Time passes without reports: a keyboard scan waiting longer than the inter-key timeout ends.
+    /// Time passes without reports: a keyboard scan waiting longer than the inter-key timeout ends, and so does a
+    /// HID POS scan whose continuation report is overdue.
     public mutating func tick(at time: Timestamp) -> [ScanSegment] {
-        self.reassembler == nil ? self.segmenter.tick(at: time) : []
+        if self.reassembler != nil {
+            return self.reassembler?.tick(at: time) ?? []
+        }
+        return self.segmenter.tick(at: time)
     }
 
     /// The device went away: a scan in progress ends incomplete and held keys are forgotten.

@@ -39,3 +39,23 @@ public enum USBDiscoveryMode: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+/// `storegate devices --json`'s `usbDiscovery`: `{"mode": "hot-plug-events", "description": …}` or
+/// `{"mode": "rescanning", "reason": …, "description": …}`, the description being the text line's wording.
+extension USBDiscoveryMode: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case mode, reason, description
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .hotplugEvents:
+            try container.encode("hot-plug-events", forKey: .mode)
+        case .rescanning(let reason):
+            try container.encode("rescanning", forKey: .mode)
+            try container.encode(reason, forKey: .reason)
+        }
+        try container.encode(self.description, forKey: .description)
+    }
+}

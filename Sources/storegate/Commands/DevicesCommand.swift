@@ -12,7 +12,8 @@ struct DevicesCommand: AsyncParsableCommand {
             Lists USB devices with a HID or CDC serial interface, plus /dev/ttyACM* and /dev/ttyUSB* ports. Each USB \
             device is opened briefly to read its serial number and HID report descriptor (which tells HID POS from \
             keyboard-wedge); nothing is claimed. Lanes come from --device specs (as for listen). The first line says \
-            how USB scanners plugged in later are noticed: libusb's hot-plug events, or rescanning (and why).
+            how USB scanners plugged in later are noticed: libusb's hot-plug events, or rescanning (and why). With \
+            --json: one object, {"usbDiscovery": {"mode", "reason" when rescanning, "description"}, "devices": [...]}.
             """
     )
 
@@ -30,12 +31,13 @@ struct DevicesCommand: AsyncParsableCommand {
             }
         }
         let found = try ConnectedScanners.list(configuration: configuration)
+        // How `listen` and `run` would notice a scanner plugged in: hot-plug callbacks or rescanning, and why.
+        let discovery = USBDiscoveryMode.current()
         if self.output.json {
-            try printJSON(found)
+            try printJSON(DevicesJSON(usbDiscovery: discovery, devices: found))
             return
         }
-        // How `listen` and `run` would notice a scanner plugged in: hot-plug callbacks or rescanning, and why.
-        print("usb discovery: \(USBDiscoveryMode.current())")
+        print("usb discovery: \(discovery)")
         if found.isEmpty {
             print("no scanners found (no USB HID or CDC serial device, no /dev/ttyACM* or /dev/ttyUSB*)")
         }
@@ -49,4 +51,11 @@ struct DevicesCommand: AsyncParsableCommand {
             if let problem = scanner.problem { print("  problem: \(problem)") }
         }
     }
+}
+
+/// `storegate devices --json`: the discovery mode beside the devices (an object; before the mode was added it was the
+/// bare array that is now `devices`).
+private struct DevicesJSON: Encodable {
+    var usbDiscovery: USBDiscoveryMode
+    var devices: [ConnectedScanner]
 }

@@ -135,3 +135,67 @@ write("honeywell-lying-byte-count", HH, honeywell(b"]d2", "w", b"010950600013435
       ["incomplete\t]d2\t0109506000134352" + "{x00}" * 40])
 # No AIM in the identifier field (zeros): symbology unknown.
 write("honeywell-no-aim", HH, honeywell(b"\0\0\0", "w", b"ABC"), ["complete\t-\tABC"])
+
+# Access-IS LSR116 / LSR118 (also ATR110): the HID input report their product manuals document (LSR116 Product
+# Manual rev 4.6, Appendix A "HID reports", page 26 of 33; LSR118 Product Manual rev 1.2, Appendix B "HID reports
+# - barcode only", pages 68-69 of 77; (c) Access-IS 2020): report ID 2; byte 1 length of the data field; bytes 2-4
+# AIM symbology identifier (']' and two characters); bytes 5-60 data (up to 56 bytes); byte 61 a further symbology
+# identifier; byte 62 reserved; byte 63 bit 0 "data continued". The manuals give the reports, not the report
+# descriptor: ACCESSIS_DESC is the descriptor a device with that report has to present under the HID POS Usage
+# Tables 1.02 (page 0x8C), reconstructed here item by item. The vendor page 0xFF00 for byte 61 and the output
+# report 253 usages are our choice; the manuals name no usages.
+ACCESSIS_DESC = "".join([
+    "058c", "0902", "a101",              # Usage Page (Bar Code Scanner), Usage (Bar Code Scanner), Application
+    "0912", "a102",                      #   Usage (Scanned Data Report), Collection (Logical)
+    "8502",                              #     Report ID 2                                     byte 0
+    "1500", "26ff00", "7508", "9501",    #     Logical 0..255, Report Size 8, Report Count 1
+    "0501", "093b", "8102",              #     Generic Desktop Byte Count, Input (Data,Var)    byte 1
+    "9503", "058c", "09fb09fc09fd", "8102",  # Symbology Identifier 1-3, Input             bytes 2-4
+    "9538", "09fe", "820201",            #     Decoded Data x56, Input (Data,Var,Buffered)     bytes 5-60
+    "9501", "0600ff", "0901", "8102",    #     vendor FF00:01, Input: further symbology id     byte 61
+    "8103",                              #     Input (Const): reserved                         byte 62
+    "058c", "2501", "7501", "09ff", "8102",  # Decode Data Continued, 1 bit                    byte 63 bit 0
+    "9507", "8103",                      #     7 bits padding (Const)                          byte 63 bits 1-7
+    "c0",                                #   End Collection
+    "0600ff", "0902", "a102",            #   vendor FF00:02 Collection (Logical): commands to the reader
+    "85fd", "1500", "26ff00", "7508", "9501", "0903", "9102",  # Report ID 253, data length  byte 1
+    "953e", "0904", "920201",            #     output data, up to 62 bytes                     bytes 2-63
+    "c0", "c0",
+])
+
+def accessis(aim, further, data, report_id=2, count_override=None, never_last=False):
+    """Reports as the manual's table lays them out; a scan longer than 56 bytes is split, byte 63 = 1 on all but
+    the last. The manual's example repeats the AIM id and byte 61 in the second report; so does this."""
+    out, off = [], 0
+    while True:
+        n = min(56, len(data) - off)
+        r = bytearray(64); r[0] = report_id; r[1] = count_override if count_override is not None else n
+        r[2:5] = aim; r[5:5 + n] = data[off:off + n]; r[61] = ord(further); off += n
+        r[63] = 1 if off < len(data) or never_last else 0
+        out.append(bytes(r))
+        if off >= len(data): return out
+
+AH = f"#!storegate-capture kind=hidpos descriptor={ACCESSIS_DESC}"
+# A 60-byte IATA boarding pass (BCBP, mandatory items only) of our own, as QR (]Q0): the manual's worked example has
+# the same shape, 56 bytes in the first report and 4 in the second.
+BCBP = b"M1" + b"TESTER/ALEX".ljust(20) + b"E" + b"XYZ123 " + b"ZRHLHRLX " + b"0318 " + b"123Y012A0042 100"
+assert len(BCBP) == 60
+BCBPT = BCBP.decode()
+write("accessis-boarding-pass-two-reports", AH, accessis(b"]Q0", "s", BCBP), [f"complete\t]Q0\t{BCBPT}"])
+# The length byte says 57, one more than the data field holds: the 56 bytes it has, never accepted.
+write("accessis-length-larger-than-field", AH, accessis(b"]Q0", "s", BCBP[:56], count_override=57),
+      [f"incomplete\t]Q0\t{BCBPT[:56]}"])
+# The first report says "data continued", the second never comes; 2 s later a new scan (an EAN-13, one report):
+# the first is cut incomplete, never joined to the second.
+first = accessis(b"]Q0", "s", BCBP)[0]
+write("accessis-continuation-lost-then-new-scan", AH, [first] + accessis(b"]E0", "d", b"9506000134352"),
+      [f"incomplete\t]Q0\t{BCBPT[:56]}", "complete\t]E0\t9506000134352"], times=[0.0, 2.0])
+# The same without times: the next report names another symbology (]E0 after ]Q0), so it starts a new scan.
+write("accessis-continuation-lost-other-symbology", AH, [first] + accessis(b"]E0", "d", b"9506000134352"),
+      [f"incomplete\t]Q0\t{BCBPT[:56]}", "complete\t]E0\t9506000134352"])
+# A scan sent under report ID 3 (not the descriptor's scanned-data report) is no scan at all; the next one decodes.
+write("accessis-wrong-report-id", AH, accessis(b"]Q0", "s", BCBP, report_id=3) + accessis(b"]E0", "d", b"9506000134352"),
+      ["complete\t]E0\t9506000134352"])
+# Continued set on the last report too, and nothing follows: incomplete at the end of the capture.
+write("accessis-continued-never-cleared", AH, accessis(b"]Q0", "s", BCBP, never_last=True),
+      [f"incomplete\t]Q0\t{BCBPT}"])

@@ -53,6 +53,31 @@ enum Descriptors {
         0109ff810295078103c0c0
         """)
 
+    /// Access-IS LSR116 / LSR118, reconstructed: their product manuals (LSR116 rev 4.6, Appendix A "HID reports", page
+    /// 26 of 33; LSR118 rev 1.2, Appendix B, pages 68-69 of 77; (c) Access-IS 2020; the ATR110 manual shows the same
+    /// report) document the bytes of the scanned-data input report, not the report descriptor. This is the descriptor
+    /// a device sending that report has to present under the HID POS Usage Tables 1.02; the usages of byte 61 and of
+    /// the command report are our choice (the manuals name none). Same bytes as ACCESSIS_DESC in make-captures.py.
+    static let accessIS: [UInt8] = [
+        0x05, 0x8C, 0x09, 0x02, 0xA1, 0x01,  // Bar Code Scanner application
+        0x09, 0x12, 0xA1, 0x02,  // Scanned Data Report, logical collection
+        0x85, 0x02,  // Report ID 2 (report byte 0)
+        0x15, 0x00, 0x26, 0xFF, 0x00, 0x75, 0x08, 0x95, 0x01,
+        0x05, 0x01, 0x09, 0x3B, 0x81, 0x02,  // byte 1: length of the data field (Generic Desktop Byte Count)
+        0x95, 0x03, 0x05, 0x8C, 0x09, 0xFB, 0x09, 0xFC, 0x09, 0xFD, 0x81, 0x02,  // bytes 2-4: AIM id (Symbology Id 1-3)
+        0x95, 0x38, 0x09, 0xFE, 0x82, 0x02, 0x01,  // bytes 5-60: data, 56 x Decoded Data, buffered bytes
+        0x95, 0x01, 0x06, 0x00, 0xFF, 0x09, 0x01, 0x81, 0x02,  // byte 61: further symbology identifier (vendor FF00)
+        0x81, 0x03,  // byte 62: reserved (constant)
+        0x05, 0x8C, 0x25, 0x01, 0x75, 0x01, 0x09, 0xFF, 0x81, 0x02,  // byte 63 bit 0: data continued
+        0x95, 0x07, 0x81, 0x03,  // byte 63 bits 1-7: padding
+        0xC0,
+        0x06, 0x00, 0xFF, 0x09, 0x02, 0xA1, 0x02,  // commands to the reader (vendor FF00)
+        0x85, 0xFD, 0x15, 0x00, 0x26, 0xFF, 0x00, 0x75, 0x08, 0x95, 0x01, 0x09, 0x03, 0x91, 0x02,  // report 253, byte 1: length
+        0x95, 0x3E, 0x09, 0x04, 0x92, 0x02, 0x01,  // bytes 2-63: output data, up to 62 bytes
+        0xC0,
+        0xC0,
+    ]
+
     static func hex(_ text: String) -> [UInt8] {
         ReportCapture.bytes(fromHex: String(text.filter { $0.isHexDigit })) ?? []
     }
