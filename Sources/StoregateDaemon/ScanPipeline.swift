@@ -52,14 +52,11 @@ public final class ScanPipeline: Service, Sendable {
         self.states.withLock { Array($0.values).sorted { $0.source < $1.source } }
     }
 
-    private func cancelWhenGracefulShutdownIgnoringErrors(_ body: @escaping @Sendable () async -> Void) async {
-        _ = try? await cancelWhenGracefulShutdown { await body() }
-    }
 
     public func run() async throws {
         let parser = CodeParser()
         // Graceful shutdown cancels the sources (not a scan being decided: that call is synchronous).
-        await cancelWhenGracefulShutdownIgnoringErrors {
+        await cancelWhenGracefulShutdown {
             await self.runSources(parser: parser)
         }
         self.finished.store(true, ordering: .sequentiallyConsistent)

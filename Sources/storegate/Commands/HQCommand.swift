@@ -101,7 +101,9 @@ struct HQKeygenCommand: ParsableCommand {
 
     func run() throws {
         let signer = DownlinkSigner.generate(keyID: self.keyID)
-        FileManager.default.createFile(atPath: self.out, contents: Data((signer.privateKeyText + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: self.out, contents: Data((signer.privateKeyText + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("cannot write the private key to \(self.out)")
+        }
         print(signer.publicKeyText)
     }
 }
