@@ -17,6 +17,29 @@ import Testing
         #expect(descriptor.reportLength(ofReport: 0, direction: .output) == 1)  // the LEDs
     }
 
+    @Test func aRealDatalogicKeyboardModeDescriptorIsABootKeyboardWithAFullByteKeyArray() throws {
+        let descriptor = try HIDReportDescriptor(parsing: Descriptors.datalogicGD4400Keyboard)
+        #expect(Descriptors.datalogicGD4400Keyboard.count == 65)
+        #expect(descriptor.isKeyboard && !descriptor.isBarCodeScanner && !descriptor.usesReportIDs)
+        let inputs = descriptor.fields(ofReport: 0, direction: .input)
+        #expect(inputs.map(\.bitOffset) == [0, 8, 16])
+        #expect(inputs.map(\.reportCount) == [8, 1, 6])
+        #expect(!inputs[2].isVariable && inputs[2].logicalMaximum == 0xFF)
+        #expect(inputs[2].usage(ofElement: 0) == HIDUsage(page: 0x07, id: 0x00))
+        #expect(descriptor.reportLength(ofReport: 0, direction: .input) == 8)
+        #expect(descriptor.reportLength(ofReport: 0, direction: .output) == 1)
+        #expect(throws: HIDDescriptorError.self) { try HIDPOSReportLayout(descriptor: descriptor) }
+
+        // Its key array may carry any byte: usages past the keyboard page's 0xE7 type nothing.
+        var decoder = KeyboardWedgeDecoder(layout: .us)
+        var text: [UInt8] = []
+        for report: [UInt8] in [[0x02, 0, 0x04, 0, 0, 0, 0, 0], [0, 0, 0xF0, 0xFF, 0, 0, 0, 0], [0, 0, 0x1E, 0, 0, 0, 0, 0],
+                                [0, 0, 0, 0, 0, 0, 0, 0]] {
+            decoder.decode(report, into: &text)
+        }
+        #expect(text == Array("A1".utf8))
+    }
+
     @Test func honeywellLayoutFieldsSitWhereTheDescriptorSays() throws {
         let descriptor = try HIDReportDescriptor(parsing: Descriptors.honeywell)
         #expect(Descriptors.honeywell.count == 144)

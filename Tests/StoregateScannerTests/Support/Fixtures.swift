@@ -32,6 +32,12 @@ enum Fixtures {
 
 /// Descriptors used across tests, each with where it came from.
 enum Descriptors {
+    /// A real scanner's descriptor: a Datalogic Gryphon GD4400 2D in its default USB keyboard mode, as dumped by a
+    /// user with an Arduino USB Host Shield (`USBHID_desc`) and posted in felis/USB_Host_Shield_2.0 issue #669
+    /// (2021). Unlike HID 1.11's example it declares the key array as usages 0–255 with logical maximum 255.
+    static let datalogicGD4400Keyboard = hex("""
+        05010906a101050719e029e715002501750195088102950175088101950575010508190129059102950175039101950675081500        26ff00050719002aff008100c0
+        """)
     /// The boot keyboard report descriptor of HID 1.11 Appendix B.1 (also what the lab's keyboard gadget sends).
     static let bootKeyboard = hex("""
         05010906a101050719e029e71500250175019508810295017508810395057501050819012905910295017503910395067508\
