@@ -1,10 +1,10 @@
 import GRDB
 import GRDBSQLite
 
-/// A thin layer over the SQLite C API for the few statements on the redemption path, run on GRDB's cached
-/// prepared statements. GRDB's `StatementArguments` box every value as an existential and copy every fetched
-/// row; on a transaction that must beat a C program that overhead is a third of the CPU time. Everything else
-/// goes through GRDB. Values are always bound, never spliced into SQL.
+/// A thin layer over the SQLite C API for the few statements on the redemption path (prepared once on the writer,
+/// ``WriterStatements``) and the outbox reads (GRDB's cached statements). GRDB's `StatementArguments` box every
+/// value as an existential and copy every fetched row; on a transaction that must beat a C program that overhead
+/// was a third of the CPU time. Everything else goes through GRDB. Values are always bound, never spliced into SQL.
 struct RawStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer?
@@ -12,12 +12,19 @@ struct RawStatement {
     /// SQLite copies bound text and blobs (SQLITE_TRANSIENT), so Swift buffers need not outlive the call.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+    /// GRDB's cached statement for `sql` (looked up by its text: for statements off the redemption path).
     init(_ db: Database, sql: String) throws {
         let statement = try db.cachedStatement(sql: sql)
-        self.handle = statement.sqliteStatement
-        self.connection = db.sqliteConnection
+        self.init(handle: statement.sqliteStatement, connection: db.sqliteConnection)
         sqlite3_reset(self.handle)
         sqlite3_clear_bindings(self.handle)
+    }
+
+    /// A statement prepared by ``WriterStatements``, which resets them all when a transaction fails. Every use
+    /// binds all of a statement's parameters, so old bindings need not be cleared.
+    init(handle: OpaquePointer, connection: OpaquePointer?) {
+        self.handle = handle
+        self.connection = connection
     }
 
     func bind(_ index: Int32, _ text: String?) {
@@ -27,6 +34,19 @@ struct RawStatement {
         }
         contiguous.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress {
+                    _ = sqlite3_bind_text(self.handle, index, base, Int32(chars.count), Self.transient)
+                } else {
+                    _ = sqlite3_bind_text(self.handle, index, "", 0, Self.transient)
+                }
+            }
+        }
+    }
+
+    /// UTF-8 text given as bytes (the canonical payload).
+    func bind(_ index: Int32, utf8 bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
                 if let base = chars.baseAddress {
                     _ = sqlite3_bind_text(self.handle, index, base, Int32(chars.count), Self.transient)
                 } else {
