@@ -17,7 +17,7 @@ enum EventDetails {
             }
         }
         writer.add("revoked_reason", details.revokedReason)
-        writer.add("expiry", details.expiry?.description)
+        writer.add("expiry", details.expiry)
         writer.add("campaign", details.campaign)
         if !details.parseErrors.isEmpty {
             writer.addObjects("parse_errors", details.parseErrors) { nested, issue in

@@ -1,3 +1,5 @@
+import StoregateCore
+
 /// Writes one JSON object with keys in the order they are added: the canonical form the hash chain is computed
 /// over must be byte-for-byte reproducible, which a general encoder with unordered dictionaries does not promise.
 /// Also the CLI's fast `--json` writer (a Foundation `JSONEncoder` per result line costs more than the transaction).
@@ -31,6 +33,30 @@ public struct JSONObjectWriter: Sendable {
     public mutating func add(_ key: StaticString, _ value: Bool) {
         self.key(key)
         self.append(value ? "true" : "false")
+    }
+
+    /// Adds a date as `CivilDate.description` writes it (`YYYY-MM-DD`), digit by digit for the years it pads.
+    mutating func add(_ key: StaticString, _ date: CivilDate?) {
+        guard let date else { return }
+        guard (0...9999).contains(date.year), (0...99).contains(date.month), (0...99).contains(date.day) else {
+            self.add(key, date.description)
+            return
+        }
+        self.key(key)
+        self.bytes.append(UInt8(ascii: "\""))
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = count == 4 ? 1000 : 10
+            while divisor > 0 {
+                self.bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(date.year, 4)
+        self.bytes.append(UInt8(ascii: "-"))
+        digits(date.month, 2)
+        self.bytes.append(UInt8(ascii: "-"))
+        digits(date.day, 2)
+        self.bytes.append(UInt8(ascii: "\""))
     }
 
     /// Adds a value that is already JSON text (a nested object or array).
