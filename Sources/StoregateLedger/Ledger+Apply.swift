@@ -14,7 +14,7 @@ extension Ledger {
         do {
             return try self.writer.writeWithoutTransaction { db in
                 // BEGIN/COMMIT as prepared statements: GRDB's `write` re-parses its BEGIN on every transaction.
-                let statements = try self.statements.on(db)
+                let statements = try self.statements.forTransaction(db)
                 try statements.begin.run()
                 do {
                     let outcome = try self.applyInTransaction(db, statements, request)

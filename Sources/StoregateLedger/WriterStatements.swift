@@ -6,7 +6,7 @@ import GRDBSQLite
 /// redemption (about 10,000 instructions of the ~270,000 a redemption cost).
 ///
 /// Only used inside the writer's `writeWithoutTransaction`, which GRDB runs one at a time on the one writing
-/// connection; that is what serialises access (hence `@unchecked Sendable`), and ``on(_:)`` checks that the
+/// connection; that is what serialises access (hence `@unchecked Sendable`), and ``forTransaction(_:)`` checks that the
 /// connection is the one the statements were prepared on. ``Ledger/close()`` finalizes them first, because SQLite
 /// does not close a connection that still has prepared statements.
 final class WriterStatements: @unchecked Sendable {
@@ -26,9 +26,12 @@ final class WriterStatements: @unchecked Sendable {
     private var prepared: Prepared?
     private var handles: [OpaquePointer] = []
     private var connection: OpaquePointer?
+    private let boundBytes = BoundBytes()
 
-    /// The statements, prepared on first use.
-    func on(_ db: Database) throws -> Prepared {
+    /// The statements for the transaction about to start on `db`, prepared on first use. The values bound during
+    /// the previous transaction are released.
+    func forTransaction(_ db: Database) throws -> Prepared {
+        self.boundBytes.release()
         if let prepared = self.prepared {
             precondition(db.sqliteConnection == self.connection, "the ledger's statements are prepared on its writing connection only")
             return prepared
@@ -62,7 +65,7 @@ final class WriterStatements: @unchecked Sendable {
         for handle in self.handles { sqlite3_reset(handle) }
     }
 
-    /// Finalizes every statement; the next ``on(_:)`` prepares them again.
+    /// Finalizes every statement; the next ``forTransaction(_:)`` prepares them again.
     func finalize() {
         for handle in self.handles { sqlite3_finalize(handle) }
         self.handles = []
@@ -82,6 +85,6 @@ final class WriterStatements: @unchecked Sendable {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
         }
         self.handles.append(handle)
-        return RawStatement(handle: handle, connection: connection)
+        return RawStatement(handle: handle, connection: connection, boundBytes: self.boundBytes)
     }
 }
