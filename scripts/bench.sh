@@ -50,14 +50,32 @@ done
 
 echo
 echo "== durable redemption on the $ROWS-code ledger (synchronous=FULL): storegate vs C program, same statements"
-# Two copies of the freshly imported ledger, so both start from the same file; each is read once
-# before its run so that neither starts with a colder page cache than the other.
-cp "$OUT/import.sqlite" "$OUT/redeem-storegate.sqlite"
-cp "$OUT/import.sqlite" "$OUT/redeem-reference.sqlite"
-cat "$OUT/redeem-reference.sqlite" >/dev/null
-"$OUT/redeem_reference" "$OUT/redeem-reference.sqlite" "$OUT/codes.csv" "$REDEMPTIONS"
-cat "$OUT/redeem-storegate.sqlite" >/dev/null
-"$BIN" bench redeem --db "$OUT/redeem-storegate.sqlite" --codes "$OUT/codes.csv" --count "$REDEMPTIONS"
+# Pairs back to back on fresh copies of the freshly imported ledger, so both start from the same file. Before
+# each run the copies' dirty pages are written back (sync) and its copy is read once, so that neither side runs
+# during the other's writeback or starts with a colder page cache. Wall time on a shared machine varies from run
+# to run: compare within a pair, and look at every pair. REDEEM_SIZED=1 adds the C program storing rows as big
+# as storegate's (context: how much of a difference is only the bytes written; not the reference).
+for pair in $(seq "${REDEEM_PAIRS:-3}"); do
+    echo "-- pair $pair"
+    rm -f "$OUT"/redeem-*.sqlite*
+    for side in storegate reference $([ "${REDEEM_SIZED:-0}" = 1 ] && echo sized); do
+        cp "$OUT/import.sqlite" "$OUT/redeem-$side.sqlite"
+    done
+    sync; cat "$OUT/redeem-reference.sqlite" >/dev/null
+    "$OUT/redeem_reference" "$OUT/redeem-reference.sqlite" "$OUT/codes.csv" "$REDEMPTIONS"
+    sync; cat "$OUT/redeem-storegate.sqlite" >/dev/null
+    "$BIN" bench redeem --db "$OUT/redeem-storegate.sqlite" --codes "$OUT/codes.csv" --count "$REDEMPTIONS"
+    if [ "${REDEEM_SIZED:-0}" = 1 ]; then
+        sync; cat "$OUT/redeem-sized.sqlite" >/dev/null
+        printf '(storegate-sized rows) '
+        "$OUT/redeem_reference" "$OUT/redeem-sized.sqlite" "$OUT/codes.csv" "$REDEMPTIONS" --storegate-sized-rows
+    fi
+done
+rm -f "$OUT"/redeem-*.sqlite*
+if command -v valgrind >/dev/null; then
+    echo "-- instructions per redemption (callgrind; user space only)"
+    scripts/bench/redeem_instructions.sh "$BIN" "$OUT/redeem_reference" "$OUT/import.sqlite" "$OUT/codes.csv"
+fi
 
 echo
 echo "== MQTT uplink: drain of a ${DRAIN_EVENTS:=200000}-event backlog through a local mosquitto vs mosquitto_pub -l -q 1"

@@ -1,15 +1,20 @@
 import GRDB
 import StoregateCore
 
-/// Reading and writing `codes` rows for the operation path (cached statements: this is the hot path).
+/// Reading `codes` rows: the writer's operation path (``WriterStatements``) and the readers' queries.
 enum CodeRow {
-    static let columns = """
-        kind, product, lot, expiry, parent, campaign, regions, state, provisional, revoked_reason,
-        last_op, last_prev_state, last_lane, last_operator, last_ms, last_seq
+    static let selectSQL = """
+        SELECT kind, product, lot, expiry, parent, campaign, regions, state, provisional, revoked_reason,
+            last_op, last_prev_state, last_lane, last_operator, last_ms, last_seq
+        FROM codes WHERE id = ?
         """
 
     static func fetch(_ db: Database, id: String) throws -> CodeRecord? {
-        let statement = try RawStatement(db, sql: "SELECT \(Self.columns) FROM codes WHERE id = ?")
+        try Self.fetch(RawStatement(db, sql: Self.selectSQL), id: id)
+    }
+
+    /// Reads the row with `statement`, which is ``selectSQL``.
+    static func fetch(_ statement: RawStatement, id: String) throws -> CodeRecord? {
         statement.bind(1, id)
         guard try statement.step() else { return nil }
         defer { statement.reset() }

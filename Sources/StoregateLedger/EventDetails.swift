@@ -7,27 +7,24 @@ enum EventDetails {
         var writer = JSONObjectWriter()
         writer.add("state", details.state?.rawValue)
         if let earlier = details.earlier {
-            var nested = JSONObjectWriter()
-            nested.add("op", earlier.operation.rawValue)
-            nested.add("previous_state", earlier.previousState.rawValue)
-            nested.add("lane", earlier.lane)
-            nested.add("operator", earlier.operator)
-            nested.add("time_ms", earlier.time.milliseconds)
-            nested.add("seq", earlier.seq)
-            writer.addRaw("earlier", nested.finished())
+            writer.addObject("earlier") { nested in
+                nested.add("op", earlier.operation.rawValue)
+                nested.add("previous_state", earlier.previousState.rawValue)
+                nested.add("lane", earlier.lane)
+                nested.add("operator", earlier.operator)
+                nested.add("time_ms", earlier.time.milliseconds)
+                nested.add("seq", earlier.seq)
+            }
         }
         writer.add("revoked_reason", details.revokedReason)
-        writer.add("expiry", details.expiry?.description)
+        writer.add("expiry", details.expiry)
         writer.add("campaign", details.campaign)
         if !details.parseErrors.isEmpty {
-            let issues = details.parseErrors.map { issue in
-                var nested = JSONObjectWriter()
+            writer.addObjects("parse_errors", details.parseErrors) { nested, issue in
                 nested.add("code", issue.code)
                 nested.add("ai", issue.ai)
                 nested.add("message", issue.message)
-                return nested.finished()
             }
-            writer.addRaw("parse_errors", JSONObjectWriter.array(issues))
         }
         if unpacked > 0 { writer.add("unpacked", Int64(unpacked)) }
         return writer.finished()

@@ -25,8 +25,13 @@ public struct JournalEvent: Sendable, Equatable {
     public var hash: [UInt8]
 
     /// The event's canonical bytes: a JSON object with fixed key order that embeds `prev_hash`, so hashing it
-    /// chains every event to all before it. The outbox payload sent to HQ is exactly this text.
+    /// chains every event to all before it. The outbox payload sent to HQ is exactly these bytes.
     public var canonicalPayload: String {
+        String(decoding: self.canonicalBytes, as: UTF8.self)
+    }
+
+    /// ``canonicalPayload`` as UTF-8, written without intermediate strings (the redemption path hashes and stores it).
+    var canonicalBytes: [UInt8] {
         var writer = JSONObjectWriter()
         writer.add("v", Int64(1))
         writer.add("seq", self.seq)
@@ -41,12 +46,12 @@ public struct JournalEvent: Sendable, Equatable {
         writer.add("time_ms", self.time.milliseconds)
         writer.add("provisional", self.provisional)
         writer.addRaw("details", self.details)
-        writer.add("prev_hash", Hex.encode(self.prevHash))
-        return writer.finished()
+        writer.addHex("prev_hash", self.prevHash)
+        return writer.finishedBytes()
     }
 
-    static func hash(of payload: String) -> [UInt8] {
-        Array(SHA256.hash(data: Array(payload.utf8)))
+    static func hash(of payload: [UInt8]) -> [UInt8] {
+        SHA256.hash(data: payload).withUnsafeBytes { Array($0) }
     }
 
     /// The hash the first event chains to.

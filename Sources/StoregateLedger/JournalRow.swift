@@ -8,9 +8,13 @@ enum JournalRow {
         seq, event_id, op, code_id, result, reason, lane, operator, role, time_ms, provisional, details, prev_hash, hash
         """
 
-    /// Appends the event and its outbox row; the caller's transaction makes them one.
-    static func append(_ db: Database, event: JournalEvent, payload: String) throws {
-        let journal = try RawStatement(db, sql: "INSERT INTO journal(\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    static let insertSQL = "INSERT INTO journal(\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let outboxInsertSQL = "INSERT INTO outbox(seq, payload, created_ms) VALUES (?, ?, ?)"
+
+    /// Appends the event and its outbox row (`payload`: the event's canonical bytes); the caller's transaction
+    /// makes them one.
+    static func append(_ statements: WriterStatements.Prepared, event: JournalEvent, payload: [UInt8]) throws {
+        let journal = statements.journalInsert
         journal.bind(1, event.seq)
         journal.bind(2, event.eventID)
         journal.bind(3, event.operation.rawValue)
@@ -26,9 +30,9 @@ enum JournalRow {
         journal.bind(13, blob: event.prevHash)
         journal.bind(14, blob: event.hash)
         try journal.run()
-        let outbox = try RawStatement(db, sql: "INSERT INTO outbox(seq, payload, created_ms) VALUES (?, ?, ?)")
+        let outbox = statements.outboxInsert
         outbox.bind(1, event.seq)
-        outbox.bind(2, payload)
+        outbox.bind(2, utf8: payload)
         outbox.bind(3, event.time.milliseconds)
         try outbox.run()
     }

@@ -13,13 +13,15 @@ extension Ledger {
     public func apply(_ request: OperationRequest) throws -> OperationOutcome {
         do {
             return try self.writer.writeWithoutTransaction { db in
-                // BEGIN/COMMIT as cached statements: GRDB's `write` re-parses its BEGIN on every transaction.
-                try RawStatement(db, sql: "BEGIN IMMEDIATE").run()
+                // BEGIN/COMMIT as prepared statements: GRDB's `write` re-parses its BEGIN on every transaction.
+                let statements = try self.statements.forTransaction(db)
+                try statements.begin.run()
                 do {
-                    let outcome = try self.applyInTransaction(db, request)
-                    try RawStatement(db, sql: "COMMIT").run()
+                    let outcome = try self.applyInTransaction(db, statements, request)
+                    try statements.commit.run()
                     return outcome
                 } catch {
+                    self.statements.resetAll()
                     if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
                     throw error
                 }
@@ -31,11 +33,16 @@ extension Ledger {
         }
     }
 
-    private func applyInTransaction(_ db: Database, _ request: OperationRequest) throws -> OperationOutcome {
-        var snapshot = try self.snapshot(db)
+    static let idempotencyLookupSQL = "SELECT fingerprint, seq FROM idempotency WHERE key = ?"
+    static let idempotencyInsertSQL = "INSERT INTO idempotency(key, fingerprint, seq, created_ms) VALUES (?, ?, ?, ?)"
+
+    private func applyInTransaction(
+        _ db: Database, _ statements: WriterStatements.Prepared, _ request: OperationRequest
+    ) throws -> OperationOutcome {
+        var snapshot = try self.snapshot(db, statements.dataVersion)
         let fingerprint = request.idempotencyKey == nil ? "" : request.fingerprint
         if let key = request.idempotencyKey {
-            let lookup = try RawStatement(db, sql: "SELECT fingerprint, seq FROM idempotency WHERE key = ?")
+            let lookup = statements.idempotencyLookup
             lookup.bind(1, key)
             if try lookup.step() {
                 let storedFingerprint = lookup.text(0)
@@ -51,13 +58,14 @@ extension Ledger {
         let code = request.code
         var record: CodeRecord?
         if code.valid, let id = code.id, code.identityKind == .unit || code.identityKind == .logisticUnit {
-            record = try CodeRow.fetch(db, id: id)
+            record = try CodeRow.fetch(statements.codeLookup, id: id)
         }
         let decision = DecisionRules.decide(
             record: record, code: code, signature: request.signature, policy: snapshot.policy,
             operation: request.operation, context: request.context)
         let seq = snapshot.headSeq + 1
-        let unpacked = try LedgerEffects.write(decision.effect, db: db, code: code, record: record, request: request, seq: seq)
+        let unpacked = try LedgerEffects.write(
+            decision.effect, db: db, statements: statements, code: code, record: record, request: request, seq: seq)
 
         let context = request.context
         var event = JournalEvent(
@@ -65,11 +73,11 @@ extension Ledger {
             codeID: code.valid ? code.id : nil, result: decision.result, reason: decision.reason, lane: context.lane,
             operator: context.operator, role: context.role, time: context.time, provisional: decision.provisional,
             details: EventDetails.encode(decision.details, unpacked: unpacked), prevHash: snapshot.headHash, hash: [])
-        let payload = event.canonicalPayload
+        let payload = event.canonicalBytes
         event.hash = JournalEvent.hash(of: payload)
-        try JournalRow.append(db, event: event, payload: payload)
+        try JournalRow.append(statements, event: event, payload: payload)
         if let key = request.idempotencyKey {
-            let insert = try RawStatement(db, sql: "INSERT INTO idempotency(key, fingerprint, seq, created_ms) VALUES (?, ?, ?, ?)")
+            let insert = statements.idempotencyInsert
             insert.bind(1, key)
             insert.bind(2, fingerprint)
             insert.bind(3, seq)
@@ -85,8 +93,7 @@ extension Ledger {
     }
 
     /// The cached chain head and policy, re-read when another connection committed since we last looked.
-    private func snapshot(_ db: Database) throws -> LedgerCache.Snapshot {
-        let pragma = try RawStatement(db, sql: "PRAGMA data_version")
+    private func snapshot(_ db: Database, _ pragma: RawStatement) throws -> LedgerCache.Snapshot {
         let version = try pragma.step() ? pragma.int64(0) ?? 0 : 0
         pragma.reset()
         if let snapshot = self.cache.current(dataVersion: version) { return snapshot }

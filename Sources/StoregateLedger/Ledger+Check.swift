@@ -44,12 +44,12 @@ extension Ledger {
                 if event.prevHash != previousHash {
                     broken(event.seq, "prev_hash does not match the hash of the event before it")
                 }
-                let payload = event.canonicalPayload
+                let payload = event.canonicalBytes
                 if JournalEvent.hash(of: payload) != event.hash {
                     broken(event.seq, "hash does not match the event's contents (changed after it was written)")
                 }
                 if let outboxPayload = row[14] as String? {
-                    if outboxPayload != payload { broken(event.seq, "outbox payload differs from the journal event") }
+                    if !outboxPayload.utf8.elementsEqual(payload) { broken(event.seq, "outbox payload differs from the journal event") }
                 } else {
                     broken(event.seq, "no outbox row")
                 }

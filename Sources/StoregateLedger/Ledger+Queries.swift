@@ -50,8 +50,8 @@ extension Ledger {
         }
     }
 
-    /// The code's registry row (nil if not registered) and every journal event about it, oldest first.
-    /// The journal has no index on code id (it would slow every append), so this scans it: an operator query.
+    /// The code's registry row (nil if not registered) and every journal event about it, oldest first
+    /// (through the index `journal_by_code`, migration v3).
     public func history(codeID: String) throws -> CodeHistory {
         try self.writer.read { db in
             let record = try CodeRow.fetch(db, id: codeID)

@@ -9,6 +9,7 @@ import StoregateCore
 public struct Ledger: Sendable {
     let writer: DatabasePool
     let cache: LedgerCache
+    let statements: WriterStatements
     /// The file the ledger lives in.
     public let path: String
 
@@ -51,6 +52,7 @@ public struct Ledger: Sendable {
         }
         self.writer = pool
         self.cache = LedgerCache()
+        self.statements = WriterStatements()
         self.path = path
     }
 
@@ -61,7 +63,10 @@ public struct Ledger: Sendable {
 
     /// Checkpoints the WAL and closes the database (optional: dropping the last copy closes it too).
     public func close() throws {
-        _ = try self.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        _ = try self.writer.writeWithoutTransaction { db in
+            self.statements.finalize()  // SQLite will not close a connection with statements still prepared
+            return try db.checkpoint(.truncate)
+        }
         try self.writer.close()
     }
 }

@@ -3,10 +3,24 @@ import StoregateCore
 
 /// The SQL each ``DecisionEffect`` runs inside the operation's transaction. Bind parameters only.
 enum LedgerEffects {
+    static let setStateSQL = """
+        UPDATE codes SET state = ?, last_op = ?, last_prev_state = ?, last_lane = ?, last_operator = ?,
+            last_ms = ?, last_seq = ?
+        WHERE id = ?
+        """
+    /// Children still `issued` become `received`, carrying the parent's seq as their last change so that voiding
+    /// the parent's receipt finds exactly them.
+    static let unpackChildrenSQL = """
+        UPDATE codes SET state = 'received', last_op = 'receive', last_prev_state = 'issued',
+            last_lane = ?, last_operator = ?, last_ms = ?, last_seq = ?
+        WHERE parent = ? AND state = 'issued'
+        """
+
     /// - Returns: how many units of a case were unpacked (0 for everything else).
     static func write(
         _ effect: DecisionEffect,
         db: Database,
+        statements: WriterStatements.Prepared,
         code: ParsedCode,
         record: CodeRecord?,
         request: OperationRequest,
@@ -18,10 +32,10 @@ enum LedgerEffects {
         case .none:
             return 0
         case .setState(let state):
-            try Self.setState(db, id: id, to: state, from: record?.state ?? .issued, request: request, seq: seq)
+            try Self.setState(statements.setState, id: id, to: state, from: record?.state ?? .issued, request: request, seq: seq)
             // Any code can be the parent of others (a brand's case token as well as an SSCC): receiving it
             // unpacks whatever it holds. For a code that holds nothing this is one probe of a partial index.
-            return request.operation == .receive ? try Self.unpackChildren(db, parent: id, context: context, seq: seq) : 0
+            return request.operation == .receive ? try Self.unpackChildren(statements.unpackChildren, db, parent: id, context: context, seq: seq) : 0
         case .createProvisional(let state):
             let kind = code.identityKind == .logisticUnit ? "logistic_unit" : "unit"
             try db.cachedStatement(sql: """
@@ -34,8 +48,8 @@ enum LedgerEffects {
                 ])
             return 0
         case .receiveCase:
-            try Self.setState(db, id: id, to: .received, from: record?.state ?? .issued, request: request, seq: seq)
-            return try Self.unpackChildren(db, parent: id, context: context, seq: seq)
+            try Self.setState(statements.setState, id: id, to: .received, from: record?.state ?? .issued, request: request, seq: seq)
+            return try Self.unpackChildren(statements.unpackChildren, db, parent: id, context: context, seq: seq)
         case .countProductSale:
             try db.cachedStatement(sql: """
                 INSERT INTO product_sales(product, sold) VALUES (?, 1)
@@ -60,14 +74,9 @@ enum LedgerEffects {
         }
     }
 
-    /// Children still `issued` become `received`, carrying the parent's seq as their last change so that voiding
-    /// the parent's receipt finds exactly them.
-    private static func unpackChildren(_ db: Database, parent: String, context: DecisionContext, seq: Int64) throws -> Int {
-        let statement = try RawStatement(db, sql: """
-            UPDATE codes SET state = 'received', last_op = 'receive', last_prev_state = 'issued',
-                last_lane = ?, last_operator = ?, last_ms = ?, last_seq = ?
-            WHERE parent = ? AND state = 'issued'
-            """)
+    private static func unpackChildren(
+        _ statement: RawStatement, _ db: Database, parent: String, context: DecisionContext, seq: Int64
+    ) throws -> Int {
         statement.bind(1, context.lane)
         statement.bind(2, context.operator)
         statement.bind(3, context.time.milliseconds)
@@ -78,7 +87,7 @@ enum LedgerEffects {
     }
 
     private static func setState(
-        _ db: Database,
+        _ statement: RawStatement,
         id: String,
         to state: CodeState,
         from previous: CodeState,
@@ -86,11 +95,6 @@ enum LedgerEffects {
         seq: Int64
     ) throws {
         let context = request.context
-        let statement = try RawStatement(db, sql: """
-            UPDATE codes SET state = ?, last_op = ?, last_prev_state = ?, last_lane = ?, last_operator = ?,
-                last_ms = ?, last_seq = ?
-            WHERE id = ?
-            """)
         statement.bind(1, state.rawValue)
         statement.bind(2, request.operation.rawValue)
         statement.bind(3, previous.rawValue)

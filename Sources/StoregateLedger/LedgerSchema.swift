@@ -14,6 +14,11 @@ enum LedgerSchema {
                 try db.execute(sql: statement)
             }
         }
+        migrator.registerMigration("v3") { db in
+            for statement in Self.v3 {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
     }
 
@@ -141,5 +146,13 @@ enum LedgerSchema {
             applied_ms INTEGER NOT NULL
         ) WITHOUT ROWID
         """,
+    ]
+
+    /// Version 3: `ledger show` (a code's history) reads the journal through an index on the code instead of
+    /// scanning every event. Partial: malformed scans have no code. It costs every journal append one more B-tree
+    /// insert (docs/performance.md has the measured price); an operator asking "what happened to this code?"
+    /// on a store's years of journal should get an answer in milliseconds, not a scan of millions of events.
+    static let v3: [String] = [
+        "CREATE INDEX journal_by_code ON journal(code_id) WHERE code_id IS NOT NULL",
     ]
 }

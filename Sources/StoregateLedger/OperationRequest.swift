@@ -27,10 +27,20 @@ public struct OperationRequest: Sendable, Equatable {
 
     /// What makes two requests "the same" for an idempotency key: operation, code and who asked (not the time),
     /// joined by the unit separator (which no lane, operator or canonical id contains). Stored as is: hashing it
-    /// would cost more than it saves.
+    /// would cost more than it saves. Joined as bytes: string interpolation cost ten times as much.
     var fingerprint: String {
-        "\(self.operation.rawValue)\u{1F}\(self.code.id ?? "malformed")\u{1F}\(self.context.lane)\u{1F}"
-            + "\(self.context.operator)\u{1F}\(self.context.role.rawValue)"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128)
+        func field(_ text: String, last: Bool = false) {
+            bytes.append(contentsOf: text.utf8)
+            if !last { bytes.append(0x1F) }
+        }
+        field(self.operation.rawValue)
+        field(self.code.id ?? "malformed")
+        field(self.context.lane)
+        field(self.context.operator)
+        field(self.context.role.rawValue, last: true)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -1,38 +1,66 @@
 import GRDB
 import GRDBSQLite
 
-/// A thin layer over the SQLite C API for the few statements on the redemption path, run on GRDB's cached
-/// prepared statements. GRDB's `StatementArguments` box every value as an existential and copy every fetched
-/// row; on a transaction that must beat a C program that overhead is a third of the CPU time. Everything else
-/// goes through GRDB. Values are always bound, never spliced into SQL.
+/// A thin layer over the SQLite C API for the few statements on the redemption path (prepared once on the writer,
+/// ``WriterStatements``) and the outbox reads (GRDB's cached statements). GRDB's `StatementArguments` box every
+/// value as an existential and copy every fetched row; on a transaction that must beat a C program that overhead
+/// was a third of the CPU time. Everything else goes through GRDB. Values are always bound, never spliced into SQL.
 struct RawStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer?
+    /// Where text and blobs are copied to be bound as `SQLITE_STATIC` (the writer's prepared statements); nil:
+    /// SQLite copies them itself (`SQLITE_TRANSIENT`), so Swift buffers need not outlive the call.
+    private let boundBytes: BoundBytes?
 
-    /// SQLite copies bound text and blobs (SQLITE_TRANSIENT), so Swift buffers need not outlive the call.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+    /// GRDB's cached statement for `sql` (looked up by its text: for statements off the redemption path).
     init(_ db: Database, sql: String) throws {
         let statement = try db.cachedStatement(sql: sql)
-        self.handle = statement.sqliteStatement
-        self.connection = db.sqliteConnection
+        self.init(handle: statement.sqliteStatement, connection: db.sqliteConnection, boundBytes: nil)
         sqlite3_reset(self.handle)
         sqlite3_clear_bindings(self.handle)
     }
 
+    /// A statement prepared by ``WriterStatements``, which resets them all when a transaction fails. Every use
+    /// binds all of a statement's parameters, so old bindings need not be cleared.
+    init(handle: OpaquePointer, connection: OpaquePointer?, boundBytes: BoundBytes?) {
+        self.handle = handle
+        self.connection = connection
+        self.boundBytes = boundBytes
+    }
+
     func bind(_ index: Int32, _ text: String?) {
-        guard var contiguous = text else {
+        guard var text else {
             sqlite3_bind_null(self.handle, index)
             return
         }
-        contiguous.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                if let base = chars.baseAddress {
-                    _ = sqlite3_bind_text(self.handle, index, base, Int32(chars.count), Self.transient)
-                } else {
-                    _ = sqlite3_bind_text(self.handle, index, "", 0, Self.transient)
-                }
+        text.withUTF8 { self.bind(index, text: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// UTF-8 text given as bytes (the canonical payload).
+    func bind(_ index: Int32, utf8 bytes: [UInt8]) {
+        bytes.withUnsafeBytes { self.bind(index, text: $0) }
+    }
+
+    func bind(_ index: Int32, blob: [UInt8]) {
+        blob.withUnsafeBytes { bytes in
+            if let boundBytes = self.boundBytes, !bytes.isEmpty {
+                _ = sqlite3_bind_blob(self.handle, index, boundBytes.copy(bytes), Int32(bytes.count), nil)
+            } else {
+                _ = sqlite3_bind_blob(self.handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
             }
+        }
+    }
+
+    private func bind(_ index: Int32, text bytes: UnsafeRawBufferPointer) {
+        if let boundBytes = self.boundBytes, !bytes.isEmpty {
+            let copy = boundBytes.copy(bytes).assumingMemoryBound(to: CChar.self)
+            _ = sqlite3_bind_text(self.handle, index, copy, Int32(bytes.count), nil)  // nil: SQLITE_STATIC
+        } else if let base = bytes.baseAddress {
+            _ = sqlite3_bind_text(self.handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+        } else {
+            _ = sqlite3_bind_text(self.handle, index, "", 0, Self.transient)
         }
     }
 
@@ -46,12 +74,6 @@ struct RawStatement {
 
     func bind(_ index: Int32, _ value: Bool) {
         sqlite3_bind_int64(self.handle, index, value ? 1 : 0)
-    }
-
-    func bind(_ index: Int32, blob: [UInt8]) {
-        blob.withUnsafeBytes { bytes in
-            _ = sqlite3_bind_blob(self.handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
-        }
     }
 
     /// Runs a statement that returns no rows.

@@ -11,6 +11,13 @@ import Testing
         CodeRecord(id: self.code.id!, state: state, lastChange: last)
     }
 
+    @Test func eachRoleAllowsExactlyItsOperations() {
+        #expect(LaneRole.receiving.allowedOperations == [.verify, .receive, .void])
+        #expect(LaneRole.checkout.allowedOperations == [.verify, .sell, .redeem, .void])
+        #expect(LaneRole.redemption.allowedOperations == [.verify, .redeem, .void])
+        #expect(LaneRole.service.allowedOperations == Set(Operation.allCases))
+    }
+
     func decide(
         _ operation: Operation,
         _ record: CodeRecord?,

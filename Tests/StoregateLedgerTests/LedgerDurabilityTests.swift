@@ -98,4 +98,29 @@ import Testing
         #expect(try fixture.ledger.check().isOK)
         #expect(try fixture.ledger.stats().journalLength == 3)
     }
+
+    /// Event ids take their random bits from a pool refilled every ~400 events: ids stay distinct across refills.
+    @Test func eventIDsAreDistinctVersion7UUIDsInTimeOrder() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        for index in 0..<900 {
+            try fixture.apply(.verify, self.unit, context: .test(time: .testNow.adding(minutes: Int64(index / 100))))
+        }
+        var ids: [String] = []
+        var from: Int64 = 1
+        while case let events = try fixture.ledger.journal(fromSeq: from, limit: 500), let last = events.last {
+            ids += events.map(\.eventID)
+            from = last.seq + 1
+        }
+        #expect(ids.count == 900)
+        #expect(Set(ids).count == ids.count)
+        let hex = Set("0123456789abcdef")
+        for id in ids {
+            let characters = Array(id)
+            #expect(characters.count == 36 && characters[14] == "7" && "89ab".contains(characters[19]), "\(id)")
+            #expect(characters.enumerated().allSatisfy { [8, 13, 18, 23].contains($0.offset) ? $0.element == "-" : hex.contains($0.element) })
+        }
+        // The first 48 bits are the time: ids sort like the events' times.
+        #expect(ids.map { $0.prefix(13) } == ids.map { $0.prefix(13) }.sorted())
+    }
 }

@@ -181,4 +181,23 @@ import Testing
         }
         #expect(error?.code == .notInitialised)
     }
+
+    /// `ledger show` reads a code's events through the journal's code index (migration v3), already in seq order.
+    @Test func aCodesHistoryIsReadThroughTheJournalIndex() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        try fixture.register(ids: [self.unit.id!, "01/09506000134352/21/OTHER"])
+        try fixture.apply(.sell, self.unit)
+        try fixture.apply(.verify, .unit(serial: "OTHER"))
+        try fixture.apply(.redeem, .malformed())
+        try fixture.apply(.redeem, self.unit)
+        #expect(try fixture.ledger.history(codeID: self.unit.id!).events.map(\.seq) == [1, 4])
+        let queue = try DatabaseQueue(path: fixture.path)
+        let plan = try queue.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT seq FROM journal WHERE code_id = ? ORDER BY seq",
+                             arguments: [self.unit.id!]).map { $0["detail"] as String? ?? "" }
+        }
+        #expect(plan.contains { $0.contains("journal_by_code") }, "\(plan)")
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+    }
 }

@@ -76,18 +76,21 @@ struct ImportRow {
         var text = text
         return text.withUTF8 { bytes -> CivilDate? in
             guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-            var parts = [0, 0, 0]
-            for (part, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
                 for index in range {
                     let byte = bytes[index]
                     guard byte >= 48 && byte <= 57 else { return nil }
-                    parts[part] = parts[part] * 10 + Int(byte - 48)
+                    value = value * 10 + Int(byte - 48)
                 }
+                return value
             }
-            guard (1...12).contains(parts[1]), (1...CivilDate.daysIn(month: parts[1], year: parts[0])).contains(parts[2]) else {
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+                (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: year)).contains(day)
+            else {
                 return nil
             }
-            return CivilDate(year: parts[0], month: parts[1], day: parts[2])
+            return CivilDate(year: year, month: month, day: day)
         }
     }
 
