@@ -123,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoregateCLITests",
-            dependencies: ["StoregateCore", "StoregateTesting"],
+            dependencies: ["StoregateCore", "StoregateLedger", "StoregateTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

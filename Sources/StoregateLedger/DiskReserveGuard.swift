@@ -22,7 +22,7 @@ public struct DiskGuardConfiguration: Sendable, Equatable {
 public struct DiskStatus: Sendable, Equatable, Codable {
     /// Free bytes on the ledger's filesystem at the last look; nil if it could not be read.
     public var freeBytes: Int64?
-    /// Free space is under the low-space threshold: verifies are not journaled.
+    /// Free space is under the low-space threshold, or the reserve was released: verifies are not journaled.
     public var lowSpace: Bool
     public var reserveBytes: Int64
     /// The reserve file is in place. False after it was released (or when it never fit): free space now.
@@ -165,7 +165,9 @@ public final class DiskGuard: Sendable {
         let threshold = self.configuration.lowSpaceBytes
         let entered = self.state.withLock { state -> Bool? in
             state.freeBytes = free
-            let low = free.map { $0 < threshold } ?? false
+            // Running on the released reserve is an emergency however much it freed: telemetry stays shed
+            // until the reserve is held again.
+            let low = (free.map { $0 < threshold } ?? false) || state.reserveReleasedMs != nil
             defer { state.lowSpace = low }
             return low == state.lowSpace ? nil : low
         }
@@ -185,6 +187,7 @@ public final class DiskGuard: Sendable {
     private func releaseReserve() {
         let released = self.reserve.release()
         self.state.withLock { $0.reserveReleasedMs = Self.now }
+        _ = self.look()
         self.report("the disk is full: released the \(released >> 20) MiB reserve so redemptions still commit; "
             + "free space on \(self.directory) now")
         self.prune(deliveredBefore: Timestamp(milliseconds: .max))

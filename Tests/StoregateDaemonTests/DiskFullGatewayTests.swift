@@ -13,7 +13,7 @@ struct DiskFullGatewayTests {
     @Test func aGatewayOnAFullDiskKeepsRedeemingAndSaysSo() async throws {
         let broker = try Broker()
         defer { broker.stop() }
-        let filesystem = try SmallFilesystem(megabytes: 24)
+        let filesystem = try SmallFilesystem(megabytes: 32)
         defer { filesystem.unmount() }
         let work = try TemporaryDirectory(prefix: "storegate-diskfull")
         defer { work.remove() }
@@ -33,8 +33,8 @@ struct DiskFullGatewayTests {
             [mqtt]
             url = "\(broker.url)"
             [disk]
-            reserve_mib = 4
-            low_space_mib = 4
+            reserve_mib = 8
+            low_space_mib = 8
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let redemptions = work.file("redeem.txt")
         try serials.map { "010950600013435221\($0)" }.joined(separator: "\n").write(toFile: redemptions, atomically: true, encoding: .utf8)
@@ -66,7 +66,7 @@ struct DiskFullGatewayTests {
         #expect(lines.filter { $0.contains(" redeem ") && $0.contains("ACCEPTED") }.count == serials.count, "\(lines.prefix(5))")
         #expect(lines.filter { $0.contains(" verify ") && $0.contains("[not journaled: disk space low]") }.count == 5)
         let logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        #expect(logText.contains("released the 4 MiB reserve"), "\(logText)")
+        #expect(logText.contains("released the 8 MiB reserve"), "\(logText)")
 
         let ledger = try Ledger(path: db)
         let events = try ledger.journal(limit: 1_000)

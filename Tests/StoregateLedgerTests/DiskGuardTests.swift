@@ -5,14 +5,14 @@ import StoregateTesting
 import Synchronization
 import Testing
 
-/// A ledger on a real 24 MiB filesystem that the test fills: telemetry goes first, redemptions keep committing
+/// A ledger on a real 32 MiB filesystem that the test fills: telemetry goes first, redemptions keep committing
 /// from the reserve when the disk is full, nothing is doubled, and the reserve comes back once space does.
 @Suite(.serialized)
 struct DiskGuardTests {
     static let megabyte: Int64 = 1 << 20
 
     @Test func aFullDiskShedsVerifiesAndStillCommitsEveryRedemption() throws {
-        let filesystem = try SmallFilesystem(megabytes: 24)
+        let filesystem = try SmallFilesystem(megabytes: 32)
         defer { filesystem.unmount() }
         let ledger = try Ledger(path: filesystem.file("ledger.sqlite"), configuration: LedgerConfiguration(createIfMissing: true))
         try ledger.initialise(storeID: "S1", region: "EU-DE")
@@ -23,8 +23,10 @@ struct DiskGuardTests {
         try FileManager.default.removeItem(atPath: batch)
 
         var configuration = DiskGuardConfiguration()
-        configuration.reserveBytes = 4 * Self.megabyte
-        configuration.lowSpaceBytes = 4 * Self.megabyte
+        // The reserve must cover the WAL's growth to its checkpoint size (1,000 pages, ~4 MiB) plus what the
+        // checkpoint adds to the database file: with 4 MiB, ~350 redemptions fit on a fresh ledger.
+        configuration.reserveBytes = 8 * Self.megabyte
+        configuration.lowSpaceBytes = 8 * Self.megabyte
         let reports = Mutex<[String]>([])
         let guarded = DiskGuard(ledger: ledger, configuration: configuration) { line in reports.withLock { $0.append(line) } }
         guarded.maintain()
@@ -63,7 +65,7 @@ struct DiskGuardTests {
         #expect(try journalLength() == Int64(2 + units.count - 1), "every redemption journaled once")
         #expect(try ledger.check().isOK)
         #expect(try units.allSatisfy { try ledger.record(codeID: $0.id!)?.state == .redeemed })
-        #expect(reports.withLock { $0.contains { $0.contains("released the 4 MiB reserve") } })
+        #expect(reports.withLock { $0.contains { $0.contains("released the 8 MiB reserve") } })
 
         // Space freed by an operator: the reserve is taken again, verifies are journaled again.
         try filesystem.removeFiller()
