@@ -58,4 +58,22 @@ import Testing
         var segmenter = ScanSegmenter(segmentation: .enter)
         #expect(segmenter.append(Array("\r\n\r".utf8), at: self.at(0)).isEmpty)
     }
+
+    @Test func lostInputMakesTheScanBeingTypedIncompleteNeverAShorterCompleteOne() {
+        var segmenter = ScanSegmenter(segmentation: ScanSegmentation(terminators: [0x0D], interKeyTimeoutMilliseconds: 100))
+        _ = segmenter.append(Array("]d20109".utf8), at: self.at(0))
+        segmenter.lost(at: self.at(5))
+        let cut = segmenter.append(Array("3435221AB\r".utf8), at: self.at(10))
+        #expect(cut.map(\.bytes) == [Array("]d201093435221AB".utf8)])
+        #expect(cut.first?.complete == false, "a scan with a hole is never complete")
+        #expect(segmenter.append(Array("NEXT\r".utf8), at: self.at(20)).first?.complete == true)
+
+        // A loss between scans taints the next one (its start may be what was lost) ...
+        segmenter.lost(at: self.at(30))
+        #expect(segmenter.append(Array("21SN\r".utf8), at: self.at(40)).first?.complete == false)
+        // ... unless a pause longer than the inter-key timeout shows a new scan began after it.
+        segmenter.lost(at: self.at(50))
+        #expect(segmenter.tick(at: self.at(151)).isEmpty)
+        #expect(segmenter.append(Array("FRESH\r".utf8), at: self.at(160)).first?.complete == true)
+    }
 }

@@ -51,6 +51,13 @@ public struct ReportScanDecoder: Sendable {
         return self.segmenter.tick(at: time)
     }
 
+    /// Keyboard input was lost (evdev's SYN_DROPPED): held keys are forgotten and the scan being typed — or, if
+    /// the loss fell between scans, the next one — ends incomplete.
+    public mutating func lost(at time: Timestamp) {
+        self.keyboard?.reset()
+        self.segmenter.lost(at: time)
+    }
+
     /// The device went away: a scan in progress ends incomplete and held keys are forgotten.
     public mutating func interrupt(at time: Timestamp) -> [ScanSegment] {
         if self.reassembler != nil {

@@ -8,6 +8,10 @@ public struct ScanSegmenter: Sendable {
     private var last = Timestamp(milliseconds: 0)
     /// True after an oversized scan was cut: the rest up to the next terminator is dropped.
     private var discarding = false
+    /// True after the input lost events (evdev's SYN_DROPPED): the scan being typed has a hole, so it ends
+    /// incomplete at its terminator. If the loss fell between scans, the next one may have lost its start, so it
+    /// is tainted too — unless a pause longer than the inter-key timeout shows a new scan began afterwards.
+    private var tainted = false
 
     public init(segmentation: ScanSegmentation) {
         self.segmentation = segmentation
@@ -24,8 +28,9 @@ public struct ScanSegmenter: Sendable {
         for byte in bytes {
             if self.segmentation.terminators.contains(byte) {
                 self.last = time
-                if let scan = self.take(complete: !self.discarding) { finished.append(scan) }
+                if let scan = self.take(complete: !self.discarding && !self.tainted) { finished.append(scan) }
                 self.discarding = false
+                self.tainted = false
             } else if self.discarding {
                 self.last = time
             } else {
@@ -43,16 +48,26 @@ public struct ScanSegmenter: Sendable {
 
     /// Ends the scan in progress if no report came for longer than the inter-key timeout.
     public mutating func tick(at now: Timestamp) -> [ScanSegment] {
-        guard self.discarding || !self.buffer.isEmpty,
+        guard self.discarding || self.tainted || !self.buffer.isEmpty,
             now.milliseconds - self.last.milliseconds > self.segmentation.interKeyTimeoutMilliseconds
         else { return [] }
-        self.discarding = false
-        return self.take(complete: self.segmentation.timeoutCompletesScan).map { [$0] } ?? []
+        defer {
+            self.discarding = false
+            self.tainted = false
+        }
+        return self.take(complete: self.segmentation.timeoutCompletesScan && !self.tainted).map { [$0] } ?? []
+    }
+
+    /// Some input was lost at `time` (the kernel dropped events): whatever scan is being typed cannot be trusted.
+    public mutating func lost(at time: Timestamp) {
+        self.tainted = true
+        self.last = time
     }
 
     /// The device went away: the scan in progress, if any, is reported incomplete.
     public mutating func interrupt(at now: Timestamp) -> [ScanSegment] {
         self.discarding = false
+        self.tainted = false
         return self.take(complete: false).map { [$0] } ?? []
     }
 

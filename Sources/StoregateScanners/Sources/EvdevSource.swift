@@ -20,6 +20,11 @@ public struct EvdevSource: ScanSource {
 
     /// `_IOW('E', 0x90, int)`.
     static let grabRequest: UInt = 0x4004_4590
+    /// Event types and codes of linux/input-event-codes.h: EV_SYN with SYN_REPORT / SYN_DROPPED, and EV_KEY.
+    static let synchronization: UInt16 = 0
+    static let report: UInt16 = 0
+    static let eventsDropped: UInt16 = 3
+    static let key: UInt16 = 1
     /// `struct input_event` on 64-bit Linux: timeval (16 bytes), type, code (UInt16 each), value (Int32).
     static let eventSize = 24
 
@@ -47,6 +52,7 @@ public struct EvdevSource: ScanSource {
             }
             reader.start()
             var keyboard = EvdevKeyboardState()
+            var skippingToReport = false
             var pending: [UInt8] = []
             let device = "evdev:\(self.path)"
             func deliver(_ segments: [ScanSegment]) async throws {
@@ -65,7 +71,20 @@ public struct EvdevSource: ScanSource {
                         var value: UInt32 = 0
                         for index in 0..<4 { value |= UInt32(pending[offset + 20 + index]) << (8 * index) }
                         offset += Self.eventSize
-                        guard type == 1, let report = keyboard.apply(code: code, value: Int32(bitPattern: value)) else { continue }
+                        if type == Self.synchronization {
+                            if code == Self.eventsDropped {
+                                // The kernel's buffer overflowed: keystrokes are missing from what we read. Until
+                                // the next SYN_REPORT the events are not a consistent state either (evdev's rule).
+                                decoder.lost(at: time)
+                                keyboard = EvdevKeyboardState()
+                                skippingToReport = true
+                            } else if code == Self.report {
+                                skippingToReport = false
+                            }
+                            continue
+                        }
+                        guard type == Self.key, !skippingToReport,
+                              let report = keyboard.apply(code: code, value: Int32(bitPattern: value)) else { continue }
                         try await deliver(decoder.append(report: Self.bytes(of: report), at: time))
                     }
                     pending.removeFirst(offset)
