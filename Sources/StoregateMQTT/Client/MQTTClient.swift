@@ -243,39 +243,30 @@ public final class MQTTClient: Sendable {
     }
 
     /// One pass over a connection: wait for the socket (or a wake-up), read and handle what arrived, give the
-    /// driver its turn, then write everything queued (the PUBACK handling and the driver's publishes of this
-    /// pass go out together) and do libmosquitto's keep-alive work.
+    /// driver its turn, then write everything queued (what libmosquitto released on the PUBACKs and what the driver
+    /// published) and do libmosquitto's keep-alive work.
     private func pass(timeoutMilliseconds: Int32 = MQTTClient.passMilliseconds) -> Int32 {
         let socket = mosquitto_socket(self.handle)
         guard socket >= 0 else { return Int32(MOSQ_ERR_NO_CONN.rawValue) }
-        var fds = [
+        // A tuple, not an array: no allocation per pass (a drain makes about one pass per PUBACK).
+        var fds = (
             pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(self.handle) ? Int16(POLLOUT) : 0), revents: 0),
-            pollfd(fd: self.wakeUp.readEnd, events: Int16(POLLIN), revents: 0),
-        ]
-        if poll(&fds, 2, timeoutMilliseconds) > 0 {
-            if fds[1].revents != 0 { self.wakeUp.consume() }
-            if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+            pollfd(fd: self.wakeUp.readEnd, events: Int16(POLLIN), revents: 0)
+        )
+        let ready = withUnsafeMutableBytes(of: &fds) { poll($0.baseAddress?.assumingMemoryBound(to: pollfd.self), 2, timeoutMilliseconds) }
+        if ready > 0 {
+            if fds.1.revents != 0 { self.wakeUp.consume() }
+            if fds.0.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
                 let returnCode = mosquitto_loop_read(self.handle, 1)
                 guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else { return returnCode }
             }
         }
         self.box.driver?.loopPassed()
         if mosquitto_want_write(self.handle) {
-            // libmosquitto writes each packet with its own write(2); with TCP_NODELAY on, each would leave as its
-            // own TCP segment, and the broker pays per segment (4× its CPU of a Nagle-coalesced stream, measured).
-            // Corked for the length of this pass, the packets leave together in full segments when it is uncorked
-            // below: the same latency (nothing waits beyond this pass), far fewer segments.
-            Self.setCork(socket, true)
             let returnCode = mosquitto_loop_write(self.handle, 1)
-            Self.setCork(socket, false)
             guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else { return returnCode }
         }
         return mosquitto_loop_misc(self.handle)
-    }
-
-    private static func setCork(_ socket: Int32, _ on: Bool) {
-        var value: Int32 = on ? 1 : 0
-        _ = setsockopt(socket, Int32(IPPROTO_TCP), TCP_CORK, &value, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Between connection attempts: wait for a wake-up or a timeout and give the driver its turn.

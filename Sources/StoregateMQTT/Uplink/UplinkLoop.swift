@@ -9,10 +9,10 @@ import StoregateLedger
 ///
 /// Everything in here is touched only on that thread, one call at a time (hence `@unchecked Sendable` and no
 /// locks): a PUBACK is always processed after the publish that produced its message id. Other threads reach it
-/// only through the link's atomics ("the outbox grew", "shut down") followed by a wake-up of the loop. Ledger
-/// calls are synchronous on this thread too: reads in large batches (``OutboxReadAhead``) and delivery marks in
-/// small batched transactions through the ledger's single writer (`Ledger.apply` never waits for this thread, so
-/// the two only queue behind each other).
+/// only through the link's atomics ("the outbox grew", "shut down") followed by a wake-up of the loop. The outbox
+/// is read on this thread in large batches (``OutboxReadAhead``); delivery marks are committed in small batches
+/// through the ledger's single writer on a queue of their own (``DeliveryMarks``), which `Ledger.apply` only
+/// queues behind — neither ever waits for this thread.
 final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     private enum Phase {
         case running
@@ -27,8 +27,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     private var phase = Phase.running
     private var window: UplinkWindow
     private var readAhead: OutboxReadAhead
-    private var pendingMarks: [Int64] = []
-    private var oldestMarkAt: ContinuousClock.Instant?
+    private var marks: DeliveryMarks
     /// Set by whatever may let more events go out (a PUBACK, the outbox grew, a connect, a tick); the fill
     /// happens once per pass of the loop, after all the PUBACKs that arrived together were handled.
     private var needsFill = false
@@ -63,6 +62,8 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
         self.eventsTopic = link.linkConfiguration.topics.events
         self.window = UplinkWindow(capacity: link.linkConfiguration.window, interleaveAfter: link.linkConfiguration.interleaveAfter)
         self.readAhead = OutboxReadAhead(batchSize: link.linkConfiguration.readAhead)
+        self.marks = DeliveryMarks(ledger: link.linkLedger, batchSize: link.linkConfiguration.markBatch,
+                                   intervalMilliseconds: link.linkConfiguration.markIntervalMilliseconds)
     }
 
     private var configuration: HQLinkConfiguration { self.link.linkConfiguration }
@@ -134,7 +135,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     /// Commits the marks, records the offline status and lets the client disconnect and end its loop.
     private func completeShutdown() throws {
         self.phase = .done
-        try self.flushMarks()
+        try self.marks.commitAll()
         self.reportCounters()
         if !self.window.isEmpty {
             self.logger.info("shutting down with events in flight; they stay in the outbox and are sent next run",
@@ -154,7 +155,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
 
     private func isDrained() -> Bool {
         // Connected for a second at least: downlink the broker queued for our session arrives right after CONNACK.
-        guard self.configuration.exitWhenDrained, self.connected, self.window.isEmpty, self.pendingMarks.isEmpty,
+        guard self.configuration.exitWhenDrained, self.connected, self.window.isEmpty, self.marks.isSettled,
               self.link.areSourcesFinished, let since = self.connectedSince,
               Timestamp.current.milliseconds - since >= 1_000 else { return false }
         return (try? self.ledger.pendingOutbox(fromSeq: 1, limit: 1).isEmpty) ?? false
@@ -172,8 +173,8 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
             self.lastError = nil
             self.link.linkCounters.bump(.reconnects)
             self.logger.info("connected to \(self.configuration.brokerDescription)", metadata: ["session_present": "\(sessionPresent)"])
-            // Marks first: an acknowledged event must not be sent again just because its mark was still in RAM.
-            try self.flushMarks()
+            // Marks first: an acknowledged event must not be sent again just because its mark was not committed yet.
+            try self.marks.commitAll()
             try self.restartWindow()
             if self.link.linkDownlink != nil {
                 for filter in [self.configuration.topics.storeDownlinkFilter, TopicScheme.broadcastDownlinkFilter] {
@@ -207,7 +208,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
             } else if self.acknowledgedThisConnection > 0 {
                 self.silentDrops = 0
             }
-            try self.flushMarks()
+            self.marks.handOver()
             self.remember(state: "offline")
         case .acknowledged(let messageID, let reasonCode):
             if self.controlMessageIDs.remove(messageID) != nil { return }
@@ -221,9 +222,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
                     self.refusal = nil
                     self.publishStatus(state: "online")
                 }
-                self.pendingMarks.append(seq)
-                if self.oldestMarkAt == nil { self.oldestMarkAt = .now }
-                if self.pendingMarks.count >= self.configuration.markBatch { try self.flushMarks() }
+                self.marks.add(seq)
             case .refused(let seq, let reasonCode):
                 self.link.linkCounters.bump(.refused)
                 self.onRefusal(seq: seq, reasonCode: reasonCode)
@@ -279,7 +278,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
         guard self.connected, self.isRunning, self.client.isConnected else { return }
         if let pausedUntil = self.pausedUntil {
             guard ContinuousClock.now >= pausedUntil else { return }
-            try self.flushMarks()
+            try self.marks.commitAll()
             try self.restartWindow()
         }
         // Refill in chunks of at least a quarter window: fewer, fuller passes of the loop.
@@ -317,19 +316,9 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
         }
     }
 
-    private func flushMarks() throws {
-        guard !self.pendingMarks.isEmpty else { return }
-        try self.ledger.markDelivered(seqs: self.pendingMarks, at: .current)
-        self.pendingMarks.removeAll(keepingCapacity: true)
-        self.oldestMarkAt = nil
-    }
-
     private func tick() throws {
         self.reportCounters()
-        if let oldest = self.oldestMarkAt,
-           ContinuousClock.now - oldest >= .milliseconds(self.configuration.markIntervalMilliseconds) {
-            try self.flushMarks()
-        }
+        try self.marks.tick()
         if ContinuousClock.now - self.lastShedCheck >= .seconds(5) {
             self.lastShedCheck = .now
             let shed = try self.ledger.shedTelemetry(keepingAtMost: self.configuration.shedTelemetryAbove, at: .current)
