@@ -4,19 +4,22 @@ import StoregateLedger
 import Synchronization
 
 /// The delivery marks of acknowledged events: collected per PUBACK on the MQTT loop thread and committed durably
-/// in batches (when `batchSize` are waiting or the oldest has waited `interval`) on a serial queue of their own,
-/// so that a commit (one UPDATE per run of seqs and an fsync) overlaps with the network loop instead of stalling
-/// it. Batches are committed in the order they were handed over. Owned by the loop (not shared).
+/// on a serial queue of their own, so that a commit (one UPDATE per run of seqs and an fsync) overlaps with the
+/// network loop instead of stalling it. Owned by the loop (not shared).
+///
+/// At most `batchSize` events are acknowledged but not committed at any time, as when the loop committed them
+/// itself (HQ's duplicates after a crash are bounded by it, docs/mqtt.md): marks are handed over in half batches
+/// (or when the oldest has waited `interval`), and a half batch waits for the previous one to be committed.
 struct DeliveryMarks {
     private let committer: Committer
-    private let batchSize: Int
+    private let halfBatch: Int
     private let interval: Duration
     private var waiting: [Int64] = []
     private var oldestAt: ContinuousClock.Instant?
 
     init(ledger: Ledger, batchSize: Int, intervalMilliseconds: Int) {
         self.committer = Committer(ledger: ledger)
-        self.batchSize = max(1, batchSize)
+        self.halfBatch = max(1, batchSize / 2)
         self.interval = .milliseconds(intervalMilliseconds)
     }
 
@@ -27,7 +30,7 @@ struct DeliveryMarks {
     mutating func add(_ seq: Int64) {
         self.waiting.append(seq)
         if self.oldestAt == nil { self.oldestAt = .now }
-        if self.waiting.count >= self.batchSize { self.handOver() }
+        if self.waiting.count >= self.halfBatch { self.handOver() }
     }
 
     /// Hands the waiting marks to the committer if the oldest has waited long enough; throws a commit's failure.
@@ -47,9 +50,10 @@ struct DeliveryMarks {
     /// next CONNACK, which calls ``commitAll()``).
     mutating func handOver() {
         guard !self.waiting.isEmpty else { return }
+        self.committer.waitForTheLastBatch()
         self.committer.commit(self.waiting)
         self.waiting = []
-        self.waiting.reserveCapacity(self.batchSize)
+        self.waiting.reserveCapacity(self.halfBatch)
         self.oldestAt = nil
     }
 
@@ -76,6 +80,11 @@ struct DeliveryMarks {
                 }
                 self.outstanding.subtract(1, ordering: .releasing)
             }
+        }
+
+        /// Returns once nothing is being committed (at once, without a queue round trip, when nothing is).
+        func waitForTheLastBatch() {
+            if !self.isIdle { self.queue.sync {} }
         }
 
         func waitUntilIdle() throws {
