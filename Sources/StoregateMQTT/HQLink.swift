@@ -9,16 +9,10 @@ import Synchronization
 /// window, marks delivered on PUBACK, resends whatever is unmarked after a reconnect or restart), keeps the
 /// retained status and the heartbeat, and hands downlink messages to the ``DownlinkProcessor``.
 ///
-/// All of it runs in one loop over one input stream (broker events, "the outbox grew", timer ticks), so the
-/// bookkeeping needs no locks: a PUBACK is always processed after the publish that produced its message id.
+/// All of it runs on the MQTT client's loop thread (``UplinkLoop`` is its driver), so the bookkeeping needs no
+/// locks and a PUBACK costs no thread hop. The rest of the process talks to it through two flags and a wake-up:
+/// ``outboxChanged()`` and the graceful shutdown.
 public final class HQLink: Service, Sendable {
-    enum Input: Sendable {
-        case mqtt(MQTTEvent)
-        case outboxChanged
-        case tick
-        case shutdown
-    }
-
     private let ledger: Ledger
     private let client: MQTTClient
     private let configuration: HQLinkConfiguration
@@ -29,8 +23,8 @@ public final class HQLink: Service, Sendable {
     private let sourcesFinished: @Sendable () -> Bool
     private let disk: @Sendable () -> DiskStatus?
     private let latency: ScanLatencyRecorder?
-    private let inputs: AsyncStream<Input>
-    private let continuation: AsyncStream<Input>.Continuation
+    private let outboxGrew = Atomic<Bool>(false)
+    private let shutdownRequested = Atomic<Bool>(false)
     private let lastStatus = Mutex<GatewayStatus?>(nil)
 
     public init(
@@ -49,38 +43,42 @@ public final class HQLink: Service, Sendable {
         self.downlink = downlink
         self.scanners = scanners
         self.sourcesFinished = sourcesFinished
-        (self.inputs, self.continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .unbounded)
     }
 
     /// Tells the link that new events were committed (call after each `Ledger.apply`): it sends them at once
     /// instead of at the next tick.
     public func outboxChanged() {
-        self.continuation.yield(.outboxChanged)
+        self.outboxGrew.store(true, ordering: .releasing)
+        self.client.wake()
     }
 
     /// The last status the link computed (what it published, or would have).
     public var status: GatewayStatus? { self.lastStatus.withLock { $0 } }
 
+    /// Runs until graceful shutdown or cancellation (then flushes, says offline and disconnects), or until drained
+    /// when `exitWhenDrained` is set; throws if the ledger failed under the uplink.
     public func run() async throws {
-        let continuation = self.continuation
-        self.client.routeEvents { continuation.yield(.mqtt($0)) }
-        self.client.start()
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(20))
-                continuation.yield(.tick)
+        // The whole window may be on the wire (libmosquitto would otherwise hold all but 20 back in its own queue),
+        // plus room for the status and downlink reports, which are not part of the window.
+        try self.client.limitInflight(to: self.configuration.window + 10)
+        let uplink = UplinkLoop(link: self)
+        uplink.prepare()
+        self.client.start(driver: uplink)
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await self.client.waitUntilStopped()
+            } onCancel: {
+                self.requestShutdown()
             }
-        }
-        defer { ticker.cancel() }
-        var loop = UplinkLoop(link: self)
-        try await withGracefulShutdownHandler {
-            try await loop.run(self.inputs)
         } onGracefulShutdown: {
-            continuation.yield(.shutdown)
+            self.requestShutdown()
         }
-        try await loop.finish()
-        await self.client.shutdown()
-        self.continuation.finish()
+        if let failure = uplink.failure { throw failure }
+    }
+
+    private func requestShutdown() {
+        self.shutdownRequested.store(true, ordering: .releasing)
+        self.client.wake()
     }
 
     // What UplinkLoop needs from the link.
@@ -94,6 +92,8 @@ public final class HQLink: Service, Sendable {
     var areSourcesFinished: Bool { self.sourcesFinished() }
     var diskStatus: DiskStatus? { self.disk() }
     var latencyRecorder: ScanLatencyRecorder? { self.latency }
+    func takeOutboxChanged() -> Bool { self.outboxGrew.exchange(false, ordering: .acquiringAndReleasing) }
+    func takeShutdownRequest() -> Bool { self.shutdownRequested.load(ordering: .acquiring) }
 
     func remember(_ status: GatewayStatus) {
         self.lastStatus.withLock { $0 = status }

@@ -2,27 +2,22 @@ import CMosquitto
 import Synchronization
 
 /// What libmosquitto's callbacks reach through their `void *obj`. `Unmanaged` skips Swift's Sendable checking,
-/// so everything in here must be genuinely thread-safe: the continuation is Sendable and the flags are atomics.
-/// The callbacks run on the loop thread; async code reads the events from the stream.
+/// so everything in here must be genuinely thread-safe: the continuation is Sendable, the flag is an atomic and
+/// the driver is written once before the loop thread starts. The callbacks run on the loop thread.
 final class MQTTCallbackBox: Sendable {
     let continuation: AsyncStream<MQTTEvent>.Continuation
     let connected = Atomic<Bool>(false)
-    /// A function wrapped in a struct: a bare function type inside `Mutex` is reabstracted on every `withLock`
-    /// and the stored closure grows a thunk per access (measured: unbounded recursion after a few thousand events).
-    struct Handler: Sendable {
-        let call: @Sendable (MQTTEvent) -> Void
-    }
-
-    /// When set, events go here instead of the stream (see ``MQTTClient/routeEvents(to:)``).
-    let handler = Mutex<Handler?>(nil)
+    /// When set, events go to it (synchronously, on the loop thread) instead of the stream. Written by
+    /// ``MQTTClient/start(driver:)`` before the loop thread exists, then only read on that thread: no lock per event.
+    nonisolated(unsafe) var driver: (any MQTTLoopDriver)?
 
     init(continuation: AsyncStream<MQTTEvent>.Continuation) {
         self.continuation = continuation
     }
 
     func emit(_ event: MQTTEvent) {
-        if let handler = self.handler.withLock({ $0 }) {
-            handler.call(event)
+        if let driver = self.driver {
+            driver.handle(event)
         } else {
             self.continuation.yield(event)
         }

@@ -2,12 +2,16 @@ import CMosquitto
 import Foundation
 import Synchronization
 
-/// One MQTT v5 connection through libmosquitto, with its own loop thread.
+/// One MQTT v5 connection through libmosquitto, driven by its own loop thread.
 ///
-/// The thread connects, runs `mosquitto_loop`, and after a loss waits an exponential, jittered backoff before
-/// reconnecting (with the same stable client id and `clean_start = false`, so the broker keeps the session).
-/// Everything the broker says arrives on ``events`` in order. `publish` may be called from any thread
-/// (libmosquitto runs in threaded mode and wakes the loop to write). A successful `publish` only means
+/// The thread connects, waits on the socket with `poll` and runs libmosquitto's read, write and keep-alive steps
+/// itself; after a loss it waits an exponential, jittered backoff before reconnecting (with the same stable
+/// client id and `clean_start = false`, so the broker keeps the session).
+///
+/// Everything the broker says is reported in order, on the loop thread: to a ``MQTTLoopDriver`` when one is
+/// set before ``start()`` (the HQ link: it handles PUBACKs and publishes the next events right there, with no
+/// thread hop per message), otherwise on ``events``. `publish` and `subscribe` may also be called from other
+/// threads (libmosquitto runs in threaded mode; the loop is woken to write). A successful `publish` only means
 /// libmosquitto has the message in RAM: the ``MQTTEvent/acknowledged(messageID:reasonCode:)`` event (PUBACK)
 /// is what says the broker has it.
 public final class MQTTClient: Sendable {
@@ -15,11 +19,15 @@ public final class MQTTClient: Sendable {
     nonisolated(unsafe) private let handle: OpaquePointer
     private let box: MQTTCallbackBox
     private let options: MQTTConnectionOptions
+    private let wakeUp: LoopWakeUp
     private let stopRequested = Atomic<Bool>(false)
     private let started = Atomic<Bool>(false)
     private let loopFinished = DispatchSemaphore(value: 0)
-    /// Everything the broker connection reports; finishes when the loop thread ends.
+    /// Everything the broker connection reports when no driver is set; finishes when the loop thread ends.
     public let events: AsyncStream<MQTTEvent>
+
+    /// How long the loop waits for the socket before giving the driver its turn anyway (its timers).
+    static let passMilliseconds: Int32 = 20
 
     public init(options: MQTTConnectionOptions) throws(MQTTError) {
         guard MosquittoLibrary.initialised else {
@@ -35,6 +43,7 @@ public final class MQTTClient: Sendable {
         self.events = stream
         self.box = MQTTCallbackBox(continuation: continuation)
         self.options = options
+        self.wakeUp = try LoopWakeUp()
         // clean_start = false: a persistent session under a stable id (downlink queued while we are away).
         guard let handle = mosquitto_new(options.clientID, false, Unmanaged.passUnretained(self.box).toOpaque()) else {
             throw MQTTError(.outOfMemory, "mosquitto_new failed for client id \(options.clientID)")
@@ -59,6 +68,7 @@ public final class MQTTClient: Sendable {
         }
         // Nagle would hold a PUBLISH back up to 40 ms waiting for more: latency a cashier can feel in HQ's view.
         try mosquittoCall("set TCP_NODELAY") { mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1) }
+        // Threaded mode: a publish from another thread only queues the packet and the loop thread writes it.
         try mosquittoCall("enable threaded mode") { mosquitto_threaded_set(handle, true) }
         mosquitto_connect_v5_callback_set(handle, mqttOnConnect)
         mosquitto_disconnect_v5_callback_set(handle, mqttOnDisconnect)
@@ -78,12 +88,28 @@ public final class MQTTClient: Sendable {
     /// True between an accepted CONNACK and the connection's loss.
     public var isConnected: Bool { self.box.connected.load(ordering: .sequentiallyConsistent) }
 
-    /// Starts the loop thread (once).
-    public func start() {
+    /// Starts the loop thread (once). With a `driver`, every event goes to it on the loop thread instead of to
+    /// ``events``, and it gets a turn after every pass of the loop.
+    public func start(driver: (any MQTTLoopDriver)? = nil) {
         guard !self.started.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        self.box.driver = driver
         let thread = Thread { [self] in self.runLoop() }
         thread.name = "mqtt-loop"
         thread.start()
+    }
+
+    /// How many QoS 1 messages libmosquitto may have on the wire unacknowledged (its "send maximum", 20 unless
+    /// set; a smaller Receive Maximum in the broker's CONNACK wins). Call before ``start(driver:)``.
+    public func limitInflight(to count: Int) throws(MQTTError) {
+        let handle = self.handle
+        try mosquittoCall("set the send maximum to \(count)") {
+            mosquitto_int_option(handle, MOSQ_OPT_SEND_MAXIMUM, Int32(min(max(count, 1), 65_535)))
+        }
+    }
+
+    /// Makes the loop thread give its driver a turn now (e.g. new outbox events), instead of at the next timeout.
+    public func wake() {
+        self.wakeUp.signal()
     }
 
     /// Queues a message. Returns its message id (1…65535, reused after wrapping: match PUBACKs while in flight
@@ -102,6 +128,7 @@ public final class MQTTClient: Sendable {
         let returnCode = payload.withUnsafeBytes { bytes in
             mosquitto_publish_v5(self.handle, &messageID, topic, Int32(bytes.count), bytes.baseAddress, qos, retain, properties)
         }
+        self.wakeUp.signal()
         if returnCode != Int32(MOSQ_ERR_SUCCESS.rawValue) {
             throw MQTTError(returnCode: returnCode, "publish to \(topic)")
         }
@@ -109,8 +136,9 @@ public final class MQTTClient: Sendable {
     }
 
     /// Publishes one outbox event (QoS 1): the payload's UTF-8 is handed to libmosquitto without an intermediate
-    /// copy, with the Content Type and the `seq` and `op` user properties. The uplink's hot path; same rules as
-    /// ``publish(topic:payload:qos:retain:userProperties:)``.
+    /// copy, with the Content Type and the `seq` and `op` user properties. The uplink's hot path: call it on the
+    /// loop thread (from the driver), where the loop writes it right after the driver's turn without a wake-up;
+    /// otherwise the same rules as ``publish(topic:payload:qos:retain:userProperties:)``.
     public func publishEvent(topic: String, payload: String, seq: Int64, operation: String) throws(MQTTError) -> Int32 {
         var messageID: Int32 = 0
         var properties: OpaquePointer?
@@ -128,28 +156,34 @@ public final class MQTTClient: Sendable {
         return messageID
     }
 
-    /// Sends every event to `handler` (called on the loop thread, in order) instead of ``events``. Set it before
-    /// ``start()``. The HQ link feeds its own input stream this way: one hand-over per PUBACK instead of two.
-    public func routeEvents(to handler: @escaping @Sendable (MQTTEvent) -> Void) {
-        self.box.handler.withLock { $0 = MQTTCallbackBox.Handler(call: handler) }
-    }
-
     /// Subscribes (QoS 1 by default); the grant arrives as ``MQTTEvent/subscribed(messageID:grantedQoS:)``.
     @discardableResult
     public func subscribe(_ filter: String, qos: Int32 = 1) throws(MQTTError) -> Int32 {
         var messageID: Int32 = 0
         try mosquittoCall("subscribe to \(filter)") { mosquitto_subscribe_v5(self.handle, &messageID, filter, qos, 0, nil) }
+        self.wakeUp.signal()
         return messageID
     }
 
-    /// Sends DISCONNECT (reason 0: the broker discards the will, since we said goodbye), stops the loop thread and
-    /// waits for it. Unacknowledged messages stay in the outbox and are sent again by the next run.
+    /// Asks the loop thread to send DISCONNECT (reason 0: the broker discards the will, since we said goodbye)
+    /// and end; returns at once. Unacknowledged messages stay in the outbox and are sent again by the next run.
+    public func stop() {
+        self.stopRequested.store(true, ordering: .sequentiallyConsistent)
+        self.wakeUp.signal()
+    }
+
+    /// ``stop()``, then waits for the loop thread to end.
     public func shutdown() async {
+        self.stop()
+        await self.waitUntilStopped()
+    }
+
+    /// Returns when the loop thread has ended (at once if it never started).
+    public func waitUntilStopped() async {
         guard self.started.load(ordering: .sequentiallyConsistent) else {
             self.box.continuation.finish()
             return
         }
-        self.stopRequested.store(true, ordering: .sequentiallyConsistent)
         let finished = self.loopFinished
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {
@@ -166,23 +200,18 @@ public final class MQTTClient: Sendable {
 
     private func runLoop() {
         var backoff = self.options.backoff
-        var needsConnect = true
-        var firstAttempt = true
+        var nextConnect: ContinuousClock.Instant? = .now
         var connectedAt: ContinuousClock.Instant?
         while !self.stopping {
-            if needsConnect {
-                if !firstAttempt {
-                    self.sleepInterruptibly(milliseconds: backoff.nextDelayMilliseconds())
-                    if self.stopping { break }
-                }
-                firstAttempt = false
+            if let due = nextConnect, ContinuousClock.now >= due {
                 if let failure = self.connectOnce() {
                     self.box.emit(.connectFailed(reason: failure))
-                    continue
+                    nextConnect = .now + .milliseconds(backoff.nextDelayMilliseconds())
+                } else {
+                    nextConnect = nil
                 }
-                needsConnect = false
             }
-            let returnCode = mosquitto_loop(self.handle, 50, 1)
+            let returnCode = nextConnect == nil ? self.pass() : self.idle(until: nextConnect)
             // Reset the backoff only after a connection that lasted: a broker that accepts and then drops us at
             // once (mosquitto 2.0 does so after an ACL-denied publish) must not be hammered in a tight loop.
             if self.isConnected {
@@ -199,16 +228,55 @@ public final class MQTTClient: Sendable {
                 } else {
                     self.box.emit(.connectFailed(reason: "connection to \(self.options.host):\(self.options.port) ended before CONNACK: \(reason) (\(returnCode))"))
                 }
-                needsConnect = true
+                nextConnect = .now + .milliseconds(backoff.nextDelayMilliseconds())
             }
         }
         if self.isConnected {
             mosquitto_disconnect_v5(self.handle, 0, nil)
-            for _ in 0..<20 where mosquitto_loop(self.handle, 10, 1) == Int32(MOSQ_ERR_SUCCESS.rawValue) {}
+            for _ in 0..<20 where mosquitto_socket(self.handle) >= 0 {
+                if self.pass(timeoutMilliseconds: 10) != Int32(MOSQ_ERR_SUCCESS.rawValue) { break }
+            }
             self.box.connected.store(false, ordering: .sequentiallyConsistent)
         }
         self.box.continuation.finish()
         self.loopFinished.signal()
+    }
+
+    /// One pass over a connection: wait for the socket (or a wake-up), read and handle what arrived, give the
+    /// driver its turn, then write everything queued (what libmosquitto released on the PUBACKs and what the driver
+    /// published) and do libmosquitto's keep-alive work.
+    private func pass(timeoutMilliseconds: Int32 = MQTTClient.passMilliseconds) -> Int32 {
+        let socket = mosquitto_socket(self.handle)
+        guard socket >= 0 else { return Int32(MOSQ_ERR_NO_CONN.rawValue) }
+        // A tuple, not an array: no allocation per pass (a drain makes about one pass per PUBACK).
+        var fds = (
+            pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(self.handle) ? Int16(POLLOUT) : 0), revents: 0),
+            pollfd(fd: self.wakeUp.readEnd, events: Int16(POLLIN), revents: 0)
+        )
+        let ready = withUnsafeMutableBytes(of: &fds) { poll($0.baseAddress?.assumingMemoryBound(to: pollfd.self), 2, timeoutMilliseconds) }
+        if ready > 0 {
+            if fds.1.revents != 0 { self.wakeUp.consume() }
+            if fds.0.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                let returnCode = mosquitto_loop_read(self.handle, 1)
+                guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else { return returnCode }
+            }
+        }
+        self.box.driver?.loopPassed()
+        if mosquitto_want_write(self.handle) {
+            let returnCode = mosquitto_loop_write(self.handle, 1)
+            guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else { return returnCode }
+        }
+        return mosquitto_loop_misc(self.handle)
+    }
+
+    /// Between connection attempts: wait for a wake-up or a timeout and give the driver its turn.
+    private func idle(until due: ContinuousClock.Instant?) -> Int32 {
+        let left = due.map { ContinuousClock.now.duration(to: $0) } ?? .zero
+        let milliseconds = max(0, min(Int64(MQTTClient.passMilliseconds), left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+        var fds = [pollfd(fd: self.wakeUp.readEnd, events: Int16(POLLIN), revents: 0)]
+        if poll(&fds, 1, Int32(milliseconds)) > 0 { self.wakeUp.consume() }
+        self.box.driver?.loopPassed()
+        return Int32(MOSQ_ERR_SUCCESS.rawValue)
     }
 
     /// One TCP (+TLS) connect and CONNECT; nil on success, else why not.
@@ -234,13 +302,14 @@ public final class MQTTClient: Sendable {
         }
         return nil
     }
+}
 
-    private func sleepInterruptibly(milliseconds: Int) {
-        var left = milliseconds
-        while left > 0 && !self.stopping {
-            let slice = min(left, 50)
-            usleep(UInt32(slice) * 1000)
-            left -= slice
-        }
-    }
+/// The code that runs the HQ link on the client's loop thread. Both methods are called only on that thread, one
+/// at a time, so a driver may keep its state without locks (it must not be used from anywhere else).
+public protocol MQTTLoopDriver: AnyObject, Sendable {
+    /// Every event, in the order libmosquitto reported it.
+    func handle(_ event: MQTTEvent)
+    /// After each pass of the loop: what arrived has been handled; what the driver publishes now is written
+    /// before the loop waits again. Called at least every ``MQTTClient/passMilliseconds``, connected or not.
+    func loopPassed()
 }

@@ -1,7 +1,7 @@
 import StoregateLedger
 
 /// Reads the outbox for the uplink in large batches and serves the window's small refills from memory: one query
-/// per `batchSize` events instead of one per quarter window (a 200k backlog was 8,000 queries, now 200).
+/// per `batchSize` events instead of one per quarter window (a 200k backlog was 8,000 queries, now 400).
 ///
 /// A batch is kept per upper bound of the range asked for (the backlog stream is bounded by where live events
 /// start; the live stream is not), so interleaving does not make the two streams evict each other. A batch only

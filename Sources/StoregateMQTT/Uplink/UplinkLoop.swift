@@ -3,13 +3,34 @@ import Logging
 import StoregateCore
 import StoregateLedger
 
-/// The HQ link's loop state: one task owns it, so none of it is shared.
-struct UplinkLoop {
+/// The HQ link's uplink, driven by the MQTT client's loop thread (``MQTTLoopDriver``): a PUBACK is handled where
+/// libmosquitto reports it and the next events are published in the same pass of the loop, written together with
+/// the others of that pass. A drain therefore costs no thread hop and no task wake-up per message.
+///
+/// Everything in here is touched only on that thread, one call at a time (hence `@unchecked Sendable` and no
+/// locks): a PUBACK is always processed after the publish that produced its message id. Other threads reach it
+/// only through the link's atomics ("the outbox grew", "shut down") followed by a wake-up of the loop. The outbox
+/// is read on this thread in large batches (``OutboxReadAhead``); delivery marks are committed in small batches
+/// through the ledger's single writer on a queue of their own (``DeliveryMarks``), which `Ledger.apply` only
+/// queues behind — neither ever waits for this thread.
+final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
+    private enum Phase {
+        case running
+        /// Shutting down: waiting until `deadline` for the PUBACKs of what is in flight and of the offline status.
+        case finishing(deadline: ContinuousClock.Instant, offlineStatus: Int32?)
+        case done
+    }
+
     private let link: HQLink
+    private let client: MQTTClient
+    private let eventsTopic: String
+    private var phase = Phase.running
     private var window: UplinkWindow
     private var readAhead: OutboxReadAhead
-    private var pendingMarks: [Int64] = []
-    private var oldestMarkAt: ContinuousClock.Instant?
+    private var marks: DeliveryMarks
+    /// Set by whatever may let more events go out (a PUBACK, the outbox grew, a connect, a tick); the fill
+    /// happens once per pass of the loop, after all the PUBACKs that arrived together were handled.
+    private var needsFill = false
     private var connected = false
     private var connectedSince: Int64?
     private var pausedUntil: ContinuousClock.Instant?
@@ -17,74 +38,124 @@ struct UplinkLoop {
     private var lastError: String?
     /// Message ids of our own status/report publishes: their PUBACKs are not outbox deliveries.
     private var controlMessageIDs: Set<Int32> = []
+    private var lastTick = ContinuousClock.now
     private var lastHeartbeat = ContinuousClock.now
     private var lastShedCheck = ContinuousClock.now
     private var lastSync: Int64?
-    private var iterator: AsyncStream<HQLink.Input>.AsyncIterator?
-    private var shuttingDown = false
+    /// Counted here and added to the shared counters once per tick: they take a lock, this runs per message.
+    private var unreportedPublished = 0
+    private var unreportedDelivered = 0
     /// Events published and acknowledged on the current connection, and how many connections in a row ended
     /// with events published and none acknowledged: mosquitto 2.0 drops a client right after an ACL-denied
     /// publish, and the PUBACK carrying 0x87 is often lost with the connection (TCP reset).
     private var publishedThisConnection = 0
     private var acknowledgedThisConnection = 0
     private var silentDrops = 0
+    /// Why the uplink stopped with an error (a ledger failure); the link's `run` throws it.
+    private(set) var failure: (any Error)?
+
+    static let tickMilliseconds = 20
 
     init(link: HQLink) {
         self.link = link
+        self.client = link.linkClient
+        self.eventsTopic = link.linkConfiguration.topics.events
         self.window = UplinkWindow(capacity: link.linkConfiguration.window, interleaveAfter: link.linkConfiguration.interleaveAfter)
         self.readAhead = OutboxReadAhead(batchSize: link.linkConfiguration.readAhead)
+        self.marks = DeliveryMarks(ledger: link.linkLedger, batchSize: link.linkConfiguration.markBatch,
+                                   intervalMilliseconds: link.linkConfiguration.markIntervalMilliseconds)
     }
 
     private var configuration: HQLinkConfiguration { self.link.linkConfiguration }
     private var ledger: Ledger { self.link.linkLedger }
     private var logger: Logger { self.link.linkLogger }
+    private var isRunning: Bool { if case .running = self.phase { true } else { false } }
 
-    /// Runs until graceful shutdown, or until drained when `exitWhenDrained` is set.
-    mutating func run(_ inputs: AsyncStream<HQLink.Input>) async throws {
-        self.iterator = inputs.makeAsyncIterator()
+    /// Before the loop thread starts: the first status (offline until the CONNACK).
+    func prepare() {
         self.lastSync = try? self.ledger.lastDownlinkSync()?.milliseconds
         self.remember(state: "offline")
-        while let input = await self.iterator?.next() {
-            switch input {
-            case .shutdown:
-                self.shuttingDown = true
-                return
-            case .mqtt(let event):
-                try self.handle(event)
-            case .outboxChanged:
-                try self.fill()
-            case .tick:
-                try self.tick()
-                if self.isDrained() {
-                    self.logger.info("outbox drained and sources finished: stopping")
-                    return
-                }
-            }
+    }
+
+    // MARK: - The loop thread's calls
+
+    func handle(_ event: MQTTEvent) {
+        if case .done = self.phase { return }
+        do {
+            try self.handleThrowing(event)
+        } catch {
+            self.fail(error)
         }
     }
 
-    /// After the loop: wait a little for the PUBACKs of what is in flight, commit the marks, say offline.
-    mutating func finish() async throws {
-        let deadline = ContinuousClock.now + .milliseconds(self.configuration.shutdownFlushMilliseconds)
-        if self.connected {
-            let offline = self.publishStatus(state: "offline")
-            while ContinuousClock.now < deadline, self.connected,
-                  !self.window.isEmpty || offline.map({ self.controlMessageIDs.contains($0) }) == true {
-                guard let input = await self.iterator?.next() else { break }
-                if case .mqtt(let event) = input { try self.handle(event, filling: false) }
+    func loopPassed() {
+        do {
+            switch self.phase {
+            case .done:
+                return
+            case .finishing(let deadline, let offlineStatus):
+                let offlinePending = offlineStatus.map { self.controlMessageIDs.contains($0) } ?? false
+                if !self.connected || ContinuousClock.now >= deadline || (self.window.isEmpty && !offlinePending) {
+                    try self.completeShutdown()
+                }
+                return
+            case .running:
+                break
             }
+            if self.link.takeShutdownRequest() {
+                try self.beginShutdown()
+                return
+            }
+            if self.link.takeOutboxChanged() { self.needsFill = true }
+            if ContinuousClock.now - self.lastTick >= .milliseconds(Self.tickMilliseconds) {
+                self.lastTick = .now
+                try self.tick()
+                if self.isDrained() {
+                    self.logger.info("outbox drained and sources finished: stopping")
+                    try self.beginShutdown()
+                    return
+                }
+            }
+            if self.needsFill { try self.fill() }
+        } catch {
+            self.fail(error)
         }
-        try self.flushMarks()
+    }
+
+    // MARK: - Shutdown
+
+    /// Says offline and waits (in later passes, see ``loopPassed()``) a little for the PUBACKs of what is in flight.
+    private func beginShutdown() throws {
+        guard self.connected else { return try self.completeShutdown() }
+        let offline = self.publishStatus(state: "offline")
+        self.phase = .finishing(
+            deadline: .now + .milliseconds(self.configuration.shutdownFlushMilliseconds), offlineStatus: offline)
+    }
+
+    /// Commits the marks, records the offline status and lets the client disconnect and end its loop.
+    private func completeShutdown() throws {
+        self.phase = .done
+        try self.marks.commitAll()
+        self.reportCounters()
         if !self.window.isEmpty {
             self.logger.info("shutting down with events in flight; they stay in the outbox and are sent next run",
                              metadata: ["in_flight": "\(self.window.inFlight.count)"])
         }
         self.remember(state: "offline")
+        self.client.stop()
+    }
+
+    /// A ledger failure: stop the link (its `run` throws the error; unmarked events stay in the outbox).
+    private func fail(_ error: any Error) {
+        self.logger.error("HQ link stopped: \(error)")
+        self.failure = error
+        self.phase = .done
+        self.client.stop()
     }
 
     private func isDrained() -> Bool {
         // Connected for a second at least: downlink the broker queued for our session arrives right after CONNACK.
-        guard self.configuration.exitWhenDrained, self.connected, self.window.isEmpty, self.pendingMarks.isEmpty,
+        guard self.configuration.exitWhenDrained, self.connected, self.window.isEmpty, self.marks.isSettled,
               self.link.areSourcesFinished, let since = self.connectedSince,
               Timestamp.current.milliseconds - since >= 1_000 else { return false }
         return (try? self.ledger.pendingOutbox(fromSeq: 1, limit: 1).isEmpty) ?? false
@@ -92,7 +163,7 @@ struct UplinkLoop {
 
     // MARK: - Broker events
 
-    private mutating func handle(_ event: MQTTEvent, filling: Bool = true) throws {
+    private func handleThrowing(_ event: MQTTEvent) throws {
         switch event {
         case .connected(let sessionPresent):
             self.connected = true
@@ -102,20 +173,20 @@ struct UplinkLoop {
             self.lastError = nil
             self.link.linkCounters.bump(.reconnects)
             self.logger.info("connected to \(self.configuration.brokerDescription)", metadata: ["session_present": "\(sessionPresent)"])
-            // Marks first: an acknowledged event must not be sent again just because its mark was still in RAM.
-            try self.flushMarks()
+            // Marks first: an acknowledged event must not be sent again just because its mark was not committed yet.
+            try self.marks.commitAll()
             try self.restartWindow()
             if self.link.linkDownlink != nil {
                 for filter in [self.configuration.topics.storeDownlinkFilter, TopicScheme.broadcastDownlinkFilter] {
                     do {
-                        try self.link.linkClient.subscribe(filter)
+                        try self.client.subscribe(filter)
                     } catch {
                         self.logger.error("cannot subscribe to \(filter): \(error)")
                     }
                 }
             }
             self.publishStatus(state: "online")
-            if filling { try self.fill() }
+            self.needsFill = true
         case .connectFailed(let reason):
             self.lastError = reason
             self.logger.warning("\(reason); retrying with backoff")
@@ -137,13 +208,13 @@ struct UplinkLoop {
             } else if self.acknowledgedThisConnection > 0 {
                 self.silentDrops = 0
             }
-            try self.flushMarks()
+            self.marks.handOver()
             self.remember(state: "offline")
         case .acknowledged(let messageID, let reasonCode):
             if self.controlMessageIDs.remove(messageID) != nil { return }
             switch self.window.acknowledged(messageID: messageID, reasonCode: reasonCode) {
             case .delivered(let seq):
-                self.link.linkCounters.bump(.delivered)
+                self.unreportedDelivered += 1
                 self.link.latencyRecorder?.acknowledged(seq: seq)
                 self.acknowledgedThisConnection += 1
                 self.silentDrops = 0
@@ -151,16 +222,14 @@ struct UplinkLoop {
                     self.refusal = nil
                     self.publishStatus(state: "online")
                 }
-                self.pendingMarks.append(seq)
-                if self.oldestMarkAt == nil { self.oldestMarkAt = .now }
-                if self.pendingMarks.count >= self.configuration.markBatch { try self.flushMarks() }
+                self.marks.add(seq)
             case .refused(let seq, let reasonCode):
                 self.link.linkCounters.bump(.refused)
                 self.onRefusal(seq: seq, reasonCode: reasonCode)
             case .unknown:
                 break
             }
-            if filling { try self.fill() }
+            self.needsFill = true
         case .subscribed:
             break
         case .message(let topic, let payload, _):
@@ -168,7 +237,7 @@ struct UplinkLoop {
         }
     }
 
-    private mutating func onRefusal(seq: Int64, reasonCode: Int32) {
+    private func onRefusal(seq: Int64, reasonCode: Int32) {
         let reason = "broker refused event \(seq) on \(self.configuration.topics.events): "
             + "\(MQTTReasonCode.describe(reasonCode)); check the broker's ACL for this gateway"
         if self.refusal == nil { self.logger.error("\(reason)") }
@@ -179,7 +248,7 @@ struct UplinkLoop {
         self.publishStatus(state: "online")
     }
 
-    private mutating func onDownlink(topic: String, payload: [UInt8]) {
+    private func onDownlink(topic: String, payload: [UInt8]) {
         guard let downlink = self.link.linkDownlink else { return }
         let report = downlink.process(topic: topic, payload: payload)
         if report.outcome == .applied {
@@ -189,14 +258,14 @@ struct UplinkLoop {
             self.link.linkCounters.bump(.downlinkRejected)
         }
         guard self.connected, let bytes = try? HQJSON.encode(report) else { return }
-        if let messageID = try? self.link.linkClient.publish(topic: self.configuration.topics.downlinkReports, payload: bytes) {
+        if let messageID = try? self.client.publish(topic: self.configuration.topics.downlinkReports, payload: bytes) {
             self.controlMessageIDs.insert(messageID)
         }
     }
 
     // MARK: - Sending
 
-    private mutating func restartWindow() throws {
+    private func restartWindow() throws {
         let summary = try self.ledger.outboxSummary()
         self.window.restart(oldestPending: summary.oldestUndeliveredSeq, backlog: summary.undelivered, headSeq: summary.headSeq)
         self.readAhead.invalidate()
@@ -204,14 +273,15 @@ struct UplinkLoop {
     }
 
     /// Hands libmosquitto events until the window is full or nothing is pending.
-    private mutating func fill() throws {
-        guard self.connected, !self.shuttingDown, self.link.linkClient.isConnected else { return }
+    private func fill() throws {
+        self.needsFill = false
+        guard self.connected, self.isRunning, self.client.isConnected else { return }
         if let pausedUntil = self.pausedUntil {
             guard ContinuousClock.now >= pausedUntil else { return }
-            try self.flushMarks()
+            try self.marks.commitAll()
             try self.restartWindow()
         }
-        // Refill in chunks: one query per quarter window, not one per PUBACK.
+        // Refill in chunks of at least a quarter window: fewer, fuller passes of the loop.
         guard self.window.free >= max(1, self.window.capacity / 4) || self.window.isEmpty else { return }
         var emptyRanges = 0
         while self.window.free > 0 && emptyRanges < 2 {
@@ -228,12 +298,11 @@ struct UplinkLoop {
             emptyRanges = 0
             for entry in entries {
                 do {
-                    let messageID = try self.link.linkClient.publishEvent(
-                        topic: self.configuration.topics.events, payload: entry.payload, seq: entry.seq,
-                        operation: entry.operation)
+                    let messageID = try self.client.publishEvent(
+                        topic: self.eventsTopic, payload: entry.payload, seq: entry.seq, operation: entry.operation)
                     self.window.sent(seq: entry.seq, messageID: messageID)
                     self.publishedThisConnection += 1
-                    self.link.linkCounters.bump(.published)
+                    self.unreportedPublished += 1
                 } catch {
                     // Never retry a failed publish: on "no connection" libmosquitto has queued it already and a
                     // retry would duplicate it. The event is unmarked; the next connect sends it again.
@@ -247,18 +316,9 @@ struct UplinkLoop {
         }
     }
 
-    private mutating func flushMarks() throws {
-        guard !self.pendingMarks.isEmpty else { return }
-        try self.ledger.markDelivered(seqs: self.pendingMarks, at: .current)
-        self.pendingMarks.removeAll(keepingCapacity: true)
-        self.oldestMarkAt = nil
-    }
-
-    private mutating func tick() throws {
-        if let oldest = self.oldestMarkAt,
-           ContinuousClock.now - oldest >= .milliseconds(self.configuration.markIntervalMilliseconds) {
-            try self.flushMarks()
-        }
+    private func tick() throws {
+        self.reportCounters()
+        try self.marks.tick()
         if ContinuousClock.now - self.lastShedCheck >= .seconds(5) {
             self.lastShedCheck = .now
             let shed = try self.ledger.shedTelemetry(keepingAtMost: self.configuration.shedTelemetryAbove, at: .current)
@@ -272,12 +332,24 @@ struct UplinkLoop {
             self.lastHeartbeat = .now
             self.publishHeartbeat()
         }
-        try self.fill()
+        self.needsFill = true
+    }
+
+    private func reportCounters() {
+        if self.unreportedPublished > 0 {
+            self.link.linkCounters.bump(.published, by: self.unreportedPublished)
+            self.unreportedPublished = 0
+        }
+        if self.unreportedDelivered > 0 {
+            self.link.linkCounters.bump(.delivered, by: self.unreportedDelivered)
+            self.unreportedDelivered = 0
+        }
     }
 
     // MARK: - Status
 
     private func makeStatus(state: String) -> GatewayStatus {
+        self.reportCounters()
         let summary = (try? self.ledger.outboxSummary()) ?? OutboxSummary()
         let now = Timestamp.current.milliseconds
         return GatewayStatus(
@@ -295,17 +367,17 @@ struct UplinkLoop {
 
     /// Publishes the retained status; returns its message id.
     @discardableResult
-    private mutating func publishStatus(state: String) -> Int32? {
+    private func publishStatus(state: String) -> Int32? {
         let status = self.makeStatus(state: state)
         self.link.remember(status)
         guard self.connected, let bytes = try? HQJSON.encode(status) else { return nil }
-        guard let messageID = try? self.link.linkClient.publish(topic: self.configuration.topics.status, payload: bytes, retain: true)
+        guard let messageID = try? self.client.publish(topic: self.configuration.topics.status, payload: bytes, retain: true)
         else { return nil }
         self.controlMessageIDs.insert(messageID)
         return messageID
     }
 
-    private mutating func publishHeartbeat() {
+    private func publishHeartbeat() {
         let status = self.makeStatus(state: self.connected ? "online" : "offline")
         self.link.remember(status)
         guard self.connected else { return }
@@ -314,7 +386,7 @@ struct UplinkLoop {
             connectedSinceMs: self.connectedSince, backlog: status.backlog, counters: status.counters ?? [:])
         if let bytes = try? HQJSON.encode(heartbeat) {
             // QoS 0: a lost heartbeat is replaced by the next one; its PUBACK-less send needs no tracking.
-            _ = try? self.link.linkClient.publish(topic: self.configuration.topics.heartbeat, payload: bytes, qos: 0)
+            _ = try? self.client.publish(topic: self.configuration.topics.heartbeat, payload: bytes, qos: 0)
         }
     }
 }
