@@ -84,7 +84,7 @@ public enum Daemon {
         let link = HQLink(
             ledger: ledger, client: client, configuration: linkConfiguration, counters: counters, logger: logger,
             downlink: downlink, scanners: { pipelineBox.pipeline?.scannerStatus ?? [] },
-            sourcesFinished: { pipelineBox.pipeline?.sourcesFinished ?? true }, disk: { disk.status }, latency: latency)
+            sourcesFinished: { pipelineBox.pipeline?.sourcesFinished ?? true }, disk: disk, latency: latency)
         let pipeline = ScanPipeline(ledger: ledger, disk: disk, scanners: config.scanners, operations: config.operations, link: link,
                                     counters: counters, logger: logger, latency: latency, answers: answers)
         pipelineBox.pipeline = pipeline

@@ -21,7 +21,7 @@ public final class HQLink: Service, Sendable {
     private let downlink: DownlinkProcessor?
     private let scanners: @Sendable () -> [ScannerStatus]
     private let sourcesFinished: @Sendable () -> Bool
-    private let disk: @Sendable () -> DiskStatus?
+    private let disk: DiskGuard?
     private let latency: ScanLatencyRecorder?
     private let outboxGrew = Atomic<Bool>(false)
     private let shutdownRequested = Atomic<Bool>(false)
@@ -30,7 +30,7 @@ public final class HQLink: Service, Sendable {
     public init(
         ledger: Ledger, client: MQTTClient, configuration: HQLinkConfiguration, counters: GatewayCounters = GatewayCounters(),
         logger: Logger, downlink: DownlinkProcessor? = nil, scanners: @escaping @Sendable () -> [ScannerStatus] = { [] },
-        sourcesFinished: @escaping @Sendable () -> Bool = { true }, disk: @escaping @Sendable () -> DiskStatus? = { nil },
+        sourcesFinished: @escaping @Sendable () -> Bool = { true }, disk: DiskGuard? = nil,
         latency: ScanLatencyRecorder? = nil
     ) {
         self.disk = disk
@@ -90,7 +90,8 @@ public final class HQLink: Service, Sendable {
     var linkDownlink: DownlinkProcessor? { self.downlink }
     var scannerStatus: [ScannerStatus] { self.scanners() }
     var areSourcesFinished: Bool { self.sourcesFinished() }
-    var diskStatus: DiskStatus? { self.disk() }
+    var diskStatus: DiskStatus? { self.disk?.status }
+    var linkDisk: DiskGuard? { self.disk }
     var latencyRecorder: ScanLatencyRecorder? { self.latency }
     func takeOutboxChanged() -> Bool { self.outboxGrew.exchange(false, ordering: .acquiringAndReleasing) }
     func takeShutdownRequest() -> Bool { self.shutdownRequested.load(ordering: .acquiring) }

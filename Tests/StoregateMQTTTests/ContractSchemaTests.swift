@@ -29,7 +29,7 @@ struct ContractSchemaTests {
         let disk = DiskGuard(ledger: fixture.ledger, configuration: diskConfiguration)
         disk.maintain()
         let harness = try LinkHarness(fixture: fixture, port: broker.port, configure: { $0.heartbeatIntervalMilliseconds = 100 }, downlink: true,
-                                      disk: { disk.status })
+                                      disk: disk)
         try await waitUntil("delivered") { harness.undelivered == 0 }
 
         var body = DownlinkBody()

@@ -17,8 +17,8 @@ struct DeliveryMarks {
     private var waiting: [Int64] = []
     private var oldestAt: ContinuousClock.Instant?
 
-    init(ledger: Ledger, batchSize: Int, intervalMilliseconds: Int) {
-        self.committer = Committer(ledger: ledger)
+    init(ledger: Ledger, disk: DiskGuard?, batchSize: Int, intervalMilliseconds: Int) {
+        self.committer = Committer(ledger: ledger, disk: disk)
         self.halfBatch = max(1, batchSize / 2)
         self.interval = .milliseconds(intervalMilliseconds)
     }
@@ -33,17 +33,20 @@ struct DeliveryMarks {
         if self.waiting.count >= self.halfBatch { self.handOver() }
     }
 
-    /// Hands the waiting marks to the committer if the oldest has waited long enough; throws a commit's failure.
-    mutating func tick() throws {
+    /// Hands the waiting marks to the committer if the oldest has waited long enough; returns a commit's failure
+    /// since the last call. A failed commit loses nothing: those events stay unmarked and are sent again (HQ
+    /// dedups), so the link keeps going rather than stopping the gateway over, say, a full disk.
+    mutating func tick() -> (any Error)? {
         if let oldestAt = self.oldestAt, ContinuousClock.now - oldestAt >= self.interval { self.handOver() }
-        try self.committer.rethrowFailure()
+        return self.committer.takeFailure()
     }
 
     /// Commits everything handed in so far and waits for it: before the outbox is read afresh (a restart of the
-    /// window must not resend what was acknowledged) and at shutdown.
-    mutating func commitAll() throws {
+    /// window must not resend what was acknowledged) and at shutdown. Returns a commit's failure, as ``tick()``.
+    mutating func commitAll() -> (any Error)? {
         self.handOver()
-        try self.committer.waitUntilIdle()
+        self.committer.waitUntilIdle()
+        return self.committer.takeFailure()
     }
 
     /// Starts committing the waiting marks without waiting (a lost connection: nothing reads the outbox until the
@@ -60,12 +63,14 @@ struct DeliveryMarks {
     /// The queue and what it reports back; everything shared with the queue is Sendable or behind a lock.
     private final class Committer: Sendable {
         private let ledger: Ledger
+        private let disk: DiskGuard?
         private let queue = DispatchQueue(label: "storegate.delivery-marks")
         private let outstanding = Atomic<Int>(0)
         private let failure = Mutex<(any Error)?>(nil)
 
-        init(ledger: Ledger) {
+        init(ledger: Ledger, disk: DiskGuard?) {
             self.ledger = ledger
+            self.disk = disk
         }
 
         var isIdle: Bool { self.outstanding.load(ordering: .acquiring) == 0 }
@@ -74,7 +79,9 @@ struct DeliveryMarks {
             self.outstanding.add(1, ordering: .relaxed)
             self.queue.async { [self] in
                 do {
-                    try self.ledger.markDelivered(seqs: seqs, at: .current)
+                    let mark = { try self.ledger.markDelivered(seqs: seqs, at: .current) }
+                    // Through the disk guard: a full disk gives up its reserve rather than stall deliveries.
+                    if let disk = self.disk { try disk.write(mark) } else { try mark() }
                 } catch {
                     self.failure.withLock { if $0 == nil { $0 = error } }
                 }
@@ -87,13 +94,15 @@ struct DeliveryMarks {
             if !self.isIdle { self.queue.sync {} }
         }
 
-        func waitUntilIdle() throws {
+        func waitUntilIdle() {
             self.queue.sync {}
-            try self.rethrowFailure()
         }
 
-        func rethrowFailure() throws {
-            if let error = self.failure.withLock({ $0 }) { throw error }
+        func takeFailure() -> (any Error)? {
+            self.failure.withLock { failure in
+                defer { failure = nil }
+                return failure
+            }
         }
     }
 }

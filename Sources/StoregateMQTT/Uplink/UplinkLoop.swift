@@ -62,7 +62,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
         self.eventsTopic = link.linkConfiguration.topics.events
         self.window = UplinkWindow(capacity: link.linkConfiguration.window, interleaveAfter: link.linkConfiguration.interleaveAfter)
         self.readAhead = OutboxReadAhead(batchSize: link.linkConfiguration.readAhead)
-        self.marks = DeliveryMarks(ledger: link.linkLedger, batchSize: link.linkConfiguration.markBatch,
+        self.marks = DeliveryMarks(ledger: link.linkLedger, disk: link.linkDisk, batchSize: link.linkConfiguration.markBatch,
                                    intervalMilliseconds: link.linkConfiguration.markIntervalMilliseconds)
     }
 
@@ -135,7 +135,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     /// Commits the marks, records the offline status and lets the client disconnect and end its loop.
     private func completeShutdown() throws {
         self.phase = .done
-        try self.marks.commitAll()
+        self.noteMarkFailure(self.marks.commitAll())
         self.reportCounters()
         if !self.window.isEmpty {
             self.logger.info("shutting down with events in flight; they stay in the outbox and are sent next run",
@@ -143,6 +143,14 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
         }
         self.remember(state: "offline")
         self.client.stop()
+    }
+
+    /// A delivery mark that could not be committed (e.g. the disk is full and its reserve used up): the events stay
+    /// unmarked and go out again after the next reconnect; say so, keep delivering.
+    private func noteMarkFailure(_ error: (any Error)?) {
+        guard let error else { return }
+        self.lastError = "cannot record deliveries in the ledger (\(error)); those events will be sent again"
+        self.logger.error("\(self.lastError ?? "")")
     }
 
     /// A ledger failure: stop the link (its `run` throws the error; unmarked events stay in the outbox).
@@ -174,7 +182,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
             self.link.linkCounters.bump(.reconnects)
             self.logger.info("connected to \(self.configuration.brokerDescription)", metadata: ["session_present": "\(sessionPresent)"])
             // Marks first: an acknowledged event must not be sent again just because its mark was not committed yet.
-            try self.marks.commitAll()
+            self.noteMarkFailure(self.marks.commitAll())
             try self.restartWindow()
             if self.link.linkDownlink != nil {
                 for filter in [self.configuration.topics.storeDownlinkFilter, TopicScheme.broadcastDownlinkFilter] {
@@ -278,7 +286,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
         guard self.connected, self.isRunning, self.client.isConnected else { return }
         if let pausedUntil = self.pausedUntil {
             guard ContinuousClock.now >= pausedUntil else { return }
-            try self.marks.commitAll()
+            self.noteMarkFailure(self.marks.commitAll())
             try self.restartWindow()
         }
         // Refill in chunks of at least a quarter window: fewer, fuller passes of the loop.
@@ -318,10 +326,17 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
 
     private func tick() throws {
         self.reportCounters()
-        try self.marks.tick()
+        self.noteMarkFailure(self.marks.tick())
         if ContinuousClock.now - self.lastShedCheck >= .seconds(5) {
             self.lastShedCheck = .now
-            let shed = try self.ledger.shedTelemetry(keepingAtMost: self.configuration.shedTelemetryAbove, at: .current)
+            let shed: Int
+            do {
+                shed = try self.ledger.shedTelemetry(keepingAtMost: self.configuration.shedTelemetryAbove, at: .current)
+            } catch {
+                // Nothing depends on it now; the next check tries again.
+                self.logger.error("cannot shed telemetry: \(error)")
+                shed = 0
+            }
             if shed > 0 {
                 // Shed rows may sit in a read-ahead batch: they must not be sent.
                 self.readAhead.invalidate()

@@ -15,7 +15,7 @@ final class LinkHarness: Sendable {
     private let task: Task<Void, any Error>
 
     init(fixture: LedgerFixture, port: Int, configure: (inout HQLinkConfiguration) -> Void = { _ in },
-         downlink: Bool = false, tls: MQTTTLSOptions? = nil, disk: (@Sendable () -> DiskStatus?)? = nil) throws {
+         downlink: Bool = false, tls: MQTTTLSOptions? = nil, disk: DiskGuard? = nil) throws {
         self.fixture = fixture
         let gatewayID = try fixture.ledger.gatewayID()
         self.topics = TopicScheme(storeID: "S1", gatewayID: gatewayID)
@@ -31,7 +31,7 @@ final class LinkHarness: Sendable {
             ? DownlinkProcessor(ledger: fixture.ledger, storeID: "S1", logger: logger, scratchDirectory: fixture.directory.path)
             : nil
         self.link = HQLink(ledger: fixture.ledger, client: self.client, configuration: configuration, counters: self.counters,
-                           logger: logger, downlink: processor, disk: disk ?? { nil })
+                           logger: logger, downlink: processor, disk: disk)
         let link = self.link
         self.task = Task { try await link.run() }
     }
