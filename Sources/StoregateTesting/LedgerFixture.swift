@@ -7,8 +7,9 @@ public struct LedgerFixture: Sendable {
     public let directory: TemporaryDirectory
     public let ledger: Ledger
 
-    public init(configure: (inout StorePolicy) -> Void = { _ in }) throws {
-        self.directory = try TemporaryDirectory(prefix: "storegate-ledger")
+    /// `directory`: where the ledger goes (default: a fresh temporary directory).
+    public init(in directory: TemporaryDirectory? = nil, configure: (inout StorePolicy) -> Void = { _ in }) throws {
+        self.directory = try directory ?? TemporaryDirectory(prefix: "storegate-ledger")
         self.ledger = try Ledger(path: self.directory.file("ledger.sqlite"), configuration: LedgerConfiguration(createIfMissing: true))
         try self.ledger.initialise(storeID: "S1", region: "EU-DE")
         try self.ledger.updatePolicy(configure)

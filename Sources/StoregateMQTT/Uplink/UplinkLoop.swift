@@ -151,6 +151,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
         guard let error else { return }
         self.lastError = "cannot record deliveries in the ledger (\(error)); those events will be sent again"
         self.logger.error("\(self.lastError ?? "")")
+        self.publishStatus(state: self.connected ? "online" : "offline")
     }
 
     /// A ledger failure: stop the link (its `run` throws the error; unmarked events stay in the outbox).
