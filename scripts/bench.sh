@@ -12,9 +12,9 @@ require_swift
 ROWS=${1:-10000000}
 REDEMPTIONS=${REDEMPTIONS:-20000}
 OUT=${BENCH_DIR:-$(mktemp -d)}
-echo "== release build"
-swift build -c release --product storegate 2>&1 | tail -1
-BIN=$(swift build -c release --show-bin-path)/storegate
+echo "== release build (Swift runtime linked statically, as deployed: see systemd/install.sh)"
+swift build -c release --product storegate --static-swift-stdlib 2>&1 | tail -1
+BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate
 cc -O2 -o "$OUT/redeem_reference" scripts/bench/redeem_reference.c -lsqlite3
 
 # Runs a command under GNU time; prints its output and "peak RSS" from the kernel's accounting.

@@ -22,6 +22,12 @@ public struct Ledger: Sendable {
         config.busyMode = .timeout(configuration.busyTimeoutSeconds)
         config.foreignKeysEnabled = true
         config.label = "storegate-ledger"
+        // Readers answer status, outbox and history queries; the writer (redemptions) keeps SQLite's default
+        // cache. Each connection has its own page cache, so a few small readers keep the daemon's memory flat.
+        config.maximumReaderCount = 2
+        config.prepareDatabase { db in
+            if db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -512") }
+        }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: config)
