@@ -13,7 +13,7 @@ struct DevicesCommand: AsyncParsableCommand {
             device is opened briefly to read its serial number and HID report descriptor (which tells HID POS from \
             keyboard-wedge); nothing is claimed. Lanes come from --device specs (as for listen). The first line says \
             how USB scanners plugged in later are noticed: libusb's hot-plug events, or rescanning (and why). With \
-            --json: one object, {"usbDiscovery": {"mode", "reason" when rescanning, "description"}, "devices": [...]}.
+            --json: one object, {"usb_discovery": {"mode", "reason" when rescanning, "description"}, "devices": [...]}.
             """
     )
 

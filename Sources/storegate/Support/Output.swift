@@ -17,10 +17,12 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Writes one JSON value on one line, keys sorted so output is stable for scripts and golden tests.
+/// Writes one JSON value on one line, keys sorted so output is stable for scripts and golden tests, and in
+/// snake_case like everything else storegate prints or publishes.
 func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     let data = try encoder.encode(value)
     FileHandle.standardOutput.write(data + Data("\n".utf8))
 }
