@@ -117,3 +117,28 @@ struct UplinkDeliveryTests {
         #expect(seqs.filter { $0 > Int64(backlog) } == live, "the live events in sequence order")
     }
 }
+
+/// `storegate outbox requeue` (or HQ's `requeue` command) while the link runs: the events go out again without a
+/// reconnect, even when their outbox rows had been pruned.
+@Suite(.serialized)
+struct UplinkRequeueTests {
+    @Test func requeuedEventsAreSentAgainByARunningLink() async throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let fixture = try LedgerFixture()
+        defer { fixture.directory.remove() }
+        let subscriber = try TestSubscriber(port: broker.port)
+        try await subscriber.waitUntilSubscribed()
+        let harness = try LinkHarness(fixture: fixture, port: broker.port)
+        try fixture.produce(20, link: harness.link)
+        try await waitUntil("20 delivered") { harness.undelivered == 0 && subscriber.events.count == 20 }
+
+        #expect(try fixture.ledger.pruneDeliveredOutbox(deliveredBefore: Timestamp(milliseconds: .max)) == 20)
+        let requeued = try fixture.ledger.restorePrunedOutbox(seqs: 3...7) + fixture.ledger.requeueOutbox(seqs: 3...7)
+        #expect(requeued == 5)
+        try await waitUntil("the requeued events sent again", seconds: 20) { subscriber.events.count >= 25 && harness.undelivered == 0 }
+        await harness.stop()
+        await subscriber.stop()
+        #expect(subscriber.events.map(\.seq).suffix(5) == [3, 4, 5, 6, 7])
+    }
+}

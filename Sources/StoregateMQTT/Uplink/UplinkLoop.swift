@@ -325,6 +325,18 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
         }
     }
 
+    /// Events made pending again behind the window's cursor (`storegate outbox requeue`, HQ's `requeue` command)
+    /// are read again once the window is idle: the cursors only move forward, so without this they would wait for
+    /// the next reconnect.
+    private func pickUpRequeued() throws {
+        guard self.connected, self.pausedUntil == nil, self.window.isEmpty, self.marks.isSettled,
+              let oldest = try self.ledger.pendingOutbox(fromSeq: 1, limit: 1).first?.seq,
+              oldest < self.window.backlogCursor else { return }
+        self.logger.info("events from \(oldest) on are pending again (requeued): sending them")
+        try self.restartWindow()
+        self.needsFill = true
+    }
+
     private func tick() throws {
         self.reportCounters()
         self.noteMarkFailure(self.marks.tick())
@@ -343,6 +355,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
                 self.readAhead.invalidate()
                 self.logger.warning("backlog over \(self.configuration.shedTelemetryAbove): shed \(shed) verify events (telemetry)")
             }
+            try self.pickUpRequeued()
         }
         if ContinuousClock.now - self.lastHeartbeat >= .milliseconds(self.configuration.heartbeatIntervalMilliseconds) {
             self.lastHeartbeat = .now

@@ -66,6 +66,6 @@ struct OutboxRequeueCommand: ParsableCommand {
         let seqs = self.from...(self.to ?? self.from)
         // Rows pruned after delivery come back from the journal first; then delivered and shed rows become pending.
         let count = try ledger.restorePrunedOutbox(seqs: seqs) + ledger.requeueOutbox(seqs: seqs)
-        print("requeued \(count) event(s); the daemon sends them at its next pass")
+        print("requeued \(count) event(s); a running daemon sends them within about 5 s, once nothing is in flight")
     }
 }
