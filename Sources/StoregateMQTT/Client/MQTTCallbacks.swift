@@ -7,6 +7,9 @@ import Synchronization
 final class MQTTCallbackBox: Sendable {
     let continuation: AsyncStream<MQTTEvent>.Continuation
     let connected = Atomic<Bool>(false)
+    /// Successful CONNACKs so far: tells a connection that was up (and whose loss `on_disconnect` reported) from
+    /// one that ended before its CONNACK.
+    let connacks = Atomic<Int>(0)
     /// When set, events go to it (synchronously, on the loop thread) instead of the stream. Written by
     /// ``MQTTClient/start(driver:)`` before the loop thread exists, then only read on that thread: no lock per event.
     nonisolated(unsafe) var driver: (any MQTTLoopDriver)?
@@ -38,6 +41,7 @@ func mqttOnConnect(_ mosq: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _ re
     guard let box = MQTTCallbackBox.from(obj) else { return }
     if reasonCode == 0 {
         box.connected.store(true, ordering: .sequentiallyConsistent)
+        box.connacks.add(1, ordering: .sequentiallyConsistent)
         box.emit(.connected(sessionPresent: flags & 0x01 != 0))
     } else {
         let reason = String(cString: mosquitto_reason_string(reasonCode))

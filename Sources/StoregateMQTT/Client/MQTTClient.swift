@@ -202,8 +202,11 @@ public final class MQTTClient: Sendable {
         var backoff = self.options.backoff
         var nextConnect: ContinuousClock.Instant? = .now
         var connectedAt: ContinuousClock.Instant?
+        /// CONNACKs seen when the current connection attempt started.
+        var connacksAtConnect = 0
         while !self.stopping {
             if let due = nextConnect, ContinuousClock.now >= due {
+                connacksAtConnect = self.box.connacks.load(ordering: .sequentiallyConsistent)
                 if let failure = self.connectOnce() {
                     self.box.emit(.connectFailed(reason: failure))
                     nextConnect = .now + .milliseconds(backoff.nextDelayMilliseconds())
@@ -225,6 +228,8 @@ public final class MQTTClient: Sendable {
                     ? String(cString: strerror(errno)) : String(cString: mosquitto_strerror(returnCode))
                 if self.box.connected.exchange(false, ordering: .sequentiallyConsistent) {
                     self.box.emit(.disconnected(reason: reason))
+                } else if self.box.connacks.load(ordering: .sequentiallyConsistent) != connacksAtConnect {
+                    // The connection was up; `on_disconnect` has already reported its end.
                 } else {
                     self.box.emit(.connectFailed(reason: "connection to \(self.options.host):\(self.options.port) ended before CONNACK: \(reason) (\(returnCode))"))
                 }
