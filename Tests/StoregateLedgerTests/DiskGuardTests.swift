@@ -125,4 +125,49 @@ struct DiskGuardTests {
         #expect(!again.replayed)
         #expect(again.result == .alreadyRedeemed, "no second redemption without the key either")
     }
+
+    @Test func whenTheReserveIsUsedUpARedemptionFailsCleanlyAndTheNextOneWorksOnceSpaceIsBack() throws {
+        let filesystem = try SmallFilesystem(megabytes: 16)
+        defer { filesystem.unmount() }
+        let ledger = try Ledger(path: filesystem.file("ledger.sqlite"), configuration: LedgerConfiguration(createIfMissing: true))
+        try ledger.initialise(storeID: "S1", region: "EU-DE")
+        let units = (0..<600).map { ParsedCode.unit(serial: "R\($0)") }
+        let batch = filesystem.file("batch.csv")
+        try ("code\n" + units.map { $0.id! }.joined(separator: "\n") + "\n").write(toFile: batch, atomically: true, encoding: .utf8)
+        #expect(try ledger.importCodes(from: batch).imported == units.count)
+        try FileManager.default.removeItem(atPath: batch)
+        var configuration = DiskGuardConfiguration()
+        configuration.reserveBytes = 1 * Self.megabyte
+        configuration.lowSpaceBytes = 1 * Self.megabyte
+        let guarded = DiskGuard(ledger: ledger, configuration: configuration)
+        guarded.maintain()
+        #expect(guarded.status.reserveHeld)
+        try filesystem.fill(leavingFree: 0)
+
+        // Redeem until even the reserve is gone: the failing redemption writes nothing at all.
+        var accepted = 0
+        var failure: (any Error)?
+        for unit in units {
+            do {
+                let outcome = try guarded.apply(OperationRequest(operation: .redeem, code: unit, signature: .absent, context: .test()))
+                #expect(outcome.decision.result == .accepted)
+                accepted += 1
+            } catch {
+                failure = error
+                break
+            }
+        }
+        #expect(failure != nil, "1 MiB of reserve cannot hold 600 redemptions")
+        #expect(accepted > 0, "the reserve bought some redemptions")
+        #expect(try ledger.stats().journalLength == Int64(accepted), "the failed one left no event")
+        #expect(try ledger.record(codeID: units[accepted].id!)?.state == .issued, "nor a state change")
+        #expect(try ledger.check().isOK)
+
+        // An operator frees space: the same code redeems, once, without restarting anything.
+        try filesystem.removeFiller()
+        let retry = try guarded.apply(OperationRequest(operation: .redeem, code: units[accepted], signature: .absent, context: .test()))
+        #expect(retry.decision.result == .accepted)
+        #expect(try ledger.stats().journalLength == Int64(accepted + 1))
+        #expect(try ledger.check().isOK)
+    }
 }
