@@ -110,17 +110,21 @@ public final class ScanPipeline: Service, Sendable {
             let keys = try self.ledger.trustedKeys()
             let context = DecisionContext(lane: event.lane, operator: scanner.operatorName, role: event.role, time: event.lastReport)
             let request = OperationRequest(operation: operation, code: code, signature: keys.check(code), context: context)
-            let verdict: (Decision) -> String = { $0.result.isAccepted ? "ACCEPTED" : "REJECTED \($0.result.rawValue)" }
+            let decision: Decision
+            let recorded: String
             switch try self.disk.apply(request) {
             case .recorded(let outcome):
-                self.counters.bump(outcome.result.isAccepted ? .accepted : .rejected)
                 if !outcome.replayed { self.latency?.scan(enteredAt: entered, committedAs: outcome.seq) }
                 self.link?.outboxChanged()
-                self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue) \(outcome.codeID ?? "-"): \(verdict(outcome.decision)): \(outcome.reason) [event \(outcome.seq)]")
-            case .notJournaled(let decision):
-                self.counters.bump(decision.result.isAccepted ? .accepted : .rejected)
-                self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue) \(code.id ?? "-"): \(verdict(decision)): \(decision.reason) [not journaled: disk space low]")
+                decision = outcome.decision
+                recorded = "event \(outcome.seq)"
+            case .notJournaled(let answer):
+                decision = answer
+                recorded = "not journaled: disk space low"
             }
+            self.counters.bump(decision.result.isAccepted ? .accepted : .rejected)
+            let verdict = decision.result.isAccepted ? "ACCEPTED" : "REJECTED \(decision.result.rawValue)"
+            self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue) \(code.valid ? code.id ?? "-" : "-"): \(verdict): \(decision.reason) [\(recorded)]")
         } catch {
             // The ledger could not decide (disk, corruption): the cashier must see that nothing was recorded.
             self.counters.bump(.rejected)

@@ -3,6 +3,13 @@ import StoregateCore
 
 /// Reading `codes` rows: the writer's operation path (``WriterStatements``) and the readers' queries.
 enum CodeRow {
+    /// The registry id a scanned code is looked up by: units and logistic units (cases) have rows; products,
+    /// malformed and unknown scans do not.
+    static func registryID(of code: ParsedCode) -> String? {
+        guard code.valid, let id = code.id, code.identityKind == .unit || code.identityKind == .logisticUnit else { return nil }
+        return id
+    }
+
     static let selectSQL = """
         SELECT kind, product, lot, expiry, parent, campaign, regions, state, provisional, revoked_reason,
             last_op, last_prev_state, last_lane, last_operator, last_ms, last_seq

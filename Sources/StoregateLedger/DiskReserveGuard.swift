@@ -163,34 +163,35 @@ public final class DiskGuard: Sendable {
     private func look() -> Bool {
         let free = DiskSpace.available(at: self.directory)
         let threshold = self.configuration.lowSpaceBytes
-        let entered = self.state.withLock { state -> Bool? in
+        let (low, changed) = self.state.withLock { state -> (Bool, Bool) in
             state.freeBytes = free
             // Running on the released reserve is an emergency however much it freed: telemetry stays shed
             // until the reserve is held again.
             let low = (free.map { $0 < threshold } ?? false) || state.reserveReleasedMs != nil
             defer { state.lowSpace = low }
-            return low == state.lowSpace ? nil : low
+            return (low, low != state.lowSpace)
         }
-        switch entered {
-        case true?:
+        if changed && low {
             self.report("low disk space (\((free ?? 0) >> 20) MiB free, threshold \(threshold >> 20) MiB): verifies are "
                 + "no longer journaled; pruning delivered outbox rows")
             self.prune(deliveredBefore: Timestamp(milliseconds: .max))
-        case false?:
+        } else if changed {
             self.report("disk space is back above \(threshold >> 20) MiB: verifies are journaled again")
-        case nil:
-            break
         }
-        return self.state.withLock { $0.lowSpace }
+        return low
     }
 
     private func releaseReserve() {
         let released = self.reserve.release()
-        self.state.withLock { $0.reserveReleasedMs = Self.now }
-        _ = self.look()
+        let wasLow = self.state.withLock { state -> Bool in
+            state.reserveReleasedMs = Self.now
+            return state.lowSpace
+        }
         self.report("the disk is full: released the \(released >> 20) MiB reserve so redemptions still commit; "
             + "free space on \(self.directory) now")
-        self.prune(deliveredBefore: Timestamp(milliseconds: .max))
+        // Entering low space prunes; if space was already low, prune what was delivered since.
+        if wasLow { self.prune(deliveredBefore: Timestamp(milliseconds: .max)) }
+        _ = self.look()
     }
 
     private func prune(deliveredBefore time: Timestamp) {

@@ -56,10 +56,7 @@ extension Ledger {
             }
         }
         let code = request.code
-        var record: CodeRecord?
-        if code.valid, let id = code.id, code.identityKind == .unit || code.identityKind == .logisticUnit {
-            record = try CodeRow.fetch(statements.codeLookup, id: id)
-        }
+        let record = try CodeRow.registryID(of: code).flatMap { try CodeRow.fetch(statements.codeLookup, id: $0) }
         let decision = DecisionRules.decide(
             record: record, code: code, signature: request.signature, policy: snapshot.policy,
             operation: request.operation, context: request.context)

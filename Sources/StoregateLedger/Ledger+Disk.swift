@@ -7,13 +7,9 @@ extension Ledger {
     public func evaluate(_ request: OperationRequest) throws -> Decision {
         try self.writer.read { db in
             let policy = try Self.loadPolicy(db)
-            let code = request.code
-            var record: CodeRecord?
-            if code.valid, let id = code.id, code.identityKind == .unit || code.identityKind == .logisticUnit {
-                record = try CodeRow.fetch(db, id: id)
-            }
+            let record = try CodeRow.registryID(of: request.code).flatMap { try CodeRow.fetch(db, id: $0) }
             return DecisionRules.decide(
-                record: record, code: code, signature: request.signature, policy: policy, operation: request.operation,
+                record: record, code: request.code, signature: request.signature, policy: policy, operation: request.operation,
                 context: request.context)
         }
     }
@@ -40,25 +36,27 @@ extension Ledger {
     }
 
     /// Puts pruned events in `seqs` back into the outbox as pending, their payload rebuilt from the journal (the
-    /// same canonical bytes as the first time). Returns how many rows were restored; `storegate outbox requeue`
-    /// calls it before ``requeueOutbox(seqs:)``, so events older than the pruning horizon can be sent again too.
+    /// same canonical bytes as the first time). Returns how many rows were restored. ``requeueOutbox(seqs:)`` does
+    /// this first, so events older than the pruning horizon can be sent again too.
     @discardableResult
     public func restorePrunedOutbox(seqs: ClosedRange<Int64>) throws -> Int {
-        try self.writer.write { db in
-            let missing = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(JournalRow.columns) FROM journal
-                    WHERE seq BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = journal.seq)
-                    """,
-                arguments: [seqs.lowerBound, seqs.upperBound])
-            for row in missing {
-                let event = try JournalRow.event(row)
-                try db.execute(sql: "INSERT INTO outbox(seq, payload, created_ms) VALUES (?, ?, ?)",
-                               arguments: [event.seq, event.canonicalPayload, event.time.milliseconds])
-            }
-            return missing.count
+        try self.writer.write { try Self.restorePrunedOutbox($0, seqs: seqs) }
+    }
+
+    static func restorePrunedOutbox(_ db: Database, seqs: ClosedRange<Int64>) throws -> Int {
+        let missing = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(JournalRow.columns) FROM journal
+                WHERE seq BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = journal.seq)
+                """,
+            arguments: [seqs.lowerBound, seqs.upperBound])
+        for row in missing {
+            let event = try JournalRow.event(row)
+            try db.execute(sql: "INSERT INTO outbox(seq, payload, created_ms) VALUES (?, ?, ?)",
+                           arguments: [event.seq, event.canonicalPayload, event.time.milliseconds])
         }
+        return missing.count
     }
 
     /// Copies the WAL into the database and truncates it to zero bytes, giving its space back to the filesystem.

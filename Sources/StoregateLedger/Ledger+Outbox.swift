@@ -146,18 +146,20 @@ extension Ledger {
         }
     }
 
-    /// Makes delivered or shed events in `seqs` pending again, so the daemon sends them once more (HQ dedups by
-    /// event id). Returns how many rows changed.
+    /// Makes delivered, shed or pruned events in `seqs` pending again, so the daemon sends them once more (HQ dedups
+    /// by event id); pruned rows are rebuilt from the journal first (``restorePrunedOutbox(seqs:)``). Returns how
+    /// many rows changed.
     @discardableResult
     public func requeueOutbox(seqs: ClosedRange<Int64>) throws -> Int {
         try self.writer.write { db in
+            let restored = try Self.restorePrunedOutbox(db, seqs: seqs)
             try db.execute(
                 sql: """
                     UPDATE outbox SET delivered_ms = NULL, shed_ms = NULL
                     WHERE seq BETWEEN ? AND ? AND (delivered_ms IS NOT NULL OR shed_ms IS NOT NULL)
                     """,
                 arguments: [seqs.lowerBound, seqs.upperBound])
-            return db.changesCount
+            return restored + db.changesCount
         }
     }
 

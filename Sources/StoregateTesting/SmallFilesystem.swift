@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import StoregateLedger
 
 /// A real, small filesystem (a size-limited tmpfs mounted on a temporary directory) that a test can fill to the
 /// last byte, to see what the gateway does when the disk is full. Needs root, as CI and the test command run.
@@ -17,11 +18,7 @@ public struct SmallFilesystem: Sendable {
 
     public func file(_ name: String) -> String { self.directory.file(name) }
 
-    public var freeBytes: Int64 {
-        var info = statvfs()
-        guard statvfs(self.directory.path, &info) == 0 else { return 0 }
-        return Int64(info.f_bavail) * Int64(info.f_frsize)
-    }
+    public var freeBytes: Int64 { DiskSpace.available(at: self.directory.path) ?? 0 }
 
     /// Adds a filler file so that about `bytes` stay free (0: the filesystem is full to the last block).
     public func fill(leavingFree bytes: Int64) throws {

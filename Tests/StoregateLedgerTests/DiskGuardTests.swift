@@ -11,16 +11,19 @@ import Testing
 struct DiskGuardTests {
     static let megabyte: Int64 = 1 << 20
 
+    /// A ledger on `filesystem` (store S1, region EU-DE) with `units` registered.
+    static func ledger(on filesystem: SmallFilesystem, registering units: [ParsedCode]) throws -> Ledger {
+        let fixture = try LedgerFixture(in: filesystem.directory)
+        let report = try fixture.register(csv: "code\n" + units.map { $0.id! }.joined(separator: "\n") + "\n")
+        #expect(report.imported == units.count)
+        return fixture.ledger
+    }
+
     @Test func aFullDiskShedsVerifiesAndStillCommitsEveryRedemption() throws {
         let filesystem = try SmallFilesystem(megabytes: 32)
         defer { filesystem.unmount() }
-        let ledger = try Ledger(path: filesystem.file("ledger.sqlite"), configuration: LedgerConfiguration(createIfMissing: true))
-        try ledger.initialise(storeID: "S1", region: "EU-DE")
         let units = (0..<400).map { ParsedCode.unit(serial: "CAP\($0)") }
-        let batch = filesystem.file("batch.csv")
-        try ("code\n" + units.map { $0.id! }.joined(separator: "\n") + "\n").write(toFile: batch, atomically: true, encoding: .utf8)
-        #expect(try ledger.importCodes(from: batch).imported == units.count)
-        try FileManager.default.removeItem(atPath: batch)
+        let ledger = try Self.ledger(on: filesystem, registering: units)
 
         var configuration = DiskGuardConfiguration()
         // The reserve must cover the WAL's growth to its checkpoint size (1,000 pages, ~4 MiB) plus what the
@@ -129,13 +132,8 @@ struct DiskGuardTests {
     @Test func whenTheReserveIsUsedUpARedemptionFailsCleanlyAndTheNextOneWorksOnceSpaceIsBack() throws {
         let filesystem = try SmallFilesystem(megabytes: 16)
         defer { filesystem.unmount() }
-        let ledger = try Ledger(path: filesystem.file("ledger.sqlite"), configuration: LedgerConfiguration(createIfMissing: true))
-        try ledger.initialise(storeID: "S1", region: "EU-DE")
         let units = (0..<600).map { ParsedCode.unit(serial: "R\($0)") }
-        let batch = filesystem.file("batch.csv")
-        try ("code\n" + units.map { $0.id! }.joined(separator: "\n") + "\n").write(toFile: batch, atomically: true, encoding: .utf8)
-        #expect(try ledger.importCodes(from: batch).imported == units.count)
-        try FileManager.default.removeItem(atPath: batch)
+        let ledger = try Self.ledger(on: filesystem, registering: units)
         var configuration = DiskGuardConfiguration()
         configuration.reserveBytes = 1 * Self.megabyte
         configuration.lowSpaceBytes = 1 * Self.megabyte

@@ -134,8 +134,6 @@ public struct DownlinkProcessor: Sendable {
                 guard let from = body.fromSeq, let to = body.toSeq, from >= 1, from <= to else {
                     throw ContentError(reason: "requeue needs from_seq <= to_seq (both >= 1)")
                 }
-                // Rows pruned after delivery come back from the journal first (as `storegate outbox requeue`).
-                try self.ledger.restorePrunedOutbox(seqs: from...to)
                 try self.ledger.requeueOutbox(seqs: from...to)
                 return .none
             default:

@@ -62,10 +62,7 @@ struct OutboxRequeueCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try Ledger(path: self.ledger.db)
-        let seqs = self.from...(self.to ?? self.from)
-        // Rows pruned after delivery come back from the journal first; then delivered and shed rows become pending.
-        let count = try ledger.restorePrunedOutbox(seqs: seqs) + ledger.requeueOutbox(seqs: seqs)
+        let count = try Ledger(path: self.ledger.db).requeueOutbox(seqs: self.from...(self.to ?? self.from))
         print("requeued \(count) event(s); a running daemon sends them within about 5 s, once nothing is in flight")
     }
 }
