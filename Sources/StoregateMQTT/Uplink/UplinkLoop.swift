@@ -106,7 +106,10 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
                 try self.beginShutdown()
                 return
             }
-            if self.link.takeOutboxChanged() { self.needsFill = true }
+            if self.link.takeOutboxChanged() {
+                self.window.outboxMayHaveGrown()
+                self.needsFill = true
+            }
             if ContinuousClock.now - self.lastTick >= .milliseconds(Self.tickMilliseconds) {
                 self.lastTick = .now
                 try self.tick()
@@ -361,6 +364,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
             self.lastHeartbeat = .now
             self.publishHeartbeat()
         }
+        self.window.outboxMayHaveGrown()
         self.needsFill = true
     }
 

@@ -23,6 +23,9 @@ public struct UplinkWindow: Sendable, Equatable {
     public private(set) var liveStart: Int64?
     public private(set) var liveCursor: Int64 = 1
     private var nextFromLive = true
+    /// The live range was read and found empty, and nothing may have been written since: while draining a backlog
+    /// the live stream is usually idle, and asking it again on every refill was most of the uplink's queries.
+    private var liveLooksEmpty = false
 
     public init(capacity: Int = 100, interleaveAfter: Int = 1_000) {
         self.capacity = max(1, capacity)
@@ -44,6 +47,15 @@ public struct UplinkWindow: Sendable, Equatable {
             self.liveStart = nil
         }
         self.nextFromLive = true
+        self.liveLooksEmpty = false
+    }
+
+    /// New events may have been written (the pipeline said so, or a tick passed: another process may write the
+    /// ledger too): the live range is worth reading again.
+    public mutating func outboxMayHaveGrown() {
+        guard self.liveLooksEmpty else { return }
+        self.liveLooksEmpty = false
+        self.nextFromLive = true   // a new event goes out before the next backlog chunk
     }
 
     /// Where the next fetch should read: a seq range `[from, before)`.
@@ -55,15 +67,19 @@ public struct UplinkWindow: Sendable, Equatable {
             self.liveStart = nil
             return (self.backlogCursor, .max)
         }
+        if self.liveLooksEmpty { return (self.backlogCursor, liveStart) }
         defer { self.nextFromLive.toggle() }
         return self.nextFromLive ? (self.liveCursor, .max) : (self.backlogCursor, liveStart)
     }
 
     /// A fetch of that range found nothing: for the live cursor, try the backlog next time (and vice versa).
     public mutating func rangeWasEmpty(_ range: (from: Int64, before: Int64)) {
-        if let liveStart = self.liveStart, range.before == liveStart {
+        guard let liveStart = self.liveStart else { return }
+        if range.before == liveStart {
             // The backlog has nothing left below liveStart: merge.
             self.backlogCursor = liveStart
+        } else {
+            self.liveLooksEmpty = true
         }
     }
 
