@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, builds once (debug, with tests), fuzzes the parser
-# for a bounded time, runs the whole Swift Testing suite, then the USB lab (scripts/usb-lab/test.sh: the storegate
-# binary against virtual USB scanners in a qemu guest, 1-2 minutes; its summary is the last line).
+# for a bounded time, runs the whole Swift Testing suite, runs the suites that start the executable again against
+# the release binary (linked differently: see Package.swift), then the USB lab (scripts/usb-lab/test.sh: the
+# storegate binary against virtual USB scanners in a qemu guest, 1-2 minutes; its summary is the last line).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(storegate_root)"
@@ -18,6 +19,11 @@ echo "== test"
 # One test at a time: the broker, crash and lab-style tests start real processes with their own timing, and on
 # 2 cores running them side by side made progress timeouts flaky without making the suite faster (~30 s either way).
 swift test --skip-build --disable-xctest --no-parallel
+
+echo "== the release binary, as a store box runs it, under the tests that start the executable"
+swift build -c release --product storegate --static-swift-stdlib 2>&1 | grep -v "the use of \`mktemp' is dangerous"
+STOREGATE_BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate" \
+    swift test --skip-build --disable-xctest --no-parallel --filter 'StoregateCLITests|StoregateDaemonTests'
 
 echo "== usb lab"
 sh scripts/usb-lab/test.sh "$(swift build --show-bin-path)/storegate"

@@ -3,7 +3,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BINARY="${1:-$ROOT/.build/release/storegate}"
-[ -x "$BINARY" ] || { echo "error: no binary at $BINARY; run 'swift build -c release --static-swift-stdlib' first (the static Swift runtime needs no /opt/swift on the box and keeps the daemon ~8 MB smaller)" >&2; exit 2; }
+[ -x "$BINARY" ] || { echo "error: no binary at $BINARY; run 'swift build -c release --static-swift-stdlib' first (the static Swift runtime needs no /opt/swift on the box; the release link needs glibc 2.36+, Debian 12)" >&2; exit 2; }
 install -m 0755 "$BINARY" /usr/local/bin/storegate
 id storegate >/dev/null 2>&1 || useradd --system --home-dir /var/lib/storegate --shell /usr/sbin/nologin storegate
 install -d -m 0750 -o storegate -g storegate /var/lib/storegate

@@ -56,3 +56,5 @@ for line in open(profile, errors='replace'):
 open(target, 'w').write(''.join(name + '\n' for name in order))
 print(f'{len(order)} functions written to {target}')
 PY
+# SwiftPM does not know the link reads this file: remove the binary so that the next release build links again.
+rm -f "$BIN"
