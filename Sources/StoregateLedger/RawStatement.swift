@@ -97,9 +97,8 @@ struct RawStatement {
     }
 
     func text(_ column: Int32) -> String? {
-        guard sqlite3_column_type(self.handle, column) != SQLITE_NULL, let pointer = sqlite3_column_text(self.handle, column) else {
-            return nil
-        }
+        // NULL gives a null pointer: no separate `sqlite3_column_type` call (a code row reads a dozen columns).
+        guard let pointer = sqlite3_column_text(self.handle, column) else { return nil }
         let count = Int(sqlite3_column_bytes(self.handle, column))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
