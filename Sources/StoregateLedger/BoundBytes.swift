@@ -4,35 +4,31 @@
 ///
 /// What ``copy(_:)`` returns stays valid until ``release()``, which ``WriterStatements`` calls when the next
 /// transaction starts; by then every statement that pointed here has been stepped and reset, and each one binds
-/// all its parameters again before it is stepped again. Full chunks are kept until then, never moved, so growing
-/// never invalidates a pointer already bound.
+/// all its parameters again before it is stepped again. The buffer is allocated once and never moves, so no
+/// pointer already bound is invalidated. A value that does not fit in what is left is not copied: the caller binds
+/// it `SQLITE_TRANSIENT`. A redemption binds about 1 KiB; a list of chunks grown on demand cost more per value
+/// (its bookkeeping and exclusivity checks) than the copy itself.
 final class BoundBytes {
-    private static let chunkSize = 4096
-    private var chunks: [UnsafeMutableRawBufferPointer] = []
-    /// Bytes used in the last chunk.
+    private static let capacity = 16 * 1024
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: BoundBytes.capacity, alignment: 8)
+    /// Bytes used since the last ``release()``.
     private var used = 0
 
-    /// A stable copy of `bytes` (not empty).
-    func copy(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer {
-        precondition(!bytes.isEmpty, "empty values are bound as SQLITE_TRANSIENT, not copied")
-        if self.chunks.isEmpty || self.chunks[self.chunks.count - 1].count - self.used < bytes.count {
-            self.chunks.append(.allocate(byteCount: max(Self.chunkSize, bytes.count), alignment: 8))
-            self.used = 0
-        }
-        let destination = self.chunks[self.chunks.count - 1].baseAddress! + self.used
-        destination.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+    /// A stable copy of `bytes`, or nil when they are empty or do not fit.
+    func copy(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer? {
+        guard let source = bytes.baseAddress, !bytes.isEmpty, bytes.count <= self.buffer.count - self.used else { return nil }
+        let destination = self.buffer.baseAddress! + self.used
+        destination.copyMemory(from: source, byteCount: bytes.count)
         self.used += bytes.count
         return UnsafeRawPointer(destination)
     }
 
-    /// Makes the space reusable; keeps the first chunk, which a redemption (~1 KiB) never outgrows.
+    /// Makes the space reusable.
     func release() {
-        for chunk in self.chunks.dropFirst() { chunk.deallocate() }
-        self.chunks.removeSubrange(min(1, self.chunks.count)...)
         self.used = 0
     }
 
     deinit {
-        for chunk in self.chunks { chunk.deallocate() }
+        self.buffer.deallocate()
     }
 }

@@ -8,8 +8,9 @@ import GRDBSQLite
 struct RawStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer?
-    /// Where text and blobs are copied to be bound as `SQLITE_STATIC` (the writer's prepared statements); nil:
-    /// SQLite copies them itself (`SQLITE_TRANSIENT`), so Swift buffers need not outlive the call.
+    /// Where text and blobs are copied to be bound as `SQLITE_STATIC` (the writer's prepared statements); nil, or
+    /// a value it has no room for: SQLite copies them itself (`SQLITE_TRANSIENT`), so Swift buffers need not
+    /// outlive the call.
     private let boundBytes: BoundBytes?
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -45,8 +46,8 @@ struct RawStatement {
 
     func bind(_ index: Int32, blob: [UInt8]) {
         blob.withUnsafeBytes { bytes in
-            if let boundBytes = self.boundBytes, !bytes.isEmpty {
-                _ = sqlite3_bind_blob(self.handle, index, boundBytes.copy(bytes), Int32(bytes.count), nil)
+            if let copy = self.boundBytes?.copy(bytes) {
+                _ = sqlite3_bind_blob(self.handle, index, copy, Int32(bytes.count), nil)  // nil: SQLITE_STATIC
             } else {
                 _ = sqlite3_bind_blob(self.handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
             }
@@ -54,8 +55,7 @@ struct RawStatement {
     }
 
     private func bind(_ index: Int32, text bytes: UnsafeRawBufferPointer) {
-        if let boundBytes = self.boundBytes, !bytes.isEmpty {
-            let copy = boundBytes.copy(bytes).assumingMemoryBound(to: CChar.self)
+        if let copy = self.boundBytes?.copy(bytes)?.assumingMemoryBound(to: CChar.self) {
             _ = sqlite3_bind_text(self.handle, index, copy, Int32(bytes.count), nil)  // nil: SQLITE_STATIC
         } else if let base = bytes.baseAddress {
             _ = sqlite3_bind_text(self.handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
@@ -97,9 +97,8 @@ struct RawStatement {
     }
 
     func text(_ column: Int32) -> String? {
-        guard sqlite3_column_type(self.handle, column) != SQLITE_NULL, let pointer = sqlite3_column_text(self.handle, column) else {
-            return nil
-        }
+        // NULL gives a null pointer: no separate `sqlite3_column_type` call (a code row reads a dozen columns).
+        guard let pointer = sqlite3_column_text(self.handle, column) else { return nil }
         let count = Int(sqlite3_column_bytes(self.handle, column))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }

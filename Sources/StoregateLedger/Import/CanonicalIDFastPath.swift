@@ -11,32 +11,43 @@ public enum CanonicalIDFastPath {
     /// The parsed code for a plain canonical id (what ``CodeParser`` returns for it: id, identity, GTIN, serial),
     /// or nil when the parser must decide. Saves the parser's work on the redemption path for canonical ids.
     public static func parsedCode(_ text: String) -> ParsedCode? {
-        guard let (id, kind) = Self.classify(text) else { return nil }
-        if kind == .logisticUnit {
-            let sscc = String(id.dropFirst(3))
-            return ParsedCode(kind: .gs1, id: id, identityKind: kind, ais: [ElementString(ai: "00", value: sscc)])
+        var bytes = text
+        return bytes.withUTF8 { utf8 -> ParsedCode? in
+            // GTIN and serial are cut from the checked ASCII bytes: slicing the `String` (`dropFirst`, `prefix`)
+            // walks it character by character and cost more than the rest of the fast path.
+            switch Self.kind(of: utf8) {
+            case .unit?:
+                let gtin = String(decoding: utf8[3..<17], as: UTF8.self)
+                let serial = String(decoding: utf8[21...], as: UTF8.self)
+                return ParsedCode(kind: .gs1, id: text, identityKind: .unit, gtin: gtin, serial: serial,
+                                  ais: [ElementString(ai: "01", value: gtin), ElementString(ai: "21", value: serial)])
+            case .logisticUnit?:
+                let sscc = String(decoding: utf8[3...], as: UTF8.self)
+                return ParsedCode(kind: .gs1, id: text, identityKind: .logisticUnit, ais: [ElementString(ai: "00", value: sscc)])
+            default:
+                return nil
+            }
         }
-        let gtin = String(id.dropFirst(3).prefix(14))
-        let serial = String(id.dropFirst(21))
-        return ParsedCode(kind: .gs1, id: id, identityKind: kind, gtin: gtin, serial: serial,
-                          ais: [ElementString(ai: "01", value: gtin), ElementString(ai: "21", value: serial)])
     }
 
     /// The id and kind, or nil when the parser must decide.
     static func classify(_ text: String) -> (id: String, kind: IdentityKind)? {
         var bytes = text
-        return bytes.withUTF8 { utf8 -> (String, IdentityKind)? in
-            if utf8.count > 21, utf8.count <= 41, utf8.starts(with: "01/".utf8), utf8[17] == UInt8(ascii: "/"),
-                utf8[18] == UInt8(ascii: "2"), utf8[19] == UInt8(ascii: "1"), utf8[20] == UInt8(ascii: "/"),
-                Self.hasValidCheckDigit(utf8[3..<17]), utf8[21...].allSatisfy(Self.isPlainSerialCharacter)
-            {
-                return (text, .unit)
-            }
-            if utf8.count == 21, utf8.starts(with: "00/".utf8), Self.hasValidCheckDigit(utf8[3...]) {
-                return (text, .logisticUnit)
-            }
-            return nil
+        return bytes.withUTF8(Self.kind(of:)).map { (text, $0) }
+    }
+
+    /// `.unit` or `.logisticUnit` for the two plain shapes, nil for anything else.
+    private static func kind(of utf8: UnsafeBufferPointer<UInt8>) -> IdentityKind? {
+        if utf8.count > 21, utf8.count <= 41, utf8.starts(with: "01/".utf8), utf8[17] == UInt8(ascii: "/"),
+            utf8[18] == UInt8(ascii: "2"), utf8[19] == UInt8(ascii: "1"), utf8[20] == UInt8(ascii: "/"),
+            Self.hasValidCheckDigit(utf8[3..<17]), utf8[21...].allSatisfy(Self.isPlainSerialCharacter)
+        {
+            return .unit
         }
+        if utf8.count == 21, utf8.starts(with: "00/".utf8), Self.hasValidCheckDigit(utf8[3...]) {
+            return .logisticUnit
+        }
+        return nil
     }
 
     private static func isPlainSerialCharacter(_ byte: UInt8) -> Bool {
