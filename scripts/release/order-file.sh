@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates scripts/release/storegate.order: the functions a running daemon executes, in the order callgrind
-# first lists them, recorded from a release build doing a daemon's work — start-up, replayed checkout scans through
+# Regenerates scripts/release/storegate.order: the functions a running daemon executes, sorted by name (so a
+# module's functions sit together and the file diffs well), recorded from a release build doing a daemon's work — start-up, replayed checkout scans through
 # the ledger, the uplink publishing them to a private local broker and marking them delivered.
 #
 # Package.swift hands the list to the release link (lld --symbol-ordering-file), which lays those functions out
@@ -53,7 +53,7 @@ for line in open(profile, errors='replace'):
     match = re.match(r"c?fn=\(\d+\) (.+?)(?:'\d+)?$", line.rstrip('\n'))
     if match and match.group(1) in names:
         order.setdefault(match.group(1))
-open(target, 'w').write(''.join(name + '\n' for name in order))
+open(target, 'w').write(''.join(name + '\n' for name in sorted(order)))
 print(f'{len(order)} functions written to {target}')
 PY
 # SwiftPM does not know the link reads this file: remove the binary so that the next release build links again.

@@ -262,7 +262,7 @@ public final class MQTTClient: Sendable {
         if ready > 0 {
             if fds.1.revents != 0 { self.wakeUp.consume() }
             if fds.0.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                let returnCode = mosquitto_loop_read(self.handle, 1)
+                let returnCode = self.readWaitingPackets(socket: socket)
                 guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else { return returnCode }
             }
         }
@@ -273,6 +273,24 @@ public final class MQTTClient: Sendable {
         }
         return mosquitto_loop_misc(self.handle)
     }
+
+    /// Reads and handles the packets waiting on the socket, up to `maxPacketsPerPass`. `mosquitto_loop_read`
+    /// means to read until the socket is empty, but it stops as soon as `errno` says EAGAIN — and libmosquitto
+    /// leaves it so after almost every packet (its own wake-up write fails with EAGAIN whenever a PUBACK lets it
+    /// send a queued message). Without this a drain made a whole pass of the loop per PUBACK.
+    private func readWaitingPackets(socket: Int32) -> Int32 {
+        var returnCode = Int32(MOSQ_ERR_SUCCESS.rawValue)
+        for _ in 0..<Self.maxPacketsPerPass {
+            returnCode = mosquitto_loop_read(self.handle, 1)
+            var waiting: Int32 = 0
+            guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue), ioctl(socket, UInt(FIONREAD), &waiting) == 0, waiting > 0
+            else { break }
+        }
+        return returnCode
+    }
+
+    /// A bound on the packets read in one pass, so the driver gets its turn (and publishes) in a long burst.
+    static let maxPacketsPerPass = 64
 
     /// Between connection attempts: wait for a wake-up or a timeout and give the driver its turn.
     private func idle(until due: ContinuousClock.Instant?) -> Int32 {
