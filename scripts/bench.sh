@@ -12,6 +12,7 @@ require_swift
 ROWS=${1:-10000000}
 REDEMPTIONS=${REDEMPTIONS:-20000}
 OUT=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$OUT"
 echo "== release build (Swift runtime linked statically, as deployed: see systemd/install.sh)"
 swift build -c release --product storegate --static-swift-stdlib 2>&1 | tail -1
 BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate
