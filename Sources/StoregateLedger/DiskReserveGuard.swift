@@ -10,7 +10,7 @@ public struct DiskGuardConfiguration: Sendable, Equatable {
     /// Below this much free space, telemetry is shed: verifies are answered but not journaled, and delivered
     /// outbox rows are pruned at once.
     public var lowSpaceBytes: Int64 = 256 << 20
-    /// Delivered outbox rows older than this are pruned in normal operation (the journal keeps the events).
+    /// Delivered (or shed) outbox rows older than this are pruned in normal operation (the journal keeps the events).
     public var keepDeliveredMilliseconds: Int64 = 7 * 86_400_000
     /// Idempotency keys older than this are pruned (a POS retries within minutes).
     public var keepIdempotencyKeysMilliseconds: Int64 = 30 * 86_400_000
@@ -61,9 +61,9 @@ public enum GuardedOutcome: Sendable, Equatable {
 /// Stands between the scan pipeline and ``Ledger/apply(_:)`` so that a filling disk degrades telemetry first and
 /// never refuses a redemption while the reserve lasts:
 ///
-/// 1. normal: everything is journaled; delivered outbox rows older than a week and idempotency keys older than
+/// 1. normal: everything is journaled; delivered or shed outbox rows older than a week and idempotency keys older than
 ///    30 days are pruned hourly;
-/// 2. low space: verifies are answered without a journal event, delivered outbox rows are pruned and the WAL is
+/// 2. low space: verifies are answered without a journal event, delivered and shed outbox rows are pruned and the WAL is
 ///    truncated;
 /// 3. a write finds the disk full (`SQLITE_FULL`): the reserve file is deleted and the same request is applied
 ///    again (the failed transaction rolled back, so nothing is doubled); the status says so until an operator
@@ -124,7 +124,7 @@ public final class DiskGuard: Sendable {
         }
     }
 
-    /// Periodic upkeep (the daemon calls it every few seconds): re-reads free space, prunes delivered outbox rows,
+    /// Periodic upkeep (the daemon calls it every few seconds): re-reads free space, prunes delivered and shed outbox rows,
     /// and takes the reserve again once there is room for it and the low-space margin.
     public func maintain() {
         _ = self.look()
@@ -134,7 +134,7 @@ public final class DiskGuard: Sendable {
             return (state.freeBytes, due)
         }
         if due {
-            self.prune(deliveredBefore: Timestamp(milliseconds: Self.now - self.configuration.keepDeliveredMilliseconds))
+            self.prune(settledBefore: Timestamp(milliseconds: Self.now - self.configuration.keepDeliveredMilliseconds))
             do {
                 try self.ledger.pruneIdempotencyKeys(
                     createdBefore: Timestamp(milliseconds: Self.now - self.configuration.keepIdempotencyKeysMilliseconds))
@@ -173,8 +173,8 @@ public final class DiskGuard: Sendable {
         }
         if changed && low {
             self.report("low disk space (\((free ?? 0) >> 20) MiB free, threshold \(threshold >> 20) MiB): verifies are "
-                + "no longer journaled; pruning delivered outbox rows")
-            self.prune(deliveredBefore: Timestamp(milliseconds: .max))
+                + "no longer journaled; pruning delivered and shed outbox rows")
+            self.prune(settledBefore: Timestamp(milliseconds: .max))
         } else if changed {
             self.report("disk space is back above \(threshold >> 20) MiB: verifies are journaled again")
         }
@@ -189,14 +189,14 @@ public final class DiskGuard: Sendable {
         }
         self.report("the disk is full: released the \(released >> 20) MiB reserve so redemptions still commit; "
             + "free space on \(self.directory) now")
-        // Entering low space prunes; if space was already low, prune what was delivered since.
-        if wasLow { self.prune(deliveredBefore: Timestamp(milliseconds: .max)) }
+        // Entering low space prunes; if space was already low, prune what was delivered or shed since.
+        if wasLow { self.prune(settledBefore: Timestamp(milliseconds: .max)) }
         _ = self.look()
     }
 
-    private func prune(deliveredBefore time: Timestamp) {
+    private func prune(settledBefore time: Timestamp) {
         do {
-            let pruned = try self.ledger.pruneDeliveredOutbox(deliveredBefore: time)
+            let pruned = try self.ledger.pruneSettledOutbox(settledBefore: time)
             if pruned > 0 { try self.ledger.checkpointAndTruncateWAL() }
         } catch {
             self.report("cannot prune the outbox: \(error)")

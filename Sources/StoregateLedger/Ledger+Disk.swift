@@ -14,12 +14,16 @@ extension Ledger {
         }
     }
 
-    /// Deletes outbox rows HQ acknowledged before `time`. Nothing is lost: the journal keeps every event, and an
-    /// outbox payload is the journal event's canonical form. Returns how many rows went.
+    /// Deletes outbox rows settled before `time`: acknowledged by HQ, or shed as telemetry (shed rows are never
+    /// sent, so without this they stayed for good). Nothing is lost: the journal keeps every event, an outbox
+    /// payload is the journal event's canonical form, and ``requeueOutbox(seqs:)`` rebuilds pruned rows. Returns
+    /// how many rows went.
     @discardableResult
-    public func pruneDeliveredOutbox(deliveredBefore time: Timestamp) throws -> Int {
+    public func pruneSettledOutbox(settledBefore time: Timestamp) throws -> Int {
         try self.writer.write { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE delivered_ms IS NOT NULL AND delivered_ms < ?", arguments: [time.milliseconds])
+            try db.execute(
+                sql: "DELETE FROM outbox WHERE (delivered_ms IS NOT NULL AND delivered_ms < ?1) OR (shed_ms IS NOT NULL AND shed_ms < ?1)",
+                arguments: [time.milliseconds])
             return db.changesCount
         }
     }

@@ -102,7 +102,7 @@ struct DiskGuardTests {
         let before = try fixture.ledger.outboxEntries(fromSeq: 1, limit: 10, undeliveredOnly: false).map(\.payload)
         try fixture.ledger.markDelivered(seqs: [1, 2, 3, 4], at: Timestamp(milliseconds: 1_000))
 
-        #expect(try fixture.ledger.pruneDeliveredOutbox(deliveredBefore: Timestamp(milliseconds: 2_000)) == 4)
+        #expect(try fixture.ledger.pruneSettledOutbox(settledBefore: Timestamp(milliseconds: 2_000)) == 4)
         #expect(try fixture.ledger.outboxEntries(fromSeq: 1, limit: 10, undeliveredOnly: false).map(\.seq) == [5, 6], "undelivered rows stay")
         #expect(try fixture.ledger.stats().journalLength == 6, "the journal keeps every event")
 

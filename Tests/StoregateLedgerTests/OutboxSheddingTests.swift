@@ -43,6 +43,29 @@ import Testing
         #expect(try fixture.ledger.outboxSummary().undelivered == 16)
     }
 
+    /// Shed rows are never delivered, so pruning by delivery time alone kept them for good: they go after the same
+    /// retention as delivered rows, pending rows never, and a requeue rebuilds them from the journal.
+    @Test func shedRowsArePrunedLikeDeliveredOnesAndComeBackOnRequeue() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        let codes = (1...6).map { ParsedCode.unit(serial: "S\($0)") }
+        try fixture.register(ids: codes.map { $0.id! })
+        for code in codes { try fixture.apply(.verify, code) }
+        let shedAt = Timestamp(milliseconds: 1_000)
+        #expect(try fixture.ledger.shedTelemetry(keepingAtMost: 2, at: shedAt) == 4)
+        try fixture.ledger.markDelivered(seqs: [5], at: Timestamp(milliseconds: 5_000))
+
+        #expect(try fixture.ledger.pruneSettledOutbox(settledBefore: Timestamp(milliseconds: 1_000)) == 0, "not older yet")
+        #expect(try fixture.ledger.pruneSettledOutbox(settledBefore: Timestamp(milliseconds: 2_000)) == 4, "the shed rows")
+        #expect(try fixture.ledger.outboxSummary().shed == 0)
+        #expect(try fixture.ledger.pendingOutbox(fromSeq: 1, limit: 10).map(\.seq) == [6])
+        #expect(try fixture.ledger.pruneSettledOutbox(settledBefore: Timestamp(milliseconds: .max)) == 1, "the delivered one")
+        #expect(try fixture.ledger.pendingOutbox(fromSeq: 1, limit: 10).map(\.seq) == [6], "pending rows stay")
+
+        #expect(try fixture.ledger.requeueOutbox(seqs: 1...4) == 4)
+        #expect(try fixture.ledger.pendingOutbox(fromSeq: 1, limit: 10).map(\.seq) == [1, 2, 3, 4, 6])
+    }
+
     /// The status counts shed events through their own index: counting them used to read every outbox row,
     /// delivered ones included, on each status (tens of milliseconds on the MQTT loop thread per 100k rows).
     @Test func theShedCountReadsAnIndexNotTheWholeOutbox() throws {

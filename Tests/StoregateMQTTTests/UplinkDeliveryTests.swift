@@ -133,7 +133,7 @@ struct UplinkRequeueTests {
         try fixture.produce(20, link: harness.link)
         try await waitUntil("20 delivered") { harness.undelivered == 0 && subscriber.events.count == 20 }
 
-        #expect(try fixture.ledger.pruneDeliveredOutbox(deliveredBefore: Timestamp(milliseconds: .max)) == 20)
+        #expect(try fixture.ledger.pruneSettledOutbox(settledBefore: Timestamp(milliseconds: .max)) == 20)
         let requeued = try fixture.ledger.requeueOutbox(seqs: 3...7)
         #expect(requeued == 5)
         try await waitUntil("the requeued events sent again", seconds: 20) { subscriber.events.count >= 25 && harness.undelivered == 0 }
