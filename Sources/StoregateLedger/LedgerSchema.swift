@@ -4,24 +4,11 @@ import GRDB
 enum LedgerSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            for statement in Self.v1 {
-                try db.execute(sql: statement)
-            }
-        }
-        migrator.registerMigration("v2") { db in
-            for statement in Self.v2 {
-                try db.execute(sql: statement)
-            }
-        }
-        migrator.registerMigration("v3") { db in
-            for statement in Self.v3 {
-                try db.execute(sql: statement)
-            }
-        }
-        migrator.registerMigration("v4") { db in
-            for statement in Self.v4 {
-                try db.execute(sql: statement)
+        for (name, statements) in [("v1", Self.v1), ("v2", Self.v2), ("v3", Self.v3), ("v4", Self.v4)] {
+            migrator.registerMigration(name) { db in
+                for statement in statements {
+                    try db.execute(sql: statement)
+                }
             }
         }
         return migrator
