@@ -68,7 +68,10 @@ public final class MQTTClient: Sendable {
         }
         // Nagle would hold a PUBLISH back up to 40 ms waiting for more: latency a cashier can feel in HQ's view.
         try mosquittoCall("set TCP_NODELAY") { mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1) }
-        // Threaded mode: a publish from another thread only queues the packet and the loop thread writes it.
+        // Threaded mode: a publish from another thread only queues the packet and the loop thread writes it. It also
+        // holds back the PUBACK of a received message until the loop's next write, after the message callback has
+        // returned; without it libmosquitto 2.0.11 writes the PUBACK before the callback, and a downlink message
+        // the gateway is killed applying is lost (DownlinkCrashTests).
         try mosquittoCall("enable threaded mode") { mosquitto_threaded_set(handle, true) }
         mosquitto_connect_v5_callback_set(handle, mqttOnConnect)
         mosquitto_disconnect_v5_callback_set(handle, mqttOnDisconnect)

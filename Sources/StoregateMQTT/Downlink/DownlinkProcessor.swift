@@ -23,6 +23,8 @@ public struct DownlinkProcessor: Sendable {
     }
 
     public func process(topic: String, payload: [UInt8]) -> DownlinkReport {
+        // Logged before the work: a code batch takes seconds to apply, and whoever watches should see it started.
+        self.logger.info("downlink received", metadata: ["topic": "\(topic)", "bytes": "\(payload.count)"])
         let report = self.evaluate(topic: topic, payload: payload)
         switch report.outcome {
         case .applied:

@@ -260,6 +260,11 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
         self.publishStatus(state: "online")
     }
 
+    /// Applied here, synchronously, on the loop thread, and that is what makes downlink durable: in threaded mode
+    /// libmosquitto only queues the PUBACK while it reads a message, and `mosquitto_loop_write` sends it after this
+    /// returns, so the broker hears the message was received only once its change is committed. A gateway killed
+    /// mid-apply gets the message again on reconnect (DownlinkCrashTests). Handing the work to another thread
+    /// would acknowledge messages not yet applied.
     private func onDownlink(topic: String, payload: [UInt8]) {
         guard let downlink = self.link.linkDownlink else { return }
         let report = downlink.process(topic: topic, payload: payload)

@@ -116,6 +116,12 @@ struct DownlinkMessageOptions: ParsableArguments {
     @Option(help: "The store it is for; omit for all stores.") var store: String?
     @Option(help: "Sequence number in its stream (kind + target), strictly increasing.") var seq: Int64
     @Option(help: "The body as JSON (e.g. {\"revocations\":[{\"code\":\"…\",\"reason\":\"stolen\"}]}).") var body: String = "{}"
+    @Option(name: .customLong("body-file"), help: "Read the body from this file instead (a code batch is too big for an argument).")
+    var bodyFile: String?
+
+    func validate() throws {
+        if self.bodyFile != nil && self.body != "{}" { throw ValidationError("give the body with --body or --body-file, not both") }
+    }
 
     func envelope() throws -> (topic: String, bytes: [UInt8]) {
         guard TopicScheme.downlinkKinds.contains(self.kind) else {
@@ -125,11 +131,18 @@ struct DownlinkMessageOptions: ParsableArguments {
               let signer = DownlinkSigner(keyID: self.keyID, privateKey: keyText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw ValidationError("--key \(self.key): not a private key file from `storegate hq keygen`")
         }
+        let text: [UInt8]
+        if let file = self.bodyFile {
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("--body-file \(file): cannot read it") }
+            text = [UInt8](data)
+        } else {
+            text = Array(self.body.utf8)
+        }
         let body: DownlinkBody
         do {
-            body = try HQJSON.decode(DownlinkBody.self, from: Array(self.body.utf8))
+            body = try HQJSON.decode(DownlinkBody.self, from: text)
         } catch {
-            throw ValidationError("--body is not a valid \(self.kind) body: \(error)")
+            throw ValidationError("\(self.bodyFile.map { "--body-file \($0)" } ?? "--body") is not a valid \(self.kind) body: \(error)")
         }
         let message = DownlinkMessage(kind: self.kind, target: self.store ?? "*", seq: self.seq,
                                       issuedMs: Int64(Date().timeIntervalSince1970 * 1000), body: body)
@@ -150,29 +163,108 @@ struct HQSignCommand: ParsableCommand {
 }
 
 struct HQPublishCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "publish", abstract: "Sign a downlink message and publish it (QoS 1), waiting for the PUBACK.")
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Sign a downlink message and publish it (QoS 1); with --await-report, until the store's gateway reports it.",
+        discussion: """
+            Without --await-report it waits for the broker's PUBACK only, which says the broker has the message, not \
+            that a gateway applied it: a gateway that was never connected has no session to queue it in, an expired \
+            session drops it, a broker without persistence loses it in a restart. The gateway's report on \
+            storegate/v1/STORE/GATEWAY/downlink is the acknowledgement that counts (docs/mqtt.md). With \
+            --await-report the same signed bytes are published again every --resend-after seconds until a report for \
+            this stream and seq arrives, or --timeout passes (a gateway that has them answers `duplicate`). \
+            Exit status: 0 applied (or already applied), 1 rejected, 2 no report in time.
+            """)
     @OptionGroup var message: DownlinkMessageOptions
     @OptionGroup var broker: BrokerOption
     @Option(help: "Publish these raw bytes instead (to test how gateways treat bad messages).") var raw: String?
+    @Flag(name: .customLong("await-report"), help: "Wait for the store's gateway to report the message; resend it until then (needs --store).")
+    var awaitReport = false
+    @Option(name: .customLong("resend-after"), help: "With --await-report: seconds without a report before the same bytes are sent again.")
+    var resendAfter: Double = 10
+    @Option(help: "Seconds to wait for the PUBACK, or with --await-report for the report.") var timeout: Double = 10
+
+    func validate() throws {
+        if self.awaitReport {
+            guard self.message.store != nil else { throw ValidationError("--await-report needs --store: a broadcast has no one gateway to wait for") }
+            guard self.raw == nil else { throw ValidationError("--await-report cannot wait for --raw bytes: they name no stream and seq") }
+            guard self.resendAfter > 0 else { throw ValidationError("--resend-after must be more than 0 seconds") }
+        }
+        guard self.timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
+    }
 
     func run() async throws {
         var (topic, bytes) = try self.message.envelope()
         if let raw = self.raw { bytes = Array(raw.utf8) }
         let client = try MQTTClient(options: self.broker.options(clientID: "storegate-hq-publish-\(UUID().uuidString.prefix(8))"))
         client.start()
+        let timeout = Task { [timeout = self.timeout] in
+            try await Task.sleep(for: .seconds(timeout))
+            await client.shutdown()
+        }
+        defer { timeout.cancel() }
+        let outcome: DownlinkReport.Outcome?
+        if self.awaitReport, let store = self.message.store {
+            outcome = await self.publishUntilReported(client, topic: topic, bytes: bytes, store: store)
+        } else {
+            outcome = await self.publishOnce(client, topic: topic, bytes: bytes) ? .applied : nil
+        }
+        await client.shutdown()
+        switch outcome {
+        case .applied?, .duplicate?: return
+        case .rejected?: throw ExitCode(1)
+        case nil:
+            printError("hq publish: no \(self.awaitReport ? "report from the store's gateway" : "PUBACK from the broker") within \(self.timeout) s")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Publishes once and waits for the broker's PUBACK; false if none came.
+    private func publishOnce(_ client: MQTTClient, topic: String, bytes: [UInt8]) async -> Bool {
         var messageID: Int32?
-        let deadline = Date().addingTimeInterval(10)
-        let timeout = Task { try await Task.sleep(for: .seconds(10)); await client.shutdown() }
         for await event in client.events {
-            if case .connected = event { messageID = try client.publish(topic: topic, payload: bytes) }
+            if case .connected = event { messageID = try? client.publish(topic: topic, payload: bytes) }
             if case .acknowledged(let id, let reason) = event, id == messageID {
                 print("published \(self.message.kind) seq \(self.message.seq) to \(topic)\(MQTTEvent.isRefusal(reason) ? " — REFUSED \(MQTTReasonCode.describe(reason))" : "")")
-                break
+                return true
             }
-            if Date() > deadline { break }
         }
-        timeout.cancel()
-        await client.shutdown()
+        return false
+    }
+
+    /// Subscribes to the store's downlink reports, publishes, and publishes the same bytes again every
+    /// `--resend-after` seconds until a gateway reports this stream and seq. Resending the same bytes is safe: a
+    /// gateway that has applied them answers `duplicate`.
+    private func publishUntilReported(_ client: MQTTClient, topic: String, bytes: [UInt8], store: String) async -> DownlinkReport.Outcome? {
+        let stream = "\(self.message.kind):\(store)"
+        let resender = Task { [resendAfter = self.resendAfter, seq = self.message.seq] in
+            var sent = 0
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(resendAfter))
+                guard client.isConnected else { continue }
+                sent += 1
+                printError("hq publish: no report for \(stream) seq \(seq) yet: sending it again (\(sent))")
+                _ = try? client.publish(topic: topic, payload: bytes)
+            }
+        }
+        defer { resender.cancel() }
+        for await event in client.events {
+            switch event {
+            case .connected:
+                _ = try? client.subscribe("\(TopicScheme.root)/\(store)/+/downlink")
+            case .subscribed:
+                // Only now: a report to a message published before the subscription could be missed.
+                _ = try? client.publish(topic: topic, payload: bytes)
+            case .message(_, let payload, _):
+                guard let report = try? HQJSON.decode(DownlinkReport.self, from: payload),
+                      report.stream == stream, report.seq == self.message.seq else { continue }
+                print("\(report.outcome.rawValue): \(self.message.kind) seq \(self.message.seq) for store \(store): \(report.reason)")
+                return report.outcome
+            default:
+                continue
+            }
+        }
+        return nil
     }
 }
 
