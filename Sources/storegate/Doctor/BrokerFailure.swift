@@ -1,0 +1,52 @@
+/// What the MQTT client reported about a failed connection, in the technician's terms: which kind of failure (name
+/// lookup, TCP refused, TLS, a CONNACK refusal) and what to change.
+struct BrokerFailure: Sendable, Equatable {
+    var summary: String
+    var fix: String
+
+    /// `reason` is the client's text (`cannot connect to HOST:PORT: Connection refused`, `broker refused the
+    /// connection: Not authorized (0x87)`, …); `target` is `HOST:PORT`.
+    static func explaining(_ reason: String, target: String) -> BrokerFailure {
+        let text = reason.lowercased()
+        func has(_ words: String...) -> Bool { words.contains { text.contains($0) } }
+        if has("connection refused") {
+            return BrokerFailure(
+                summary: "TCP connection to \(target) refused: nothing listens there",
+                fix: "start the broker or correct the port in mqtt.url; a firewall that rejects also answers like this")
+        }
+        if has("lookup error", "name or service not known", "name resolution") {
+            return BrokerFailure(
+                summary: "cannot resolve the broker's host name (\(target))",
+                fix: "check the host in mqtt.url and the box's DNS (`resolvectl status`, /etc/resolv.conf)")
+        }
+        if has("tls", "ssl", "certificate") {
+            return BrokerFailure(
+                summary: "TLS with \(target) failed: \(reason)",
+                fix: "check that mqtt.ca_file signs the broker's certificate, that mqtt.url's host is the name in that "
+                    + "certificate, that the clock is right (`timedatectl`), and mqtt.cert_file/mqtt.key_file")
+        }
+        if has("user name or password", "(0x86)") {
+            return BrokerFailure(
+                summary: "\(target) refused the credentials: \(reason)",
+                fix: "set mqtt.username and mqtt.password to this gateway's broker account")
+        }
+        if has("not authori", "(0x87)", "(0x8a)") {
+            return BrokerFailure(
+                summary: "\(target) does not authorise this gateway: \(reason)",
+                fix: "ask HQ to allow the gateway's user or certificate on the broker (docs/mqtt.md, \"Broker configuration\")")
+        }
+        if has("unreachable", "no route", "timed out") {
+            return BrokerFailure(
+                summary: "\(target) cannot be reached: \(reason)",
+                fix: "check the box's network (`ip route`, the store's router) and the broker's address in mqtt.url")
+        }
+        return BrokerFailure(summary: "cannot connect to \(target): \(reason)", fix: "check mqtt.url, the network and the broker's log")
+    }
+
+    /// No CONNACK within the timeout: packets dropped on the way, or a broker that does not answer.
+    static func timedOut(target: String, after timeout: Duration) -> BrokerFailure {
+        BrokerFailure(
+            summary: "no answer from \(target) within \(timeout.components.seconds) s",
+            fix: "a firewall may be dropping the packets, or mqtt.url names the wrong host; raise --timeout on a slow link")
+    }
+}
