@@ -30,7 +30,8 @@ struct LedgerCheck: DoctorCheck {
         var failures: [(String, String)] = []
         let synchronous = try ledger.synchronousLevel()
         if synchronous != Self.synchronousFull {
-            failures.append(("synchronous=\(synchronous) instead of FULL on the writer", "report this build: the ledger must refuse to open like this"))
+            failures.append(("synchronous=\(synchronous) instead of FULL on the writer: accepted operations could be lost on power loss",
+                             "do not run storegate on this build; report it with this output"))
         }
         details.append("durability: synchronous=FULL read back through the writer, WAL journal")
         if !schema.unknown.isEmpty {
