@@ -69,6 +69,47 @@ import Testing
         #expect(run["scanners"].status == "ok")
     }
 
+    @Test func brokerThatNeverAnswersFailsAfterTheTimeout() throws {
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let box = try DoctorBox()
+        defer { box.remove() }
+        try box.initialiseLedger()
+        try box.writeConfig(broker: "mqtt://127.0.0.1:\(silent.port)")
+        let started = Date()
+        let run = try box.doctor(["--timeout", "0.5"])
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(run["broker"].status == "fail")
+        #expect(run["broker"].summary.contains("no answer from 127.0.0.1:\(silent.port) within 0.5 s"), "\(run["broker"].text)")
+    }
+
+    @Test func wrongCredentialsFailWithTheBrokersRefusalAndTheKeysToChange() throws {
+        let box = try DoctorBox()
+        defer { box.remove() }
+        let passwords = box.directory.file("passwords")
+        let passwd = try ChildProcess(executable: "mosquitto_passwd", arguments: ["-b", "-c", passwords, "gateway-s1", "right"],
+                                      stderrFile: box.directory.file("passwd.log"))
+        #expect(passwd.wait(seconds: 10) == 0)
+        // mosquitto drops to its own user before reading the file.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: passwords)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: box.directory.path)
+        let broker = try Broker(extraConfig: "allow_anonymous false\npassword_file \(passwords)")
+        defer { broker.stop() }
+        try box.initialiseLedger()
+
+        try box.writeConfig(broker: broker.url, mqtt: "username = \"gateway-s1\"\npassword = \"wrong\"")
+        let refused = try box.doctor()
+        #expect(refused.result.status == 1)
+        #expect(refused["broker"].status == "fail")
+        #expect(refused["broker"].summary.contains("does not authorise this gateway: broker refused the connection: Not authorized (0x87)"),
+                "\(refused["broker"].text)")
+        #expect(refused["broker"].fix?.contains("mqtt.username and mqtt.password") == true)
+
+        try box.writeConfig(broker: broker.url, mqtt: "username = \"gateway-s1\"\npassword = \"right\"")
+        let accepted = try box.doctor()
+        #expect(accepted["broker"].status == "ok", "\(accepted["broker"].text)")
+    }
+
     @Test func missingLedgerFailsWithTheInitCommandAndTheLedgerChecksAreSkipped() throws {
         let box = try DoctorBox()
         defer { box.remove() }

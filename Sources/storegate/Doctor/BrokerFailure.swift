@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the MQTT client reported about a failed connection, in the technician's terms: which kind of failure (name
 /// lookup, TCP refused, TLS, a CONNACK refusal) and what to change.
 struct BrokerFailure: Sendable, Equatable {
@@ -30,10 +32,12 @@ struct BrokerFailure: Sendable, Equatable {
                 summary: "\(target) refused the credentials: \(reason)",
                 fix: "set mqtt.username and mqtt.password to this gateway's broker account")
         }
+        // mosquitto answers a wrong password with 0x87 too, not only a user or certificate it does not allow.
         if has("not authori", "(0x87)", "(0x8a)") {
             return BrokerFailure(
                 summary: "\(target) does not authorise this gateway: \(reason)",
-                fix: "ask HQ to allow the gateway's user or certificate on the broker (docs/mqtt.md, \"Broker configuration\")")
+                fix: "check mqtt.username and mqtt.password (a wrong password gets this answer too); if they are right, ask "
+                    + "HQ to allow this user or certificate on the broker (docs/mqtt.md, \"Broker configuration\")")
         }
         if has("unreachable", "no route", "timed out") {
             return BrokerFailure(
@@ -46,7 +50,7 @@ struct BrokerFailure: Sendable, Equatable {
     /// No CONNACK within the timeout: packets dropped on the way, or a broker that does not answer.
     static func timedOut(target: String, after timeout: Duration) -> BrokerFailure {
         BrokerFailure(
-            summary: "no answer from \(target) within \(timeout.components.seconds) s",
+            summary: "no answer from \(target) within \(String(format: "%g", Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)) s",
             fix: "a firewall may be dropping the packets, or mqtt.url names the wrong host; raise --timeout on a slow link")
     }
 }

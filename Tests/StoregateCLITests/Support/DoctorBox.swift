@@ -27,14 +27,15 @@ struct DoctorBox {
     }
 
     /// A config with the box's ledger, `broker`, a 1 MiB reserve, a 1 MiB low-space threshold (so a nearly full test
-    /// machine does not warn), a downlink key, the given scanner sources and `extra` TOML appended.
-    func writeConfig(broker: String, scanners: [String]? = nil, extra: String = "") throws {
+    /// machine does not warn), a downlink key, the given scanner sources, `mqtt` lines in [mqtt] and `extra` TOML appended.
+    func writeConfig(broker: String, mqtt: String = "", scanners: [String]? = nil, extra: String = "") throws {
         var text = """
             [gateway]
             db = "\(self.db)"
 
             [mqtt]
             url = "\(broker)"
+            \(mqtt)
 
             [disk]
             reserve_mib = 1
