@@ -35,10 +35,8 @@ import Testing
     }
 
     @Test func humanOutputHasOneLinePerCheckAndAFixUnderEachWarning() throws {
-        let box = try DoctorBox()
+        let box = try DoctorBox.initialised()
         defer { box.remove() }
-        try box.initialiseLedger()
-        try box.writeConfig(broker: "mqtt://127.0.0.1:\(try Broker.freePort())")
         let result = try StoregateCommand.run(["doctor", "--config", box.configFile, "--timeout", "3"])
         let lines = result.stdout.split(separator: "\n").map(String.init)
         for check in Self.everyCheck {
@@ -53,10 +51,8 @@ import Testing
         let broker = try Broker()
         let url = broker.url
         broker.stop()
-        let box = try DoctorBox()
+        let box = try DoctorBox.initialised(broker: url)
         defer { box.remove() }
-        try box.initialiseLedger()
-        try box.writeConfig(broker: url)
 
         let run = try box.doctor()
         #expect(run.result.status == 1)
@@ -72,10 +68,8 @@ import Testing
     @Test func brokerThatNeverAnswersFailsAfterTheTimeout() throws {
         let silent = try SilentListener()
         defer { silent.close() }
-        let box = try DoctorBox()
+        let box = try DoctorBox.initialised(broker: "mqtt://127.0.0.1:\(silent.port)")
         defer { box.remove() }
-        try box.initialiseLedger()
-        try box.writeConfig(broker: "mqtt://127.0.0.1:\(silent.port)")
         let started = Date()
         let run = try box.doctor(["--timeout", "0.5"])
         #expect(Date().timeIntervalSince(started) < 5)
@@ -168,10 +162,8 @@ import Testing
     }
 
     @Test func syncPastHQsLimitFailsAndPastHalfOfItWarns() throws {
-        let box = try DoctorBox()
+        let box = try DoctorBox.initialised()
         defer { box.remove() }
-        try box.initialiseLedger()
-        try box.writeConfig(broker: "mqtt://127.0.0.1:\(try Broker.freePort())")
         let hour: Int64 = 3_600_000
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         try Self.applyPolicy(db: box.db, seq: 1, maxTimeWithoutSync: 2 * hour, at: now - 3 * hour / 2)
@@ -187,34 +179,27 @@ import Testing
     }
 
     @Test func freshDaemonStatusSaysRunningAndAStaleOneWarns() throws {
-        let box = try DoctorBox()
+        let box = try DoctorBox.initialised()
         defer { box.remove() }
-        try box.initialiseLedger()
-        try box.writeConfig(broker: "mqtt://127.0.0.1:\(try Broker.freePort())")
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        try Self.status(timeMs: now - 10_000, refusal: nil).write(toFile: box.statusFile, atomically: true, encoding: .utf8)
-        let fresh = try box.doctor()
+        let fresh = try box.doctor(statusFile: Self.status(timeMs: now - 10_000, refusal: nil))
         #expect(fresh["daemon"].status == "ok", "\(fresh["daemon"].text)")
         #expect(fresh["daemon"].summary.contains("running"))
         #expect(fresh["daemon"].details.contains { $0.contains("scanner replay:scans.txt lane 1 (checkout): running") })
 
-        try Self.status(timeMs: now - 10_000, refusal: "not authorised (0x87)").write(toFile: box.statusFile, atomically: true, encoding: .utf8)
-        let refused = try box.doctor()
+        let refused = try box.doctor(statusFile: Self.status(timeMs: now - 10_000, refusal: "not authorised (0x87)"))
         #expect(refused["daemon"].status == "fail")
         #expect(refused["daemon"].summary.contains("not authorised (0x87)"))
 
-        try Self.status(timeMs: now - 600_000, refusal: nil).write(toFile: box.statusFile, atomically: true, encoding: .utf8)
-        let stale = try box.doctor()
+        let stale = try box.doctor(statusFile: Self.status(timeMs: now - 600_000, refusal: nil))
         #expect(stale["daemon"].status == "warn")
         #expect(stale["daemon"].summary.contains("600 s ago"))
         #expect(stale["daemon"].fix?.contains("systemctl status storegate") == true)
     }
 
     @Test func junkStatusFileAndGarbageOrTruncatedLedgersAreReportedNotCrashedOn() throws {
-        let box = try DoctorBox()
+        let box = try DoctorBox.initialised()
         defer { box.remove() }
-        try box.initialiseLedger()
-        try box.writeConfig(broker: "mqtt://127.0.0.1:\(try Broker.freePort())")
         try Data([0x7B, 0x22, 0x76, 0x22, 0x3A, 0xFF, 0x00, 0x01]).write(to: URL(fileURLWithPath: box.statusFile))
         let junkStatus = try box.doctor()
         #expect(junkStatus["daemon"].status == "warn")

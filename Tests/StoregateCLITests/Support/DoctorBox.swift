@@ -14,6 +14,14 @@ struct DoctorBox {
         try "01/09506000134352/21/DOC1\n".write(toFile: self.replayFile, atomically: true, encoding: .utf8)
     }
 
+    /// A box with an initialised ledger and a config naming `broker` (default: a port nothing listens on).
+    static func initialised(broker: String? = nil) throws -> DoctorBox {
+        let box = try DoctorBox()
+        try box.initialiseLedger()
+        try box.writeConfig(broker: broker ?? "mqtt://127.0.0.1:\(try Broker.freePort())")
+        return box
+    }
+
     var db: String { self.directory.file("ledger.sqlite") }
     var configFile: String { self.directory.file("storegate.toml") }
     var replayFile: String { self.directory.file("scans.txt") }
@@ -49,6 +57,12 @@ struct DoctorBox {
             text += "\n[[scanner]]\nsource = \"\(source)\"\nlane = \"\(index + 1)\"\nrole = \"checkout\"\n"
         }
         try (text + extra).write(toFile: self.configFile, atomically: true, encoding: .utf8)
+    }
+
+    /// Writes the daemon's status file, then runs the doctor.
+    func doctor(statusFile text: String) throws -> DoctorRun {
+        try text.write(toFile: self.statusFile, atomically: true, encoding: .utf8)
+        return try self.doctor()
     }
 
     /// Runs `storegate doctor --config FILE --json ARGS` and reads its findings.
