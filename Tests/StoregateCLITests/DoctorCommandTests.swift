@@ -161,6 +161,70 @@ import Testing
         #expect(run["scanners"].summary.hasPrefix("3 configured, 1 ready"))
     }
 
+    @Test func storeIDThatDoesNotMatchTheLedgersFailsNamingBoth() throws {
+        let box = try DoctorBox.initialised()
+        defer { box.remove() }
+        let run = try box.doctor(["--store-id", "S2"])
+        #expect(run["ledger"].status == "fail")
+        #expect(run["ledger"].summary.contains("gateway.store_id S2 does not match the ledger's store S1"))
+        #expect(run["ledger"].fix?.contains("gateway.store_id = \"S1\"") == true)
+    }
+
+    @Test func deepCheckVerifiesTheChainAndFindsAnOutboxRowChangedBehindTheLedgersBack() throws {
+        let box = try DoctorBox.initialised()
+        defer { box.remove() }
+        for serial in ["DEEP1", "DEEP2"] {
+            _ = try StoregateCommand.run(["verify", "--db", box.db, "01/09506000134352/21/\(serial)"])
+        }
+        let shallow = try box.doctor()
+        #expect(shallow["ledger"].status == "ok")
+        #expect(shallow["ledger"].summary.contains("2 events, chain head "))
+        #expect(shallow["ledger"].details.contains { $0.contains("not verified") && $0.contains("--deep") })
+        let deep = try box.doctor(["--deep"])
+        #expect(deep["ledger"].status == "ok", "\(deep["ledger"].text)")
+        #expect(deep["ledger"].details.contains("quick_check ok; hash chain and outbox verified over 2 events"))
+
+        let sqlite = try ChildProcess(executable: "sqlite3", arguments: [box.db, "UPDATE outbox SET payload = '{}' WHERE seq = 1"],
+                                      stderrFile: box.directory.file("sqlite3.log"))
+        #expect(sqlite.wait(seconds: 10) == 0)
+        let tampered = try box.doctor(["--deep"])
+        #expect(tampered["ledger"].status == "fail")
+        #expect(tampered["ledger"].summary.contains("event 1: outbox payload differs from the journal event"))
+        #expect(tampered["ledger"].fix?.contains("storegate ledger check --db \(box.db)") == true)
+    }
+
+    @Test func oldUndeliveredEventsWarnWithHowOldTheOldestIs() throws {
+        let box = try DoctorBox()
+        defer { box.remove() }
+        // Events journaled months before the doctor runs (the fixture's fixed instant), never delivered.
+        let fixture = try LedgerFixture(in: box.directory)
+        try fixture.apply(.verify, .unit(serial: "OLD1"))
+        try fixture.apply(.verify, .unit(serial: "OLD2"))
+        try fixture.ledger.close()
+        try box.writeConfig(broker: "mqtt://127.0.0.1:\(try Broker.freePort())")
+        let run = try box.doctor()
+        #expect(run["backlog"].status == "warn")
+        #expect(run["backlog"].summary.hasPrefix("2 undelivered of 2 events; oldest: event 1, "))
+        #expect(run["backlog"].details.contains("the oldest event has waited over 1 h"))
+        #expect(run["backlog"].fix?.contains("storegate outbox list --db \(box.db)") == true)
+    }
+
+    @Test func diskBelowTheLowSpaceThresholdFailsAndAMissingReserveWarns() throws {
+        let box = try DoctorBox.initialised()
+        defer { box.remove() }
+        let noReserve = try box.doctor()
+        #expect(noReserve["disk"].status == "warn")
+        #expect(noReserve["disk"].summary.contains("reserve \(box.db).reserve (1 MiB) not held"))
+        #expect(noReserve["disk"].details.contains { $0.contains("a full disk gives back") })
+
+        // A threshold of 1 TiB: no test machine has that much free.
+        try box.writeConfig(broker: "mqtt://127.0.0.1:\(try Broker.freePort())", lowSpaceMiB: 1_048_576)
+        let low = try box.doctor()
+        #expect(low.result.status == 1)
+        #expect(low["disk"].status == "fail")
+        #expect(low["disk"].details.contains { $0.contains("below disk.low_space_mib: verifies are answered but not journaled") })
+    }
+
     @Test func syncPastHQsLimitFailsAndPastHalfOfItWarns() throws {
         let box = try DoctorBox.initialised()
         defer { box.remove() }

@@ -34,9 +34,10 @@ struct DoctorBox {
         #expect(result.status == 0, "\(result.stderr)")
     }
 
-    /// A config with the box's ledger, `broker`, a 1 MiB reserve, a 1 MiB low-space threshold (so a nearly full test
-    /// machine does not warn), a downlink key, the given scanner sources, `mqtt` lines in [mqtt] and `extra` TOML appended.
-    func writeConfig(broker: String, mqtt: String = "", scanners: [String]? = nil, extra: String = "") throws {
+    /// A config with the box's ledger, `broker`, a 1 MiB reserve, a low-space threshold of `lowSpaceMiB` (1 by default,
+    /// so a nearly full test machine does not warn), a downlink key, the given scanner sources, `mqtt` lines in [mqtt]
+    /// and `extra` TOML appended.
+    func writeConfig(broker: String, mqtt: String = "", lowSpaceMiB: Int = 1, scanners: [String]? = nil, extra: String = "") throws {
         var text = """
             [gateway]
             db = "\(self.db)"
@@ -47,7 +48,7 @@ struct DoctorBox {
 
             [disk]
             reserve_mib = 1
-            low_space_mib = 1
+            low_space_mib = \(lowSpaceMiB)
 
             [downlink]
             keys = { "hq-dl-test" = "\(Self.downlinkKey)" }
