@@ -139,11 +139,10 @@ import Testing
         try box.initialiseLedger()
         let result = try StoregateCommand.run(["doctor", "--config", box.directory.file("none.toml"), "--db", box.db, "--json",
                                                "--broker", "mqtt://127.0.0.1:\(try Broker.freePort())", "--timeout", "3"])
-        let findings = ((try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [[String: Any]] ?? []).map(DoctorRun.Finding.init)
-        let config = try #require(findings.first { $0.check == "config" })
-        #expect(config.status == "warn")
-        #expect(config.summary.contains("the defaults apply"))
-        #expect(findings.first { $0.check == "ledger" }?.status == "ok", "--db overrides the default ledger")
+        let run = DoctorRun(result)
+        #expect(run["config"].status == "warn")
+        #expect(run["config"].summary.contains("the defaults apply"))
+        #expect(run["ledger"].status == "ok", "--db overrides the default ledger")
     }
 
     @Test func configuredUSBScannerThatIsNotConnectedFailsNamingIt() throws {

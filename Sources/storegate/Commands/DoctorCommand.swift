@@ -26,7 +26,9 @@ struct DoctorCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard self.timeout > 0, self.timeout <= 300 else { throw ValidationError("--timeout \(self.timeout): give 0–300 seconds") }
+        guard self.timeout > 0, self.timeout <= 300 else {
+            throw ValidationError("--timeout \(self.timeout): give more than 0 and at most 300 seconds")
+        }
     }
 
     func run() async throws {

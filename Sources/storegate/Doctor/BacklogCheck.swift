@@ -12,13 +12,18 @@ struct BacklogCheck: DoctorCheck {
         let summary = try ledger.outboxSummary()
         let ageMilliseconds = summary.oldestUndeliveredMilliseconds.map { context.now - $0 }
         var text = "\(summary.undelivered) undelivered of \(summary.headSeq) events"
-        if let seq = summary.oldestUndeliveredSeq, let age = ageMilliseconds { text += "; oldest: event \(seq), \(age / 1000) s old" }
+        if let seq = summary.oldestUndeliveredSeq, let age = ageMilliseconds {
+            text += "; oldest: event \(seq), \(age / 1000) s old"
+        }
         if summary.shed > 0 { text += "; \(summary.shed) telemetry (verify) events shed" }
         let halfShedLimit = context.configuration.shedTelemetryAbove / 2
         var reasons: [String] = []
-        if let age = ageMilliseconds, age > Self.oldestAgeWarningMilliseconds { reasons.append("the oldest event has waited over 1 h") }
+        if let age = ageMilliseconds, age > Self.oldestAgeWarningMilliseconds {
+            reasons.append("the oldest event has waited over 1 h")
+        }
         if summary.undelivered > halfShedLimit {
-            reasons.append("over half of outbox.shed_telemetry_above (\(context.configuration.shedTelemetryAbove)): verifies will be shed")
+            reasons.append("over half of outbox.shed_telemetry_above (\(context.configuration.shedTelemetryAbove)): "
+                + "verifies will be shed")
         }
         if summary.shed > 0 { reasons.append("shed verifies never reach HQ (the journal keeps them)") }
         guard reasons.isEmpty else {

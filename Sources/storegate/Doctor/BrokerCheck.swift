@@ -18,7 +18,8 @@ struct BrokerCheck: DoctorCheck {
         let clientID = "storegate-doctor-" + UUID().uuidString.prefix(8).lowercased()
         let client: MQTTClient
         do {
-            client = try MQTTClient(options: configuration.connectionOptions(to: broker, clientID: clientID, sessionExpirySeconds: 0))
+            let options = configuration.connectionOptions(to: broker, clientID: clientID, sessionExpirySeconds: 0)
+            client = try MQTTClient(options: options)
         } catch {
             return .fail(self.name, "cannot set up a connection to \(broker.description): \(error)",
                          fix: "check mqtt.ca_file, mqtt.cert_file and mqtt.key_file (readable by this user, PEM)")
@@ -33,7 +34,8 @@ struct BrokerCheck: DoctorCheck {
             await client.shutdown()
             let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
             return .ok(self.name, "\(broker.description) CONNACK in \(milliseconds) ms",
-                       details: ["connected as \(clientID) with a session that ends with the connection: the daemon's session is untouched"])
+                       details: ["connected as \(clientID) with a session that ends with the connection: "
+                           + "the daemon's session is untouched"])
         case .connectFailed(let reason):
             // Not waited for: the loop thread may be inside its next connect attempt; the process ends soon anyway.
             client.stop()

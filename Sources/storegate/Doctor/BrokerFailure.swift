@@ -44,7 +44,8 @@ struct BrokerFailure: Sendable, Equatable {
     static func explaining(_ reason: String, target: String) -> BrokerFailure {
         let text = reason.lowercased()
         guard let kind = Self.kinds.first(where: { $0.words.contains(where: text.contains) }) else {
-            return BrokerFailure(summary: "cannot connect to \(target): \(reason)", fix: "check mqtt.url, the network and the broker's log")
+            return BrokerFailure(summary: "cannot connect to \(target): \(reason)",
+                                 fix: "check mqtt.url, the network and the broker's log")
         }
         return BrokerFailure(summary: kind.summary(target, reason), fix: kind.fix)
     }

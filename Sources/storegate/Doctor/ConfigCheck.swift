@@ -19,7 +19,8 @@ struct ConfigCheck: DoctorCheck {
         case .invalid(let path, let errors):
             let keys = errors.errors.map { $0.key.isEmpty ? "the file" : $0.key }
             return .fail(
-                self.name, "\(path): \(errors.errors.count) problem(s) in \(keys.joined(separator: ", ")); the other checks used the defaults",
+                self.name,
+                "\(path): \(errors.errors.count) problem(s) in \(keys.joined(separator: ", ")); the other checks used the defaults",
                 details: errors.errors.map(\.description),
                 fix: "change the key(s) named (docs/config.md), then `storegate config check \(path)`")
         }

@@ -6,7 +6,8 @@ import StoregateMQTT
 /// `<db>.status.json`). Fresh means `storegate run` is running; it then says how the link is and what the scanners do.
 struct DaemonCheck: DoctorCheck {
     let name = "daemon"
-    static let notRunningFix = "is `storegate run` running? `systemctl status storegate`; `journalctl -u storegate -n 50` says why it stopped"
+    static let notRunningFix =
+        "is `storegate run` running? `systemctl status storegate`; `journalctl -u storegate -n 50` says why it stopped"
 
     func run(_ context: DoctorContext) -> DoctorFinding {
         let file = context.configuration.resolvedStatusFile
@@ -14,7 +15,8 @@ struct DaemonCheck: DoctorCheck {
             return .warn(self.name, "no status file at \(file): the daemon has not run with this ledger", fix: Self.notRunningFix)
         }
         guard let data = FileManager.default.contents(atPath: file) else {
-            return .warn(self.name, "cannot read the status file \(file)", fix: "run the doctor as the service user (`sudo -u storegate storegate doctor`) or root")
+            return .warn(self.name, "cannot read the status file \(file)",
+                         fix: "run the doctor as the service user (`sudo -u storegate storegate doctor`) or root")
         }
         let status: GatewayStatus
         do {
@@ -31,12 +33,15 @@ struct DaemonCheck: DoctorCheck {
                          details: ["status file \(file); heartbeat every \(context.configuration.heartbeatSeconds) s"],
                          fix: Self.notRunningFix)
         }
-        let scanners = status.scanners.map { "scanner \($0.source) lane \($0.lane) (\($0.role)): \($0.state)" + ($0.detail.map { " — \($0)" } ?? "") }
+        let scanners = status.scanners.map {
+            "scanner \($0.source) lane \($0.lane) (\($0.role)): \($0.state)" + ($0.detail.map { " — \($0)" } ?? "")
+        }
         let details = scanners + (status.disk.map { ["disk: \(StatusCommand.describe($0))"] } ?? [])
         let running = "running (status \(ageSeconds) s old), \(status.state) to \(status.broker), backlog \(status.backlog)"
         if let refusal = status.uplinkRefusal {
             return .fail(self.name, "\(running); HQ's broker refuses the events: \(refusal)", details: details,
-                         fix: "the broker's ACL must let this gateway write storegate/v1/\(status.storeId)/\(status.gatewayId)/# (docs/mqtt.md)")
+                         fix: "the broker's ACL must let this gateway write "
+                             + "storegate/v1/\(status.storeId)/\(status.gatewayId)/# (docs/mqtt.md)")
         }
         if status.state != "online" {
             return .warn(self.name, running + (status.lastError.map { "; last error: \($0)" } ?? ""), details: details,

@@ -11,7 +11,8 @@ struct DiskCheck: DoctorCheck {
         let path = context.configuration.databasePath
         let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         guard let free = DiskSpace.available(at: directory) else {
-            return .fail(self.name, "cannot read the free space of \(directory): the ledger's directory does not exist or cannot be read",
+            return .fail(self.name,
+                         "cannot read the free space of \(directory): the ledger's directory does not exist or cannot be read",
                          fix: "create it for the service user: install -d -m 0750 -o storegate -g storegate \(directory)")
         }
         let disk = context.configuration.disk
@@ -39,7 +40,8 @@ struct DiskCheck: DoctorCheck {
         } else {
             reserveText = "reserve \(reserve.path) (\(disk.reserveBytes >> 20) MiB) not held"
             warnings.append("the reserve is what a full disk gives back so redemptions still commit")
-            fixes.append("start storegate: it takes the reserve at start and every 5 s once free space exceeds reserve + low-space threshold")
+            fixes.append("start storegate: it takes the reserve at start and every 5 s once free space exceeds "
+                + "reserve + low-space threshold")
         }
         let summary = "\(space); \(reserveText)"
         if warnings.isEmpty { return .ok(self.name, summary) }

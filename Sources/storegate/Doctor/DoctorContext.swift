@@ -45,7 +45,8 @@ struct DoctorContext: Sendable {
 
     /// The command that creates the configured ledger, for fixes.
     var ledgerInitCommand: String {
-        "storegate ledger init --db \(self.configuration.databasePath) --store-id \(self.configuration.storeID ?? "STORE") --region REGION"
+        "storegate ledger init --db \(self.configuration.databasePath) --store-id \(self.configuration.storeID ?? "STORE") "
+            + "--region REGION"
     }
 
     /// `--db PATH`, for the fixes that name another storegate command.

@@ -42,14 +42,16 @@ struct LedgerCheck: DoctorCheck {
         if schema.pending.isEmpty {
             details.append("schema \(current), current")
         } else {
-            details.append("schema was at \(schema.applied.last ?? "none"): migrated to \(current) on opening, as `storegate run` does at start")
+            details.append("schema was at \(schema.applied.last ?? "none"): migrated to \(current) on opening, "
+                + "as `storegate run` does at start")
         }
         let storeID = try ledger.policy().storeID
         if storeID.isEmpty {
             failures.append(("no store id: the ledger was never initialised", context.ledgerInitCommand))
         } else if let configured = context.configuration.storeID, configured != storeID {
             failures.append(("gateway.store_id \(configured) does not match the ledger's store \(storeID)",
-                             "set gateway.store_id = \"\(storeID)\" (or remove it), or point gateway.db at store \(configured)'s ledger"))
+                             "set gateway.store_id = \"\(storeID)\" (or remove it), "
+                                + "or point gateway.db at store \(configured)'s ledger"))
         }
         let summary = try ledger.outboxSummary()
         let head = try ledger.journal(fromSeq: summary.headSeq, limit: 1).first
@@ -62,7 +64,8 @@ struct LedgerCheck: DoctorCheck {
             } else {
                 let problems = (report.integrity == ["ok"] ? [] : report.integrity) + report.problems
                 failures.append(("damaged: \(problems.prefix(3).joined(separator: "; "))",
-                                 "`storegate ledger check \(context.dbArgument)` lists every problem; keep the file and restore the latest backup"))
+                                 "`storegate ledger check \(context.dbArgument)` lists every problem; "
+                                    + "keep the file and restore the latest backup"))
                 details += problems
             }
         } else {

@@ -21,7 +21,8 @@ struct ScannersCheck: DoctorCheck {
         for scanner in configured {
             let label = "\(scanner.source) (lane \(scanner.lane), \(scanner.role.rawValue))"
             do {
-                let spec = try ScanSourceSpec(parsing: scanner.source, defaults: LaneAssignment(lane: scanner.lane, role: scanner.role))
+                let lane = LaneAssignment(lane: scanner.lane, role: scanner.role)
+                let spec = try ScanSourceSpec(parsing: scanner.source, defaults: lane)
                 self.check(spec, label: label, connected: connected, into: &report)
             } catch {
                 report.fail("\(label): \(error)", fix: "correct the [[scanner]] source (docs/scanners.md)")
@@ -41,7 +42,8 @@ struct ScannersCheck: DoctorCheck {
         switch spec.kind {
         case .usb(let match):
             guard case .success(let devices) = connected else {
-                report.fail("\(label): cannot list USB devices: \(Self.describe(connected))", fix: "run the doctor as root to see why libusb fails")
+                report.fail("\(label): cannot list USB devices: \(Self.describe(connected))",
+                            fix: "run the doctor as root to see why libusb fails")
                 return
             }
             guard let device = devices.first(where: { $0.matches(match) }) else {

@@ -28,7 +28,8 @@ struct ServiceCheck: DoctorCheck {
             return .warn(self.name, "\(summary): it will not start at boot", fix: "systemctl enable --now storegate")
         }
         if properties["ActiveState"] != "active" {
-            return .warn(self.name, "\(summary): not running", fix: "systemctl start storegate; `journalctl -u storegate -n 50` says why it stopped")
+            return .warn(self.name, "\(summary): not running",
+                         fix: "systemctl start storegate; `journalctl -u storegate -n 50` says why it stopped")
         }
         return .ok(self.name, summary)
     }

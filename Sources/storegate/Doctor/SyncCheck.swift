@@ -29,7 +29,8 @@ struct SyncCheck: DoctorCheck {
         let configKeys = context.configuration.downlinkKeys
         if keys.isEmpty && configKeys.isEmpty {
             return .warn(self.name, "\(summary); no downlink keys: no signed HQ message (codes, revocations, policy, sync) can apply",
-                         fix: "add [downlink] keys = { KEY-ID = \"…\" } to the config, or `storegate hq trust \(context.dbArgument) --key-id ID --public-key KEY`")
+                         fix: "add [downlink] keys = { KEY-ID = \"…\" } to the config, "
+                             + "or `storegate hq trust \(context.dbArgument) --key-id ID --public-key KEY`")
         }
         if !context.configuration.downlinkEnabled {
             return .warn(self.name, "\(summary); downlink.enabled = false: HQ's codes, revocations, policy and sync never arrive",

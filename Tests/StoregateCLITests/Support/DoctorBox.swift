@@ -68,9 +68,7 @@ struct DoctorBox {
 
     /// Runs `storegate doctor --config FILE --json ARGS` and reads its findings.
     func doctor(_ arguments: [String] = []) throws -> DoctorRun {
-        let result = try StoregateCommand.run(["doctor", "--config", self.configFile, "--json", "--timeout", "3"] + arguments)
-        let array = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [[String: Any]] ?? []
-        return DoctorRun(result: result, findings: array.map(DoctorRun.Finding.init))
+        DoctorRun(try StoregateCommand.run(["doctor", "--config", self.configFile, "--json", "--timeout", "3"] + arguments))
     }
 }
 
@@ -97,6 +95,13 @@ struct DoctorRun {
 
     var result: StoregateCommand.Result
     var findings: [Finding]
+
+    /// Reads the findings of a `storegate doctor --json` run (none when its output is not a JSON array).
+    init(_ result: StoregateCommand.Result) {
+        self.result = result
+        let array = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [[String: Any]] ?? []
+        self.findings = array.map(Finding.init)
+    }
 
     var checks: [String] { self.findings.map(\.check) }
 
