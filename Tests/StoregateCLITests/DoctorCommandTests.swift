@@ -25,6 +25,7 @@ import Testing
         }
         #expect(run["broker"].summary.hasPrefix("\(broker.url) CONNACK in "))
         #expect(run["ledger"].summary.contains("store S1, schema v4"))
+        #expect(run["scanners"].summary == "1 configured, all ready: replay:\(box.replayFile)")
         #expect(run["scanners"].details.contains { $0.contains("replay:\(box.replayFile)") && $0.contains("readable") })
         #expect(run["daemon"].status == "warn")
         #expect(run["daemon"].fix?.contains("systemctl status storegate") == true)

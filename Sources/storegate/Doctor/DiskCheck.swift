@@ -9,7 +9,8 @@ struct DiskCheck: DoctorCheck {
 
     func run(_ context: DoctorContext) -> DoctorFinding {
         let path = context.configuration.databasePath
-        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
         guard let free = DiskSpace.available(at: directory) else {
             return .fail(self.name,
                          "cannot read the free space of \(directory): the ledger's directory does not exist or cannot be read",

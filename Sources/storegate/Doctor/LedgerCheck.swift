@@ -29,11 +29,12 @@ struct LedgerCheck: DoctorCheck {
         var details: [String] = []
         var failures: [(String, String)] = []
         let synchronous = try ledger.synchronousLevel()
-        if synchronous != Self.synchronousFull {
+        if synchronous == Self.synchronousFull {
+            details.append("durability: synchronous=FULL read back through the writer, WAL journal")
+        } else {
             failures.append(("synchronous=\(synchronous) instead of FULL on the writer: accepted operations could be lost on power loss",
                              "do not run storegate on this build; report it with this output"))
         }
-        details.append("durability: synchronous=FULL read back through the writer, WAL journal")
         if !schema.unknown.isEmpty {
             failures.append(("written by a newer storegate (migrations \(schema.unknown.joined(separator: ", ")) unknown to this one)",
                              "run the storegate version that wrote it"))

@@ -28,12 +28,12 @@ struct ScannersCheck: DoctorCheck {
                 report.fail("\(label): \(error)", fix: "correct the [[scanner]] source (docs/scanners.md)")
             }
         }
-        let summary = "\(configured.count) configured, \(configured.count - report.failures.count) ready"
         guard report.failures.isEmpty else {
-            return .fail(self.name, "\(summary): " + report.failures.joined(separator: "; "), details: report.lines,
-                         fix: report.fixes.joined(separator: "; "))
+            return .fail(self.name, "\(configured.count) configured, \(report.ready.count) ready: "
+                            + report.failures.joined(separator: "; "), details: report.lines, fix: report.fixes.joined(separator: "; "))
         }
-        return .ok(self.name, summary, details: report.lines)
+        return .ok(self.name, "\(configured.count) configured, all ready: \(report.ready.joined(separator: ", "))",
+                   details: report.lines)
     }
 
     private func check(_ spec: ScanSourceSpec, label: String, connected: Result<[ConnectedScanner], any Error>,
@@ -55,8 +55,8 @@ struct ScannersCheck: DoctorCheck {
                 report.fail("\(label): \(problem)", fix: device.fix ?? Self.devicesHint)
                 return
             }
-            report.lines.append("\(label): \(device.device) at port \(device.portPath ?? "?"), \(device.mode)"
-                + (device.profile.map { ", profile devices/\($0).toml" } ?? ""))
+            report.ready("\(label): \(device.device) at port \(device.portPath ?? "?"), \(device.mode)"
+                + (device.profile.map { ", profile devices/\($0).toml" } ?? ""), short: "\(spec) \(device.mode)")
             if device.mode == "keyboard-wedge" { report.lines.append(Self.keyboardHint(layout)) }
         case .evdev(let path):
             self.probe(path, group: DeviceNodeProbe.inputGroup, label: label, mode: "keyboard-wedge (evdev)", into: &report)
@@ -65,13 +65,13 @@ struct ScannersCheck: DoctorCheck {
             self.probe(path, group: DeviceNodeProbe.serialGroup, label: label, mode: "serial", into: &report)
         case .replay(let path):
             if FileManager.default.isReadableFile(atPath: path) {
-                report.lines.append("\(label): replay file readable")
+                report.ready("\(label): replay file readable", short: "\(spec)")
             } else {
                 let why = FileManager.default.fileExists(atPath: path) ? "cannot be read by this user" : "does not exist"
                 report.fail("\(label): replay file \(path) \(why)", fix: "create the file or correct the [[scanner]] source")
             }
         case .stdin:
-            report.lines.append("\(label): reads standard input")
+            report.ready("\(label): reads standard input", short: "\(spec)")
         }
     }
 
@@ -79,7 +79,7 @@ struct ScannersCheck: DoctorCheck {
         if let problem = DeviceNodeProbe.problem(opening: path, group: group) {
             report.fail("\(label): \(problem)", fix: problem.hint ?? Self.devicesHint)
         } else {
-            report.lines.append("\(label): \(path) opens, \(mode)")
+            report.ready("\(label): \(path) opens, \(mode)", short: "\(path) \(mode)")
         }
     }
 
@@ -101,11 +101,18 @@ struct ScannersCheck: DoctorCheck {
         }
     }
 
-    /// What the configured scanners came to: one line per scanner that is ready, and the failures with their fixes.
+    /// What the configured scanners came to: a line per scanner that is ready (and hints), the same in short for the
+    /// summary, and the failures with their fixes.
     private struct Report {
         var lines: [String] = []
+        var ready: [String] = []
         var failures: [String] = []
         var fixes: [String] = []
+
+        mutating func ready(_ line: String, short: String) {
+            self.lines.append(line)
+            self.ready.append(short)
+        }
 
         mutating func fail(_ failure: String, fix: String) {
             self.failures.append(failure)
