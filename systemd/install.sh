@@ -22,4 +22,4 @@ install -m 0644 "$ROOT/systemd/storegate.service" /etc/systemd/system/storegate.
 systemctl daemon-reload
 /usr/local/bin/storegate config check /etc/storegate/storegate.toml
 [ -f /var/lib/storegate/ledger.sqlite ] || echo "next: sudo -u storegate storegate ledger init --db /var/lib/storegate/ledger.sqlite --store-id ID --region REGION"
-echo "then: systemctl enable --now storegate; journalctl -u storegate -f; storegate status --db /var/lib/storegate/ledger.sqlite"
+echo "then: systemctl enable --now storegate; storegate doctor (checks config, ledger, broker, scanners, service); journalctl -u storegate -f"

@@ -48,14 +48,9 @@ public enum Daemon {
         let counters = GatewayCounters()
 
         let willLedger = ledger
-        let client = try MQTTClient(options: MQTTConnectionOptions(
-            host: broker.host, port: broker.port, clientID: config.clientID ?? "storegate-\(gatewayID)",
-            keepAliveSeconds: config.keepAliveSeconds, sessionExpirySeconds: UInt32(config.sessionExpirySeconds),
-            username: config.username, password: config.password,
-            tls: broker.tls ? MQTTTLSOptions(caFile: config.caFile ?? "/etc/ssl/certs/ca-certificates.crt",
-                                             certificateFile: config.certificateFile, keyFile: config.keyFile) : nil,
-            backoff: ReconnectBackoff(initialMilliseconds: config.reconnectMinimumMilliseconds,
-                                      maximumMilliseconds: config.reconnectMaximumMilliseconds),
+        let client = try MQTTClient(options: config.connectionOptions(
+            to: broker, clientID: config.clientID ?? "storegate-\(gatewayID)",
+            sessionExpirySeconds: UInt32(config.sessionExpirySeconds),
             will: {
                 // The Last Will: offline, with the figures known at connect time.
                 let summary = (try? willLedger.outboxSummary()) ?? OutboxSummary()

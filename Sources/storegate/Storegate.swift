@@ -24,6 +24,7 @@ struct Storegate: AsyncParsableCommand {
             StatusCommand.self,
             OutboxCommand.self,
             ConfigCommand.self,
+            DoctorCommand.self,
             HQCommand.self,
         ]
     )

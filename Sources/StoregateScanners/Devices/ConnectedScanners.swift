@@ -18,6 +18,19 @@ public struct ConnectedScanner: Sendable, Hashable, Encodable {
     public var serial: String?
     /// What stops storegate from using it, with the fix.
     public var problem: String?
+    /// The fix alone (the udev rule and group for a permission problem), when there is one.
+    public var fix: String?
+    /// What a spec's ``DeviceMatch`` is compared with (ids, serial number, port, device node).
+    public var identity: DeviceIdentity
+
+    /// Whether a configured source's device match selects this device.
+    public func matches(_ match: DeviceMatch) -> Bool { match.matches(self.identity) }
+
+    // `identity` repeats the fields above for matching and `fix` repeats the end of `problem`: both are left out of
+    // `storegate devices --json`.
+    private enum CodingKeys: String, CodingKey {
+        case device, portPath, mode, lane, profile, model, product, serial, problem
+    }
 }
 
 /// Finds what `storegate devices` shows.
@@ -33,32 +46,32 @@ public enum ConnectedScanners {
             let known = KnownScanners.entry(vendorID: device.vendorID, productID: device.productID)
             var scanner = ConnectedScanner(device: "usb:\(device.idText)", portPath: device.portPath,
                                            mode: isHID ? "hid" : "serial", lane: "", profile: known?.profile,
-                                           model: known?.model)
+                                           model: known?.model, identity: identity)
             do {
                 let handle = try device.open()
                 defer { handle.close() }
                 scanner.product = handle.product
                 scanner.serial = handle.serialNumber
                 identity.serialNumber = scanner.serial
+                scanner.identity = identity
                 if isHID {
                     scanner.mode = Self.mode(of: device, handle: handle)
                 }
             } catch {
                 scanner.problem = "\(error)"
+                scanner.fix = (error as? USBError)?.hint
                 if let mode = known?.mode { scanner.mode = mode }
             }
             scanner.lane = configuration.assignment(for: identity).lane
             found.append(scanner)
         }
         for path in Self.serialPorts() {
+            let identity = DeviceIdentity(path: path)
             var scanner = ConnectedScanner(device: "serial:\(path)", mode: "serial",
-                                           lane: configuration.assignment(for: DeviceIdentity(path: path)).lane)
-            let descriptor = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
-            if descriptor < 0 {
-                scanner.problem = "\(DeviceFileError.opening(path, errno: errno, group: "storegate (or dialout)"))"
-            } else {
-                close(descriptor)
-            }
+                                           lane: configuration.assignment(for: identity).lane, identity: identity)
+            let problem = DeviceNodeProbe.problem(opening: path, group: DeviceNodeProbe.serialGroup)
+            scanner.problem = problem.map { "\($0)" }
+            scanner.fix = problem?.hint
             found.append(scanner)
         }
         return found

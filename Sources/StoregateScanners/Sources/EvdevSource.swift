@@ -34,7 +34,7 @@ public struct EvdevSource: ScanSource {
         while !Task.isCancelled {
             let descriptor = open(self.path, O_RDONLY | O_CLOEXEC)
             guard descriptor >= 0 else {
-                let problem = DeviceFileError.opening(self.path, errno: errno, group: "storegate (or input)")
+                let problem = DeviceFileError.opening(self.path, errno: errno, group: DeviceNodeProbe.inputGroup)
                 if "\(problem)" != lastProblem { self.onStatus?("error \(problem)") }
                 lastProblem = "\(problem)"
                 try await Task.sleep(for: self.reopenInterval)

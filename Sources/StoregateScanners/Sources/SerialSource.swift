@@ -62,7 +62,7 @@ public struct SerialSource: ScanSource {
     /// translation), so bytes arrive exactly as the scanner sent them.
     private func openRaw() throws -> Int32 {
         let descriptor = open(self.path, O_RDONLY | O_NOCTTY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw DeviceFileError.opening(self.path, errno: errno, group: "storegate (or dialout)") }
+        guard descriptor >= 0 else { throw DeviceFileError.opening(self.path, errno: errno, group: DeviceNodeProbe.serialGroup) }
         var settings = termios()
         if tcgetattr(descriptor, &settings) == 0 {
             cfmakeraw(&settings)

@@ -12,12 +12,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "The TOML configuration (default /etc/storegate/storegate.toml when it exists).")
     var config: String?
-    @Option(help: "Ledger file (overrides gateway.db).")
-    var db: String?
-    @Option(help: "Broker, mqtt://HOST:PORT or mqtts://HOST:PORT (overrides mqtt.url).")
-    var broker: String?
-    @Option(name: .customLong("store-id"), help: "Must match the ledger's store id (overrides gateway.store_id).")
-    var storeID: String?
+    @OptionGroup var overrides: ConfigOverrides
     @Option(help: "A scan source, e.g. replay:FILE; repeat for several (each with its --role, --lane).")
     var source: [String] = []
     @Option(help: "The role of the lane of each --source: receiving, checkout, redemption or service.")
@@ -43,14 +38,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = try Self.loadConfiguration(self.config)
-        if let db = self.db { configuration.databasePath = db }
-        if let broker = self.broker {
-            guard BrokerAddress(url: broker) != nil else {
-                throw ValidationError("--broker \(broker) is not mqtt://HOST:PORT or mqtts://HOST:PORT")
-            }
-            configuration.brokerURL = broker
-        }
-        if let storeID = self.storeID { configuration.storeID = storeID }
+        self.overrides.apply(to: &configuration)
         for (index, spec) in self.source.enumerated() {
             if let problem = SourceFactory.problem(with: spec) {
                 throw ValidationError("--source \(spec): \(problem) (supported: \(SourceFactory.supported))")

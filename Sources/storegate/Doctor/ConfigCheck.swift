@@ -1,0 +1,28 @@
+import StoregateDaemon
+
+/// Check 1: the config file loads and validates, with every problem named by its key (``ConfigLoader``).
+struct ConfigCheck: DoctorCheck {
+    let name = "config"
+
+    func run(_ context: DoctorContext) -> DoctorFinding {
+        let configuration = context.configuration
+        switch context.configSource {
+        case .loaded(let path):
+            return .ok(self.name, "\(path): valid (broker \(configuration.brokerURL), ledger \(configuration.databasePath), "
+                + "\(configuration.scanners.count) scanner(s))")
+        case .missing(let path):
+            return .warn(
+                self.name,
+                "no config file at \(path): the defaults apply (ledger \(configuration.databasePath), broker "
+                    + "\(configuration.brokerURL), no scanners, no downlink keys)",
+                fix: "write \(path) (systemd/install.sh writes a skeleton; every key is in docs/config.md) or pass --config PATH")
+        case .invalid(let path, let errors):
+            let keys = errors.errors.map { $0.key.isEmpty ? "the file" : $0.key }
+            return .fail(
+                self.name,
+                "\(path): \(errors.errors.count) problem(s) in \(keys.joined(separator: ", ")); the other checks used the defaults",
+                details: errors.errors.map(\.description),
+                fix: "change the key(s) named (docs/config.md), then `storegate config check \(path)`")
+        }
+    }
+}
