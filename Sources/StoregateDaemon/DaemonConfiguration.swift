@@ -1,3 +1,4 @@
+public import StoregateAPI
 public import StoregateCore
 public import StoregateLedger
 
@@ -63,11 +64,25 @@ public struct DaemonConfiguration: Sendable, Equatable {
     // [[scanner]]
     public var scanners: [ScannerConfiguration] = []
 
+    // [api]
+    /// `HOST:PORT` of the POS API; empty: no API.
+    public var apiListen = "127.0.0.1:8790"
+    /// The role of a lane that asks over the API and has no `[[scanner]]`.
+    public var apiDefaultRole = LaneRole.checkout
+
     public init() {}
 
     /// The broker as parsed from ``brokerURL``.
     public var broker: BrokerAddress? { BrokerAddress(url: self.brokerURL) }
     public var resolvedStatusFile: String { self.statusFile ?? self.databasePath + ".status.json" }
+
+    /// The POS API's settings; nil when it is disabled. A lane's role is its scanner's (the first configured).
+    public var api: APIConfiguration? {
+        guard let address = APIAddress(self.apiListen) else { return nil }
+        var roles: [String: LaneRole] = [:]
+        for scanner in self.scanners where roles[scanner.lane] == nil { roles[scanner.lane] = scanner.role }
+        return APIConfiguration(address: address, laneRoles: roles, defaultRole: self.apiDefaultRole)
+    }
 }
 
 /// `mqtt://host:port` or `mqtts://host:port` (ports default to 1883 and 8883).

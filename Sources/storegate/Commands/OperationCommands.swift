@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StoregateCore
+import StoregateGateway
 import StoregateLedger
 import StoregateTrust
 
@@ -62,17 +63,9 @@ enum OperationRunner {
     }
 }
 
-/// Scan text from the command line or a batch line (a raw scan or a canonical id), with GS spelled out as
-/// `{GS}`, `<GS>` or `\x1d`, through the parser; plain canonical ids take the ledger's fast path, which gives
-/// the parser's answer without its work (a test checks they agree).
+/// The CLI's name for ``ScanText/parse(_:parser:)`` (the bench commands call it by this name).
 enum OperationScan {
-    static func parse(_ text: String, parser: CodeParser) -> ParsedCode {
-        if let canonical = CanonicalIDFastPath.parsedCode(text) { return canonical }
-        // Foundation's replacingOccurrences costs more than a redemption's whole transaction: only call it when
-        // a GS spelling ({GS}, <GS>, \x1d) can be there at all.
-        let mayHaveSpelledGS = text.utf8.contains { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "\\") }
-        return parser.parse(mayHaveSpelledGS ? ScanText.unescapingSeparators(text) : Array(text.utf8))
-    }
+    static func parse(_ text: String, parser: CodeParser) -> ParsedCode { ScanText.parse(text, parser: parser) }
 }
 
 extension Timestamp {
