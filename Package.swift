@@ -196,7 +196,7 @@ let package = Package(
             name: "StoregateDaemonTests",
             dependencies: [
                 "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateDaemon",
-                "StoregateScanners", "StoregateTesting",
+                "StoregateScanners", "StoregateTesting", "StoregateAPI",
             ],
             swiftSettings: strictSettings
         ),

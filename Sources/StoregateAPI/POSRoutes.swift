@@ -22,7 +22,10 @@ struct POSRoutes: Sendable {
         }
         router.get("/v1/status") { _, _ in self.status() }
         router.get("/v1/codes/**") { _, context in self.code(context.parameters.getCatchAll().joined(separator: "/")) }
-        router.get("/v1/events") { _, _ in EventStreamResponse.make(self.desk.decisions) }
+        router.get("/v1/events") { request, _ in
+            let lastEventID = request.headers[Self.lastEventIDHeader].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+            return EventStreamResponse.make(self.desk.decisions, ledger: self.desk.ledger, lastEventID: lastEventID)
+        }
         router.get("/metrics") { _, _ in
             var buffer = ByteBuffer()
             buffer.writeBytes(self.metrics.render(desk: self.desk, scanners: self.scanners()))
@@ -88,6 +91,7 @@ struct POSRoutes: Sendable {
     }
 
     static let idempotencyKeyHeader = HTTPField.Name("Idempotency-Key")!
+    static let lastEventIDHeader = HTTPField.Name("Last-Event-ID")!
 }
 
 /// Counts every answer by status class for `/metrics`, and answers what the router refuses (unknown path, wrong

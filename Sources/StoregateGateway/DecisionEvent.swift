@@ -1,5 +1,5 @@
 public import StoregateCore
-import StoregateLedger
+public import StoregateLedger
 
 /// One decision the gateway made, as the POS event stream (`GET /v1/events`) carries it.
 public struct DecisionEvent: Sendable, Equatable {
@@ -20,10 +20,11 @@ public struct DecisionEvent: Sendable, Equatable {
     public var codeID: String?
     public var result: ResultCode
     public var reason: String
-    public var origin: Origin
+    /// nil for a decision read back from the journal (which does not record where an operation came from).
+    public var origin: Origin?
 
     public init(seq: Int64?, eventID: String?, time: Timestamp, lane: String, role: LaneRole, operatorName: String,
-                operation: Operation, codeID: String?, result: ResultCode, reason: String, origin: Origin) {
+                operation: Operation, codeID: String?, result: ResultCode, reason: String, origin: Origin?) {
         self.seq = seq
         self.eventID = eventID
         self.time = time
@@ -37,6 +38,13 @@ public struct DecisionEvent: Sendable, Equatable {
         self.origin = origin
     }
 
+    /// A decision as the journal recorded it (replaying the stream after a client's `Last-Event-ID`).
+    public init(_ event: JournalEvent) {
+        self.init(seq: event.seq, eventID: event.eventID, time: event.time, lane: event.lane, role: event.role,
+                  operatorName: event.operator, operation: event.operation, codeID: event.codeID, result: event.result,
+                  reason: event.reason, origin: nil)
+    }
+
     /// One JSON object, keys sorted (docs/api.md).
     public var json: String {
         var writer = JSONObjectWriter()
@@ -46,7 +54,7 @@ public struct DecisionEvent: Sendable, Equatable {
         writer.add("lane", self.lane)
         writer.add("operation", self.operation.rawValue)
         writer.add("operator", self.operatorName)
-        writer.add("origin", self.origin.rawValue)
+        writer.add("origin", self.origin?.rawValue)
         writer.add("reason", self.reason)
         writer.add("result", self.result.rawValue)
         writer.add("role", self.role.rawValue)

@@ -35,6 +35,23 @@ struct EventStreamTests {
         }
     }
 
+    @Test func aClientResumingWithLastEventIDGetsTheJournalAfterItThenLiveDecisions() async throws {
+        try await APIHarness.with(bufferLimit: 8) { api in
+            for code in APIHarness.codes { _ = try api.post("sell", #"{"scan":"\#(code)","lane":"5"}"#) }
+            let client = try EventStreamClient(port: api.port, lastEventID: 2)
+            defer { client.close() }
+            try await waitUntil("the journal after 2", seconds: 10) { client.decisions.count >= 3 }
+            _ = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"5"}"#)
+            try await waitUntil("the live decision", seconds: 10) { client.decisions.count >= 4 }
+
+            #expect(client.decisions.map(\.id) == ["3", "4", "5", "6"])
+            let fromJournal = client.decisions[0].data.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(fromJournal?["id"] as? String == APIHarness.codes[2])
+            #expect(fromJournal?["operation"] as? String == "sell")
+            #expect(fromJournal?["lane"] as? String == "5")
+        }
+    }
+
     @Test func aReplayedIdempotentAnswerIsNotADecisionAgain() async throws {
         try await APIHarness.with { api in
             let client = try EventStreamClient(port: api.port)
