@@ -94,8 +94,8 @@ struct POSRoutes: Sendable {
     static let lastEventIDHeader = HTTPField.Name("Last-Event-ID")!
 }
 
-/// Counts every answer by status class for `/metrics`, and answers what the router refuses (unknown path, wrong
-/// method) with the API's error object.
+/// Counts every answer by status class for `/metrics`, and answers what the router refuses (no route for the path
+/// and method) with the API's error object.
 struct RequestAccounting: RouterMiddleware {
     typealias Context = BasicRequestContext
     let metrics: GatewayMetrics
@@ -106,7 +106,7 @@ struct RequestAccounting: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             let status = error.status
-            let code = status == .notFound ? "not_found" : status == .methodNotAllowed ? "method_not_allowed" : "http_\(status.code)"
+            let code = status == .notFound ? "not_found" : "http_\(status.code)"
             response = APIError(status: status, code: code, message: "\(request.method) \(request.uri.path): \(status.reasonPhrase)").response
         }
         self.metrics.countRequest(status: response.status.code)

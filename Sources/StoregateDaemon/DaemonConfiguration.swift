@@ -65,8 +65,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var scanners: [ScannerConfiguration] = []
 
     // [api]
-    /// `HOST:PORT` of the POS API; empty: no API.
-    public var apiListen = "127.0.0.1:8790"
+    /// `HOST:PORT` of the POS API; empty: no API. Off by default: it costs 5–9 MB of resident memory (docs/api.md),
+    /// more than a box that has no POS to serve should pay.
+    public var apiListen = ""
     /// The role of a lane that asks over the API and has no `[[scanner]]`.
     public var apiDefaultRole = LaneRole.checkout
 

@@ -70,9 +70,11 @@ struct QueryEndpointTests {
 
     @Test func anUnknownPathIsAnErrorObject() async throws {
         try await APIHarness.with { api in
-            let reply = try api.get("/v2/anything")
-            #expect(reply.status == 404)
-            #expect(reply.errorCode == "not_found")
+            for path in ["/v2/anything", "/v1/redeem"] {
+                let reply = try api.get(path)
+                #expect(reply.status == 404)
+                #expect(reply.errorCode == "not_found")
+            }
         }
     }
 }

@@ -35,10 +35,11 @@ struct ConfigLoaderTests {
         #expect(config.downlinkKeys.count == 1)
     }
 
-    @Test func theAPIListensOnLoopbackByDefaultAndLanesTakeTheirScannersRole() throws {
-        let defaults = try ConfigLoader.parse("")
-        #expect(defaults.api?.address == APIAddress(host: "127.0.0.1", port: 8790))
-        #expect(defaults.api?.defaultRole == .checkout)
+    @Test func theAPIIsOffByDefaultAndLanesTakeTheirScannersRole() throws {
+        #expect(try ConfigLoader.parse("").api == nil)
+        let enabled = try ConfigLoader.parse("[api]\nlisten = \"127.0.0.1:8790\"")
+        #expect(enabled.api?.address == APIAddress(host: "127.0.0.1", port: 8790))
+        #expect(enabled.api?.defaultRole == .checkout)
 
         let config = try ConfigLoader.parse("""
             [api]
