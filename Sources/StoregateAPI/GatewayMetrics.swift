@@ -26,20 +26,20 @@ final class GatewayMetrics: Sendable {
     init() {
         let registry = self.registry
         self.counters = Dictionary(uniqueKeysWithValues: GatewayCounters.Counter.allCases.map {
-            ($0, registry.makeCounter(name: "storegate_\($0.rawValue)_total", help: Self.help(for: $0)))
+            ($0, registry.makeCounter(descriptor: Self.series("\($0.rawValue)_total", Self.help(for: $0))))
         })
         self.results = Dictionary(uniqueKeysWithValues: ResultCode.allCases.map {
-            ($0, registry.makeCounter(name: "storegate_decisions_total", labels: [("result", $0.rawValue)],
-                                      help: "Decisions by result code, from scanners and the API."))
+            ($0, registry.makeCounter(descriptor: Self.series("decisions_total", "Decisions by result code, from scanners and the API."),
+                                 labels: [("result", $0.rawValue)]))
         })
         self.requests = Dictionary(uniqueKeysWithValues: Self.statusClasses.map {
-            ($0, registry.makeCounter(name: "storegate_api_requests_total", labels: [("class", $0)],
-                                      help: "API requests answered, by status class."))
+            ($0, registry.makeCounter(descriptor: Self.series("api_requests_total", "API requests answered, by status class."),
+                                 labels: [("class", $0)]))
         })
-        self.backlog = registry.makeGauge(name: "storegate_outbox_backlog", help: "Journal events not yet acknowledged by HQ.")
-        self.connected = registry.makeGauge(name: "storegate_link_connected", help: "1 while the HQ link is online, else 0.")
+        self.backlog = registry.makeGauge(descriptor: Self.series("outbox_backlog", "Journal events not yet acknowledged by HQ."))
+        self.connected = registry.makeGauge(descriptor: Self.series("link_connected", "1 while the HQ link is online, else 0."))
         self.scanners = Dictionary(uniqueKeysWithValues: Self.scannerStates.map {
-            ($0, registry.makeGauge(name: "storegate_scanners", labels: [("state", $0)], help: "Configured scanners by state."))
+            ($0, registry.makeGauge(descriptor: Self.series("scanners", "Configured scanners by state."), labels: [("state", $0)]))
         })
     }
 
@@ -70,6 +70,11 @@ final class GatewayMetrics: Sendable {
             gauge.set(Int64(scanners.count { $0.state == state }))
         }
         return self.registry.emitToBuffer()
+    }
+
+    /// `storegate_<name>` (Prometheus' unit suffix is part of the names here, e.g. `_total`).
+    private static func series(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "storegate", metricName: name, unitName: "", helpText: help)
     }
 
     private static func help(for counter: GatewayCounters.Counter) -> String {
