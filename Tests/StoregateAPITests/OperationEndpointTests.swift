@@ -128,4 +128,14 @@ struct OperationEndpointTests {
             #expect(events.map(\.role) == [.receiving, .checkout])
         }
     }
+
+    @Test func whenTheLedgerCannotRecordTheAnswerIs503AndSaysNothingWasRecorded() async throws {
+        try await APIHarness.with { api in
+            try api.fixture.ledger.close()
+            let reply = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
+            #expect(reply.status == 503)
+            #expect(reply.errorCode == "not_recorded")
+            #expect(((reply.json["error"] as? [String: Any])?["message"] as? String)?.contains("nothing was recorded") == true)
+        }
+    }
 }
