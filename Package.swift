@@ -36,6 +36,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        // The POS API: HTTP on one event-loop thread; swift-configuration support is not needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure domain core: code parsing, decision rules, state machines. No I/O, no C, no Foundation.
@@ -81,6 +86,31 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The one path of every operation (scanner or POS): signature, disk guard, ledger, link wake-up, counters, the
+        // decision stream; and the JSON shapes the CLI and the API share (outcome, status, code history).
+        .target(
+            name: "StoregateGateway",
+            dependencies: ["StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT"],
+            swiftSettings: strictSettings
+        ),
+        // The local API for the POS: HTTP operations, status, code history, the SSE event stream, Prometheus metrics.
+        .target(
+            name: "StoregateAPI",
+            dependencies: [
+                "StoregateCore",
+                "StoregateLedger",
+                "StoregateMQTT",
+                "StoregateGateway",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The daemon: config, the scan → decision pipeline, sd_notify, the ServiceGroup wiring.
         .target(
             name: "StoregateDaemon",
@@ -90,6 +120,8 @@ let package = Package(
                 "StoregateLedger",
                 "StoregateScanners",
                 "StoregateMQTT",
+                "StoregateGateway",
+                "StoregateAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -113,6 +145,8 @@ let package = Package(
                 "StoregateScanners",
                 "StoregateMQTT",
                 "StoregateDaemon",
+                "StoregateGateway",
+                "StoregateAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -150,10 +184,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "StoregateAPITests",
+            dependencies: [
+                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateGateway", "StoregateAPI",
+                "StoregateTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "StoregateDaemonTests",
             dependencies: [
                 "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateDaemon",
-                "StoregateScanners", "StoregateTesting",
+                "StoregateScanners", "StoregateTesting", "StoregateAPI",
             ],
             swiftSettings: strictSettings
         ),

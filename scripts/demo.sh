@@ -14,9 +14,9 @@ SG="$ROOT/.build/debug/storegate"
 WORK="$(mktemp -d /tmp/storegate-demo.XXXXXX)"
 chmod 0777 "$WORK"   # mosquitto drops to its own user when started as root
 DB="$WORK/ledger.sqlite"
-BROKER_PID=""; TAIL_PID=""
+BROKER_PID=""; TAIL_PID=""; GATEWAY_PID=""; STREAM_PID=""
 cleanup() {
-    [ -n "$TAIL_PID" ] && kill "$TAIL_PID" 2>/dev/null || true
+    for pid in "$GATEWAY_PID" "$STREAM_PID" "$TAIL_PID"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
     [ -n "$BROKER_PID" ] && kill "$BROKER_PID" 2>/dev/null && echo "== broker stopped" || true
 }
 trap cleanup EXIT
@@ -98,6 +98,26 @@ run_lane "$WORK/redemption.txt" redemption 3
 echo; echo "== 10:15 lane 2 voids the sale of CAP3 (same lane, within the undo window)"
 "$SG" void --db "$DB" --lane 2 --operator lane-2 --role checkout "01/$GTIN/21/CAP3" | tee -a "$WORK/cashier.log" || true
 "$SG" run --db "$DB" --broker "$BROKER" --exit-when-drained --log-level warning   # no lanes: just deliver it
+
+echo; echo "== 10:30 till 4 redeems CAP8 itself over the local POS API (docs/api.md); the event stream shows it"
+API_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+API="http://127.0.0.1:$API_PORT"
+"$SG" run --db "$DB" --broker "$BROKER" --log-level warning --api "127.0.0.1:$API_PORT" & GATEWAY_PID=$!
+for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$API_PORT) 2>/dev/null && break; sleep 0.1; done
+curl -sN "$API/v1/events" > "$WORK/events.txt" & STREAM_PID=$!
+for _ in $(seq 100); do [ -s "$WORK/events.txt" ] && break; sleep 0.05; done   # subscribed once its first line is in
+ANSWER=$(curl -s -X POST "$API/v1/redeem" -H 'Content-Type: application/json' -H 'Idempotency-Key: till4-0001' \
+    -d "{\"scan\":\"01/$GTIN/21/CAP8\",\"lane\":\"4\",\"operator\":\"till-4\"}")
+echo "POST /v1/redeem → $ANSWER"
+python3 - "$ANSWER" >> "$WORK/cashier.log" <<'PY'
+import json, sys
+a = json.loads(sys.argv[1])
+print(f"till 4 (API) redeem {a.get('id', '-')}: {a['result']}: {a['reason']} [event {a['seq']}]")
+PY
+kill -TERM "$GATEWAY_PID"; wait "$GATEWAY_PID" || true; GATEWAY_PID=""
+wait "$STREAM_PID" 2>/dev/null || true; STREAM_PID=""
+echo "GET /v1/events saw:"; sed 's/^/  /' "$WORK/events.txt"
+"$SG" run --db "$DB" --broker "$BROKER" --exit-when-drained --log-level warning   # deliver anything left
 
 sleep 1
 kill "$TAIL_PID" 2>/dev/null; wait "$TAIL_PID" 2>/dev/null || true; TAIL_PID=""

@@ -1,4 +1,5 @@
 import Foundation
+import StoregateAPI
 import StoregateCore
 import StoregateLedger
 import TOMLKit
@@ -15,6 +16,7 @@ public enum ConfigLoader {
         "downlink": ["enabled", "keys"],
         "roles": Set(LaneRole.allCases.map(\.rawValue)),
         "scanner": ["source", "lane", "role", "operator"],
+        "api": ["listen", "default_role"],
     ]
 
     public static func load(path: String) throws(ConfigErrors) -> DaemonConfiguration {
@@ -113,6 +115,18 @@ public enum ConfigLoader {
                     continue
                 }
                 config.operations[role] = operation
+            }
+        }
+        if let api = reader.section(table, "api") {
+            if let listen = reader.string(api, "api.listen") {
+                if listen.isEmpty || APIAddress(listen) != nil { config.apiListen = listen } else {
+                    reader.fail("api.listen", "\(listen) is not HOST:PORT (e.g. 127.0.0.1:8790, [::1]:8790); \"\" disables the API")
+                }
+            }
+            if let name = reader.string(api, "api.default_role") {
+                if let role = LaneRole(rawValue: name) { config.apiDefaultRole = role } else {
+                    reader.fail("api.default_role", "\(name) is not a role; use one of \(LaneRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
             }
         }
         if let scanners = table["scanner"] {

@@ -1,7 +1,9 @@
 import Foundation
 public import Logging
 import ServiceLifecycle
+import StoregateAPI
 import StoregateCore
+import StoregateGateway
 import StoregateLedger
 public import StoregateMQTT
 import UnixSignals
@@ -80,24 +82,27 @@ public enum Daemon {
             ledger: ledger, client: client, configuration: linkConfiguration, counters: counters, logger: logger,
             downlink: downlink, scanners: { pipelineBox.pipeline?.scannerStatus ?? [] },
             sourcesFinished: { pipelineBox.pipeline?.sourcesFinished ?? true }, disk: disk, latency: latency)
-        let pipeline = ScanPipeline(ledger: ledger, disk: disk, scanners: config.scanners, operations: config.operations, link: link,
-                                    counters: counters, logger: logger, latency: latency, answers: answers)
+        let desk = OperationDesk(ledger: ledger, disk: disk, link: link, counters: counters, decisions: DecisionStream(), latency: latency)
+        let pipeline = ScanPipeline(desk: desk, scanners: config.scanners, operations: config.operations, logger: logger, answers: answers)
         pipelineBox.pipeline = pipeline
+        let api = config.api.map { POSAPI(configuration: $0, desk: desk, scanners: { pipeline.scannerStatus }, logger: logger) }
         let systemd = SystemdService { "store \(policy.storeID), scans \(counters.value(.scans)), delivered \(counters.value(.delivered))" }
 
         logger.info("storegate \(Self.version) starting", metadata: [
             "store": "\(policy.storeID)", "gateway": "\(gatewayID)", "broker": "\(broker.description)",
             "scanners": "\(config.scanners.map(\.source).joined(separator: ","))",
+            "api": "\(config.api?.address.description ?? "disabled")",
         ])
-        // Shutdown runs in reverse: systemd hears STOPPING, the pipeline finishes its scan, then the link flushes,
-        // says offline and disconnects.
+        // Shutdown runs in reverse: systemd hears STOPPING, the API answers what it has in hand and ends its event
+        // streams, the pipeline finishes its scan, then the link flushes, says offline and disconnects.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: link, successTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: pipeline),
+        ]
+        if let api { services.append(.init(service: api)) }
+        services += [.init(service: DiskWatch(disk: disk)), .init(service: systemd)]
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [
-                .init(service: link, successTerminationBehavior: .gracefullyShutdownGroup),
-                .init(service: pipeline),
-                .init(service: DiskWatch(disk: disk)),
-                .init(service: systemd),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -1,3 +1,4 @@
+public import StoregateAPI
 public import StoregateCore
 public import StoregateLedger
 
@@ -63,11 +64,26 @@ public struct DaemonConfiguration: Sendable, Equatable {
     // [[scanner]]
     public var scanners: [ScannerConfiguration] = []
 
+    // [api]
+    /// `HOST:PORT` of the POS API; empty: no API. Off by default: it costs 5–9 MB of resident memory (docs/api.md),
+    /// more than a box that has no POS to serve should pay.
+    public var apiListen = ""
+    /// The role of a lane that asks over the API and has no `[[scanner]]`.
+    public var apiDefaultRole = LaneRole.checkout
+
     public init() {}
 
     /// The broker as parsed from ``brokerURL``.
     public var broker: BrokerAddress? { BrokerAddress(url: self.brokerURL) }
     public var resolvedStatusFile: String { self.statusFile ?? self.databasePath + ".status.json" }
+
+    /// The POS API's settings; nil when it is disabled. A lane's role is its scanner's (the first configured).
+    public var api: APIConfiguration? {
+        guard let address = APIAddress(self.apiListen) else { return nil }
+        var roles: [String: LaneRole] = [:]
+        for scanner in self.scanners where roles[scanner.lane] == nil { roles[scanner.lane] = scanner.role }
+        return APIConfiguration(address: address, laneRoles: roles, defaultRole: self.apiDefaultRole)
+    }
 }
 
 /// `mqtt://host:port` or `mqtts://host:port` (ports default to 1883 and 8883).

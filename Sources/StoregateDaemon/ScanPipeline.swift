@@ -2,40 +2,32 @@ import Foundation
 public import Logging
 public import ServiceLifecycle
 public import StoregateCore
-public import StoregateLedger
+public import StoregateGateway
+import StoregateLedger
 public import StoregateMQTT
 import StoregateScanners
-import StoregateTrust
 import Synchronization
 
-/// Scan sources → parse → signature check → `Ledger.apply` → the cashier's answer → the HQ link, as a `Service`.
+/// Scan sources → parse → ``OperationDesk`` (signature check, `Ledger.apply`, the HQ link, the event stream) → the
+/// cashier's answer, as a `Service`.
 ///
 /// Each scan is decided and committed before the next one from the same source is read; on graceful shutdown the
 /// sources are cancelled but a scan already in hand is finished (the ledger call is synchronous).
 public final class ScanPipeline: Service, Sendable {
-    private let ledger: Ledger
-    private let disk: DiskGuard
+    private let desk: OperationDesk
     private let scanners: [ScannerConfiguration]
     private let operations: [LaneRole: StoregateCore.Operation]
-    private let link: HQLink?
-    private let counters: GatewayCounters
     private let logger: Logger
     private let answers: @Sendable (String) -> Void
-    private let latency: ScanLatencyRecorder?
     private let states = Mutex<[String: ScannerStatus]>([:])
     private let finished = Atomic<Bool>(false)
 
     /// `answers` receives one line per decision: what the cashier sees.
-    public init(ledger: Ledger, disk: DiskGuard, scanners: [ScannerConfiguration], operations: [LaneRole: StoregateCore.Operation], link: HQLink?,
-                counters: GatewayCounters, logger: Logger, latency: ScanLatencyRecorder? = nil,
-                answers: @escaping @Sendable (String) -> Void) {
-        self.latency = latency
-        self.ledger = ledger
-        self.disk = disk
+    public init(desk: OperationDesk, scanners: [ScannerConfiguration], operations: [LaneRole: StoregateCore.Operation],
+                logger: Logger, answers: @escaping @Sendable (String) -> Void) {
+        self.desk = desk
         self.scanners = scanners
         self.operations = operations
-        self.link = link
-        self.counters = counters
         self.logger = logger
         self.answers = answers
         for scanner in scanners {
@@ -101,33 +93,23 @@ public final class ScanPipeline: Service, Sendable {
 
     private func handle(_ event: ScanEvent, scanner: ScannerConfiguration, parser: CodeParser) {
         let entered = ContinuousClock.now
-        self.counters.bump(.scans)
         let operation = self.operations[event.role] ?? .verify
         // A partial scan could still look like a valid shorter code (a serial cut short): never parse it.
         let code = event.complete
             ? parser.parse(event.bytes) : ParsedCode(kind: .unknown, symbology: event.symbology, errors: [.incompleteScan])
+        let asker = OperationDesk.Asker(lane: event.lane, role: event.role, operatorName: scanner.operatorName, time: event.lastReport, origin: .scanner)
         do {
-            let keys = try self.ledger.trustedKeys()
-            let context = DecisionContext(lane: event.lane, operator: scanner.operatorName, role: event.role, time: event.lastReport)
-            let request = OperationRequest(operation: operation, code: code, signature: keys.check(code), context: context)
-            let decision: Decision
+            let answer = try self.desk.perform(operation, on: code, by: asker, entered: entered)
             let recorded: String
-            switch try self.disk.apply(request) {
-            case .recorded(let outcome):
-                if !outcome.replayed { self.latency?.scan(enteredAt: entered, committedAs: outcome.seq) }
-                self.link?.outboxChanged()
-                decision = outcome.decision
-                recorded = "event \(outcome.seq)"
-            case .notJournaled(let answer):
-                decision = answer
-                recorded = "not journaled: disk space low"
+            switch answer {
+            case .recorded(let outcome): recorded = "event \(outcome.seq)"
+            case .notJournaled: recorded = "not journaled: disk space low"
             }
-            self.counters.bump(decision.result.isAccepted ? .accepted : .rejected)
+            let decision = answer.decision
             let verdict = decision.result.isAccepted ? "ACCEPTED" : "REJECTED \(decision.result.rawValue)"
             self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue) \(code.valid ? code.id ?? "-" : "-"): \(verdict): \(decision.reason) [\(recorded)]")
         } catch {
             // The ledger could not decide (disk, corruption): the cashier must see that nothing was recorded.
-            self.counters.bump(.rejected)
             self.logger.error("lane \(event.lane): scan not recorded: \(error)")
             self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue): NOT RECORDED: \(error); scan again or call the supervisor")
         }

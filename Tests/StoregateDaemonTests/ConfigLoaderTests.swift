@@ -1,3 +1,4 @@
+import StoregateAPI
 import StoregateCore
 import StoregateDaemon
 import StoregateLedger
@@ -34,6 +35,29 @@ struct ConfigLoaderTests {
         #expect(config.downlinkKeys.count == 1)
     }
 
+    @Test func theAPIIsOffByDefaultAndLanesTakeTheirScannersRole() throws {
+        #expect(try ConfigLoader.parse("").api == nil)
+        let enabled = try ConfigLoader.parse("[api]\nlisten = \"127.0.0.1:8790\"")
+        #expect(enabled.api?.address == APIAddress(host: "127.0.0.1", port: 8790))
+        #expect(enabled.api?.defaultRole == .checkout)
+
+        let config = try ConfigLoader.parse("""
+            [api]
+            listen = "[::1]:9000"
+            default_role = "service"
+            [[scanner]]
+            source = "replay:/tmp/x.txt"
+            lane = "dock"
+            role = "receiving"
+            """)
+        #expect(config.api?.address == APIAddress(host: "::1", port: 9000))
+        #expect(config.api?.address.isLoopback == true)
+        #expect(config.api?.laneRoles == ["dock": .receiving])
+        #expect(config.api?.defaultRole == .service)
+
+        #expect(try ConfigLoader.parse("[api]\nlisten = \"\"").api == nil)
+    }
+
     @Test(arguments: [
         ("[mqtt]\nurl = \"http://x\"", "mqtt.url"),
         ("[mqtt]\nurl = \"mqtt://x:70000\"", "mqtt.url"),
@@ -53,6 +77,10 @@ struct ConfigLoaderTests {
         ("[downlink]\nenabled = \"yes\"", "downlink.enabled"),
         ("[downlink]\nkeys = { k1 = \"short\" }", "downlink.keys.k1"),
         ("[roles]\nreceiving = \"redeem\"", "roles.receiving"),
+        ("[api]\nlisten = \"8790\"", "api.listen"),
+        ("[api]\nlisten = \"127.0.0.1:99999\"", "api.listen"),
+        ("[api]\ndefault_role = \"boss\"", "api.default_role"),
+        ("[api]\nport = 8790", "api.port"),
         ("[roles]\ncheckout = \"fly\"", "roles.checkout"),
         ("[[scanner]]\nsource = \"floppy:/dev/fd0\"\nlane = \"1\"\nrole = \"checkout\"", "scanner[1].source"),
         ("[[scanner]]\nsource = \"replay:/x\"\nlane = \"1\"\nrole = \"boss\"", "scanner[1].role"),

@@ -1,5 +1,6 @@
 import Foundation
 import StoregateMQTT
+import StoregateTesting
 import Synchronization
 
 /// An independent subscriber counting event arrivals by seq (persistent session across broker restarts).
@@ -61,17 +62,4 @@ final class EventCounter: Sendable {
         guard let range = head.range(of: "\"seq\":") else { return nil }
         return Int64(head[range.upperBound...].prefix(while: { $0.isNumber }))
     }
-}
-
-func waitUntil(_ what: String, seconds: Double, _ condition: () throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(seconds)
-    while try !condition() {
-        guard Date() < deadline else { throw DaemonTestTimeout(what: what) }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-}
-
-struct DaemonTestTimeout: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(self.what)" }
 }

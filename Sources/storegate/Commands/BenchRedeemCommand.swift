@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StoregateCore
+import StoregateGateway
 import StoregateLedger
 import StoregateTrust
 
@@ -25,7 +26,7 @@ struct BenchRedeemCommand: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         for (index, id) in ids.enumerated() {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let code = OperationScan.parse(id, parser: parser)
+            let code = ScanText.parse(id, parser: parser)
             let context = DecisionContext(lane: "L1", operator: "op1", role: .checkout, time: .now)
             let outcome = try ledger.apply(OperationRequest(
                 operation: .redeem, code: code, signature: keys.check(code), context: context,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StoregateCore
+import StoregateGateway
 import StoregateLedger
 
 struct LedgerInitCommand: ParsableCommand {
@@ -67,34 +68,15 @@ struct LedgerShowCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: "The code (scan or canonical id).") var code: String
 
-    struct JSONShow: Encodable {
-        var id: String
-        var registered: Bool
-        var state: String?
-        var provisional: Bool?
-        var product: String?
-        var lot: String?
-        var expiry: String?
-        var parent: String?
-        var campaign: String?
-        var regions: [String]?
-        var revoked_reason: String?
-        var events: [JournalEventJSON]
-    }
-
     func run() throws {
-        let parsed = OperationScan.parse(self.code, parser: CodeParser())
+        let parsed = ScanText.parse(self.code, parser: CodeParser())
         guard let id = parsed.id else {
             throw ValidationError("\(self.code) is not a code: \(parsed.errors.first?.message ?? "unrecognised")")
         }
         let history = try Ledger(path: self.ledger.db).history(codeID: id)
         let record = history.record
         if self.output.json {
-            try printJSON(JSONShow(
-                id: id, registered: record != nil, state: record?.state.rawValue, provisional: record?.provisional,
-                product: record?.product, lot: record?.lot, expiry: record?.expiry?.description, parent: record?.parent,
-                campaign: record?.campaign, regions: record?.regions, revoked_reason: record?.revokedReason,
-                events: history.events.map(JournalEventJSON.init)))
+            try printJSON(CodeHistoryJSON(id: id, history: history))
         } else {
             if let record {
                 var line = "\(id): \(record.state.rawValue)\(record.provisional ? " (provisional)" : "")"
@@ -110,42 +92,6 @@ struct LedgerShowCommand: ParsableCommand {
             }
             for event in history.events { print("  " + JournalEventJSON(event).humanLine) }
         }
-    }
-}
-
-/// A journal event as `ledger show`/`ledger journal` print it.
-struct JournalEventJSON: Encodable {
-    var seq: Int64
-    var event_id: String
-    var op: String
-    var code: String?
-    var result: String
-    var reason: String
-    var lane: String
-    var `operator`: String
-    var role: String
-    var time_ms: Int64
-    var provisional: Bool
-    var hash: String
-
-    init(_ event: JournalEvent) {
-        self.seq = event.seq
-        self.event_id = event.eventID
-        self.op = event.operation.rawValue
-        self.code = event.codeID
-        self.result = event.result.rawValue
-        self.reason = event.reason
-        self.lane = event.lane
-        self.operator = event.operator
-        self.role = event.role.rawValue
-        self.time_ms = event.time.milliseconds
-        self.provisional = event.provisional
-        self.hash = event.hash.map { String(format: "%02x", $0) }.joined()
-    }
-
-    var humanLine: String {
-        "#\(self.seq) \(Timestamp(milliseconds: self.time_ms).utcText) \(self.op) \(self.code ?? "-") → \(self.result) "
-            + "(lane \(self.lane), \(self.operator)): \(self.reason)"
     }
 }
 

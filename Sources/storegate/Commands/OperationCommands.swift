@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StoregateCore
+import StoregateGateway
 import StoregateLedger
 import StoregateTrust
 
@@ -43,7 +44,7 @@ enum OperationRunner {
         let parser = CodeParser()
         let role = LaneRole(rawValue: arguments.role) ?? .service
         func applyOne(_ text: String, key: String?) throws -> OperationOutcome {
-            let code = OperationScan.parse(text, parser: parser)
+            let code = ScanText.parse(text, parser: parser)
             let context = DecisionContext(lane: arguments.lane, operator: arguments.operatorName, role: role, time: .now)
             return try ledger.apply(OperationRequest(
                 operation: operation, code: code, signature: keys.check(code), context: context, idempotencyKey: key))
@@ -59,19 +60,6 @@ enum OperationRunner {
         let outcome = try applyOne(arguments.scan, key: arguments.idempotencyKey)
         OutcomePrinter.print(outcome, json: arguments.output.json)
         if !outcome.result.isAccepted { throw ExitCode(1) }
-    }
-}
-
-/// Scan text from the command line or a batch line (a raw scan or a canonical id), with GS spelled out as
-/// `{GS}`, `<GS>` or `\x1d`, through the parser; plain canonical ids take the ledger's fast path, which gives
-/// the parser's answer without its work (a test checks they agree).
-enum OperationScan {
-    static func parse(_ text: String, parser: CodeParser) -> ParsedCode {
-        if let canonical = CanonicalIDFastPath.parsedCode(text) { return canonical }
-        // Foundation's replacingOccurrences costs more than a redemption's whole transaction: only call it when
-        // a GS spelling ({GS}, <GS>, \x1d) can be there at all.
-        let mayHaveSpelledGS = text.utf8.contains { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "\\") }
-        return parser.parse(mayHaveSpelledGS ? ScanText.unescapingSeparators(text) : Array(text.utf8))
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StoregateCore
+import StoregateGateway
 
 /// `storegate parse`: what a scan is, its canonical id, and every problem found.
 struct ParseCommand: AsyncParsableCommand {
@@ -91,27 +92,6 @@ struct CodeParserOptions: ParsableArguments {
         )
     }
 }
-
-/// How a scan is typed on a command line.
-enum ScanText {
-    /// `{GS}`, `<GS>` and `\x1d` (any case) become the byte 0x1D.
-    static func unescapingSeparators(_ text: String) -> [UInt8] {
-        var result = text
-        for token in ["{GS}", "<GS>", "{gs}", "<gs>", "\\x1d", "\\x1D", "\\X1D", "\\X1d"] {
-            result = result.replacingOccurrences(of: token, with: "\u{1D}")
-        }
-        return Array(result.utf8)
-    }
-
-    static func removingOneTrailingNewline(_ bytes: [UInt8]) -> [UInt8] {
-        if bytes.last == 0x0A {
-            let withoutLF = bytes.dropLast()
-            return Array(withoutLF.last == 0x0D ? withoutLF.dropLast() : withoutLF)
-        }
-        return bytes
-    }
-}
-
 
 /// The JSON shape of `storegate parse --json` (documented in docs/codes.md); absent values are `null`.
 struct ParsedCodeJSON: Encodable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import StoregateAPI
 import StoregateCore
 import StoregateDaemon
 import StoregateMQTT
@@ -23,6 +24,8 @@ struct RunCommand: AsyncParsableCommand {
     var exitWhenDrained = false
     @Flag(name: .customLong("report-latency"), help: "At exit, print scan → PUBACK latency percentiles to stderr (benchmarks).")
     var reportLatency = false
+    @Option(help: "The POS API's HOST:PORT, or none (overrides api.listen).")
+    var api: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (overrides gateway.log_level).")
     var logLevel: String?
 
@@ -34,11 +37,15 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--role \(role) is not a role; use receiving, checkout, redemption or service")
         }
         if self.lane.count > self.source.count { throw ValidationError("more --lane than --source") }
+        if let api = self.api, api != "none", APIAddress(api) == nil {
+            throw ValidationError("--api \(api) is not HOST:PORT (e.g. 127.0.0.1:8790) or none")
+        }
     }
 
     func run() async throws {
         var configuration = try Self.loadConfiguration(self.config)
         self.overrides.apply(to: &configuration)
+        if let api = self.api { configuration.apiListen = api == "none" ? "" : api }
         for (index, spec) in self.source.enumerated() {
             if let problem = SourceFactory.problem(with: spec) {
                 throw ValidationError("--source \(spec): \(problem) (supported: \(SourceFactory.supported))")
@@ -93,7 +100,8 @@ struct ConfigCheckCommand: ParsableCommand {
     func run() throws {
         do {
             let config = try ConfigLoader.load(path: self.path)
-            print("\(self.path): valid (broker \(config.brokerURL), ledger \(config.databasePath), \(config.scanners.count) scanner(s))")
+            print("\(self.path): valid (broker \(config.brokerURL), ledger \(config.databasePath), \(config.scanners.count) scanner(s), "
+                  + "POS API \(config.api?.address.description ?? "disabled"))")
         } catch {
             printError(error.description)
             throw ExitCode(2)

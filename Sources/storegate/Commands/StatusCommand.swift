@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StoregateCore
+import StoregateGateway
 import StoregateLedger
 import StoregateMQTT
 
@@ -21,16 +22,7 @@ struct StatusCommand: ParsableCommand {
         let daemon = (try? Data(contentsOf: URL(fileURLWithPath: file))).flatMap { try? HQJSON.decode(GatewayStatus.self, from: Array($0)) }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         if self.output.json {
-            var object: [String: Any] = [
-                "backlog": summary.undelivered, "shed": summary.shed, "journal_length": summary.headSeq,
-                "gateway_id": try ledger.gatewayID(),
-            ]
-            object["oldest_undelivered_seq"] = summary.oldestUndeliveredSeq
-            object["oldest_undelivered_age_ms"] = summary.oldestUndeliveredMilliseconds.map { now - $0 }
-            object["last_downlink_sync_ms"] = lastSync?.milliseconds
-            if let daemon, let bytes = try? HQJSON.encode(daemon) { object["daemon"] = try JSONSerialization.jsonObject(with: Data(bytes)) }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            FileHandle.standardOutput.write(try StatusJSON.data(ledger: ledger, daemon: daemon) + Data("\n".utf8))
             return
         }
         print("gateway   \(try ledger.gatewayID())")

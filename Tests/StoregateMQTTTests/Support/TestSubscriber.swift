@@ -1,5 +1,6 @@
 import Foundation
 import StoregateMQTT
+import StoregateTesting
 import Synchronization
 
 /// An independent subscriber (its own MQTT connection, persistent session) that records what arrives, like HQ.
@@ -48,11 +49,7 @@ final class TestSubscriber: Sendable {
     }
 
     func waitUntilSubscribed(seconds: Double = 10) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !self.subscribed.load(ordering: .sequentiallyConsistent) {
-            guard Date() < deadline else { throw TestTimeout(what: "subscription to \(self.filter)") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await waitUntil("subscription to \(self.filter)", seconds: seconds) { self.subscribed.load(ordering: .sequentiallyConsistent) }
     }
 
     var messages: [Received] { self.received.withLock { $0 } }
@@ -77,19 +74,5 @@ final class TestSubscriber: Sendable {
     func stop() async {
         await self.client.shutdown()
         self.task.withLock { $0 }?.cancel()
-    }
-}
-
-struct TestTimeout: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(self.what)" }
-}
-
-/// Polls `condition` until true or `seconds` pass.
-func waitUntil(_ what: String, seconds: Double = 30, _ condition: () throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(seconds)
-    while try !condition() {
-        guard Date() < deadline else { throw TestTimeout(what: what) }
-        try await Task.sleep(for: .milliseconds(20))
     }
 }

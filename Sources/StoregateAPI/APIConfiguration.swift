@@ -1,0 +1,22 @@
+public import StoregateCore
+
+/// What the POS API needs to know beyond the gateway itself.
+public struct APIConfiguration: Sendable, Equatable {
+    public var address: APIAddress
+    /// The role of each lane that has a scanner (`[[scanner]]`); a lane asking over the API acts in that role.
+    public var laneRoles: [String: LaneRole]
+    /// The role of a lane no scanner is configured for (`api.default_role`).
+    public var defaultRole: LaneRole
+    /// Request bodies above this many bytes are refused with 413.
+    public var bodyLimit = 16 * 1024
+
+    public init(address: APIAddress, laneRoles: [String: LaneRole] = [:], defaultRole: LaneRole = .checkout) {
+        self.address = address
+        self.laneRoles = laneRoles
+        self.defaultRole = defaultRole
+    }
+
+    func role(ofLane lane: String) -> LaneRole {
+        self.laneRoles[lane] ?? self.defaultRole
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import StoregateGateway
+import StoregateLedger
+
+/// `GET /v1/events`: every decision as a Server-Sent Event (`id:` the journal seq, `data:` one JSON object).
+/// With `Last-Event-ID`, the journal's events after it come first, then the live ones. A subscriber cut off by the
+/// gateway gets a final `event: closed` saying why; it may reconnect with the last id it saw.
+enum EventStreamResponse {
+    static let journalPage = 200
+
+    static func make(_ decisions: DecisionStream, ledger: Ledger, lastEventID: Int64?) -> Response {
+        // Subscribed before the journal is read, so nothing decided in between is missed (duplicates are skipped).
+        let subscription = decisions.subscribe()
+        let body = ResponseBody { writer in
+            defer { subscription.cancel() }
+            // Sent at once: a client that has read it knows it is subscribed.
+            try await writer.write(ByteBuffer(string: ": storegate decisions\n\n"))
+            var replayedUpTo: Int64 = 0
+            if let lastEventID {
+                replayedUpTo = lastEventID
+                while true {
+                    let page = try ledger.journal(fromSeq: replayedUpTo + 1, limit: Self.journalPage)
+                    for event in page { try await writer.write(ByteBuffer(string: Self.frame(DecisionEvent(event)))) }
+                    replayedUpTo = page.last?.seq ?? replayedUpTo
+                    if page.count < Self.journalPage { break }
+                }
+            }
+            for await event in subscription.events {
+                // Already sent from the journal.
+                if let seq = event.seq, seq <= replayedUpTo { continue }
+                try await writer.write(ByteBuffer(string: Self.frame(event)))
+            }
+            if let reason = subscription.endReason {
+                let data = (try? JSONSerialization.data(withJSONObject: ["reason": reason])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                try await writer.write(ByteBuffer(string: ": \(reason)\nevent: closed\ndata: \(data)\n\n"))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+
+    /// A decision not journaled (a verify while disk space is low) has no `id:`.
+    static func frame(_ event: DecisionEvent) -> String {
+        (event.seq.map { "id: \($0)\n" } ?? "") + "data: \(event.json)\n\n"
+    }
+}

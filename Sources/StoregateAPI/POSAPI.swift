@@ -1,0 +1,65 @@
+public import Logging
+public import ServiceLifecycle
+import Hummingbird
+import NIOCore
+import NIOPosix
+public import StoregateGateway
+public import StoregateMQTT
+import Synchronization
+
+/// The local API for the POS (docs/api.md), as a `Service` of the daemon: operations through the same
+/// ``OperationDesk`` as the scanners, status, code history, the decision event stream and Prometheus metrics.
+///
+/// It runs on one event-loop thread of its own (a till's traffic on localhost needs no more). On graceful shutdown
+/// the event streams end and the server stops once the requests in hand are answered.
+public final class POSAPI: Service, Sendable {
+    private let configuration: APIConfiguration
+    private let desk: OperationDesk
+    private let scanners: @Sendable () -> [ScannerStatus]
+    private let logger: Logger
+    private let port = Mutex<Int?>(nil)
+
+    /// `scanners`: the scanners' states now (for `/metrics`).
+    public init(configuration: APIConfiguration, desk: OperationDesk, scanners: @escaping @Sendable () -> [ScannerStatus] = { [] },
+                logger: Logger) {
+        self.configuration = configuration
+        self.desk = desk
+        self.scanners = scanners
+        self.logger = logger
+    }
+
+    /// The port it listens on once it does (useful when the configured port is 0).
+    public var listeningPort: Int? { self.port.withLock { $0 } }
+
+    public func run() async throws {
+        let router = Router(context: BasicRequestContext.self)
+        POSRoutes(configuration: self.configuration, desk: self.desk, metrics: GatewayMetrics(), scanners: self.scanners).register(on: router)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let address = self.configuration.address
+        let app = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port
+                self.port.withLock { $0 = port }
+                self.logger.info("POS API listening on \(address.host):\(port ?? address.port)")
+            },
+            eventLoopGroupProvider: .shared(group),
+            logger: self.logger)
+        if !address.isLoopback {
+            self.logger.warning("api.listen \(address) is reachable from other machines and the API has no authentication")
+        }
+        do {
+            try await withGracefulShutdownHandler {
+                try await app.run()
+            } onGracefulShutdown: {
+                self.desk.decisions.finishAll(because: "the gateway is shutting down")
+            }
+        } catch {
+            // The scanners keep working without the API: report it and stay down until the gateway stops.
+            self.logger.error("POS API on \(address) stopped: \(error)")
+            try? await gracefulShutdown()
+        }
+        try? await group.shutdownGracefully()
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import StoregateCore
+import StoregateGateway
+import StoregateLedger
+import StoregateMQTT
+
+/// The handlers behind the API's routes (docs/api.md).
+struct POSRoutes: Sendable {
+    let configuration: APIConfiguration
+    let desk: OperationDesk
+    let metrics: GatewayMetrics
+    let scanners: @Sendable () -> [ScannerStatus]
+    let parser = CodeParser()
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.add(middleware: RequestAccounting(metrics: self.metrics))
+        router.post("/v1/:operation") { request, context in
+            var request = request
+            return await self.perform(context.parameters.get("operation") ?? "", request: &request)
+        }
+        router.get("/v1/status") { _, _ in self.status() }
+        router.get("/v1/codes/**") { _, context in self.code(context.parameters.getCatchAll().joined(separator: "/")) }
+        router.get("/v1/events") { request, _ in
+            let lastEventID = request.headers[Self.lastEventIDHeader].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+            return EventStreamResponse.make(self.desk.decisions, ledger: self.desk.ledger, lastEventID: lastEventID)
+        }
+        router.get("/metrics") { _, _ in
+            var buffer = ByteBuffer()
+            buffer.writeBytes(self.metrics.render(desk: self.desk, scanners: self.scanners()))
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: buffer))
+        }
+    }
+
+    /// `POST /v1/{operation}`: through the same ``OperationDesk`` as a scanner's scan, in the lane's role.
+    func perform(_ name: String, request: inout Request) async -> Response {
+        do {
+            guard let operation = Operation(rawValue: name) else { throw APIError.unknownOperation(name) }
+            let bytes: ByteBuffer
+            do {
+                bytes = try await request.collectBody(upTo: self.configuration.bodyLimit)
+            } catch {
+                throw APIError.bodyTooLarge(limit: self.configuration.bodyLimit)
+            }
+            let body = try OperationBody(json: Array(buffer: bytes), headerKey: request.headers[Self.idempotencyKeyHeader])
+            let code = ScanText.parse(body.scan, parser: self.parser)
+            let asker = OperationDesk.Asker(
+                lane: body.lane, role: self.configuration.role(ofLane: body.lane), operatorName: body.operatorName ?? "lane-\(body.lane)",
+                time: Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded())), origin: .api)
+            switch try self.desk.perform(operation, on: code, by: asker, idempotencyKey: body.idempotencyKey) {
+            case .recorded(let outcome):
+                return JSONResponse.make(.ok, OutcomeJSON.line(outcome))
+            case .notJournaled(let decision):
+                return JSONResponse.make(.ok, OutcomeJSON.line(notJournaled: decision, operation: operation, codeID: code.valid ? code.id : nil))
+            }
+        } catch let error as APIError {
+            return error.response
+        } catch let error as LedgerError where error.code == .idempotencyKeyReused {
+            return APIError(status: .conflict, code: "idempotency_key_reused", message: error.message).response
+        } catch {
+            return APIError(status: .serviceUnavailable, code: "not_recorded",
+                            message: "the ledger could not record the operation; nothing was recorded: \(error)").response
+        }
+    }
+
+    /// `GET /v1/status`: what `storegate status --json` shows, with the link's live status under `daemon`.
+    func status() -> Response {
+        do {
+            return JSONResponse.make(.ok, bytes: Array(try StatusJSON.data(ledger: self.desk.ledger, daemon: self.desk.linkStatus)))
+        } catch {
+            return APIError(status: .serviceUnavailable, code: "ledger_unavailable", message: "the ledger cannot be read: \(error)").response
+        }
+    }
+
+    /// `GET /v1/codes/{id}`: a canonical id (its slashes as they are, or percent-encoded) or a scan.
+    func code(_ path: String) -> Response {
+        let text = path.removingPercentEncoding ?? path
+        guard let id = ScanText.parse(text, parser: self.parser).id else {
+            return APIError(status: .badRequest, code: "invalid_code", message: "\(text) is not a code").response
+        }
+        do {
+            let history = try self.desk.ledger.history(codeID: id)
+            guard history.record != nil || !history.events.isEmpty else {
+                return APIError(status: .notFound, code: "unknown_code", message: "\(id) is not in the registry and was never scanned here").response
+            }
+            return JSONResponse.make(.ok, bytes: try HQJSON.encode(CodeHistoryJSON(id: id, history: history)))
+        } catch {
+            return APIError(status: .serviceUnavailable, code: "ledger_unavailable", message: "the ledger cannot be read: \(error)").response
+        }
+    }
+
+    static let idempotencyKeyHeader = HTTPField.Name("Idempotency-Key")!
+    static let lastEventIDHeader = HTTPField.Name("Last-Event-ID")!
+}
+
+/// Counts every answer by status class for `/metrics`, and answers what the router refuses (no route for the path
+/// and method) with the API's error object.
+struct RequestAccounting: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let metrics: GatewayMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            let status = error.status
+            let code = status == .notFound ? "not_found" : "http_\(status.code)"
+            response = APIError(status: status, code: code, message: "\(request.method) \(request.uri.path): \(status.reasonPhrase)").response
+        }
+        self.metrics.countRequest(status: response.status.code)
+        return response
+    }
+}

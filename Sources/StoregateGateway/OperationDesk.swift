@@ -1,0 +1,86 @@
+public import StoregateCore
+public import StoregateLedger
+public import StoregateMQTT
+import StoregateTrust
+import Synchronization
+
+/// The one path every operation takes, whether a scanner scanned the code or the POS asked over the API:
+/// signature check → ``DiskGuard/apply(_:)`` (→ `Ledger.apply`) → wake the HQ link → counters → the decision stream.
+public final class OperationDesk: Sendable {
+    /// Who asks: the lane, its role (which decides what it may do), the operator and when.
+    public struct Asker: Sendable {
+        public var lane: String
+        public var role: LaneRole
+        public var operatorName: String
+        public var time: Timestamp
+        public var origin: DecisionEvent.Origin
+
+        public init(lane: String, role: LaneRole, operatorName: String, time: Timestamp, origin: DecisionEvent.Origin) {
+            self.lane = lane
+            self.role = role
+            self.operatorName = operatorName
+            self.time = time
+            self.origin = origin
+        }
+    }
+
+    public let ledger: Ledger
+    public let disk: DiskGuard
+    public let counters: GatewayCounters
+    public let decisions: DecisionStream
+    private let link: HQLink?
+    private let latency: ScanLatencyRecorder?
+    private let results = Mutex<[ResultCode: Int]>([:])
+
+    public init(ledger: Ledger, disk: DiskGuard, link: HQLink?, counters: GatewayCounters, decisions: DecisionStream,
+                latency: ScanLatencyRecorder? = nil) {
+        self.ledger = ledger
+        self.disk = disk
+        self.link = link
+        self.counters = counters
+        self.decisions = decisions
+        self.latency = latency
+    }
+
+    /// Decides and records one operation. A repeated idempotency key returns the first answer, writes nothing and
+    /// is not published again.
+    /// - Parameter entered: when the scan entered the gateway, for the scan → PUBACK latency figures.
+    /// - Throws: when the ledger could not decide (disk, corruption; nothing was recorded), or ``LedgerError``
+    ///   `idempotencyKeyReused`.
+    public func perform(_ operation: Operation, on code: ParsedCode, by asker: Asker, idempotencyKey: String? = nil,
+                        entered: ContinuousClock.Instant = .now) throws -> GuardedOutcome {
+        self.counters.bump(.scans)
+        let answer: GuardedOutcome
+        do {
+            let keys = try self.ledger.trustedKeys()
+            let context = DecisionContext(lane: asker.lane, operator: asker.operatorName, role: asker.role, time: asker.time)
+            answer = try self.disk.apply(OperationRequest(
+                operation: operation, code: code, signature: keys.check(code), context: context, idempotencyKey: idempotencyKey))
+        } catch {
+            self.counters.bump(.rejected)
+            throw error
+        }
+        let decision = answer.decision
+        self.counters.bump(decision.result.isAccepted ? .accepted : .rejected)
+        self.results.withLock { $0[decision.result, default: 0] += 1 }
+        var seq: Int64?
+        var eventID: String?
+        if case .recorded(let outcome) = answer {
+            self.link?.outboxChanged()
+            if outcome.replayed { return answer }
+            self.latency?.scan(enteredAt: entered, committedAs: outcome.seq)
+            seq = outcome.seq
+            eventID = outcome.eventID
+        }
+        self.decisions.publish(DecisionEvent(
+            seq: seq, eventID: eventID, time: asker.time, lane: asker.lane, role: asker.role, operatorName: asker.operatorName,
+            operation: operation, codeID: code.valid ? code.id : nil, result: decision.result, reason: decision.reason, origin: asker.origin))
+        return answer
+    }
+
+    /// Decisions so far by result code (replayed answers included, like the accepted/rejected counters).
+    public var resultCounts: [ResultCode: Int] { self.results.withLock { $0 } }
+
+    /// The HQ link's last status, when the desk runs in the daemon.
+    public var linkStatus: GatewayStatus? { self.link?.status }
+}

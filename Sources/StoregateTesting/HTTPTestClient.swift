@@ -1,0 +1,74 @@
+import Foundation
+
+/// One HTTP/1.1 exchange over a real loopback socket (`Connection: close`, the whole answer read).
+public struct HTTPReply: Sendable {
+    public var status: Int
+    /// Header names in lower case.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public var text: String { String(decoding: self.body, as: UTF8.self) }
+
+    /// The body as a JSON object (empty when it is not one).
+    public var json: [String: Any] {
+        ((try? JSONSerialization.jsonObject(with: Data(self.body))) as? [String: Any]) ?? [:]
+    }
+
+    /// `error.code` of an error answer.
+    public var errorCode: String? { (self.json["error"] as? [String: Any])?["code"] as? String }
+}
+
+public enum HTTPTestClient {
+    public static func request(port: Int, _ method: String, _ path: String, headers: [String: String] = [:],
+                               body: [UInt8]? = nil) throws -> HTTPReply {
+        let socket = try LoopbackSocket(port: port)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if let body { head += "Content-Length: \(body.count)\r\n" }
+        try socket.send(Array((head + "\r\n").utf8) + (body ?? []))
+        var answer: [UInt8] = []
+        while true {
+            let chunk = socket.receive()
+            if chunk.isEmpty { break }
+            answer += chunk
+        }
+        return try Self.parse(answer)
+    }
+
+    /// POST with a JSON body.
+    public static func post(port: Int, _ path: String, json: String, headers: [String: String] = [:]) throws -> HTTPReply {
+        try Self.request(port: port, "POST", path, headers: headers.merging(["Content-Type": "application/json"]) { $1 }, body: Array(json.utf8))
+    }
+
+    static func parse(_ bytes: [UInt8]) throws -> HTTPReply {
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        guard let end = bytes.firstRange(of: separator) else {
+            throw ChildProcess.SpawnError(message: "no HTTP answer (\(bytes.count) bytes)")
+        }
+        let lines = String(decoding: bytes[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusParts = lines[0].split(separator: " ")
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else {
+            throw ChildProcess.SpawnError(message: "not an HTTP status line: \(lines[0])")
+        }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        var body = Array(bytes[end.upperBound...])
+        if headers["transfer-encoding"] == "chunked" { body = Self.dechunked(body) }
+        return HTTPReply(status: status, headers: headers, body: body)
+    }
+
+    static func dechunked(_ bytes: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        var rest = bytes[...]
+        while let lineEnd = rest.firstRange(of: Array("\r\n".utf8)),
+              let size = Int(String(decoding: rest[..<lineEnd.lowerBound], as: UTF8.self), radix: 16), size > 0 {
+            let start = lineEnd.upperBound
+            result += rest[start..<min(start + size, rest.endIndex)]
+            rest = rest[min(start + size + 2, rest.endIndex)...]
+        }
+        return result
+    }
+}

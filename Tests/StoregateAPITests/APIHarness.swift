@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import StoregateAPI
+import StoregateCore
+import StoregateGateway
+import StoregateLedger
+import StoregateMQTT
+import StoregateTesting
+
+/// The POS API on a free loopback port over a real temporary ledger, run as the daemon runs it (a `Service` in a
+/// `ServiceGroup`, stopped by graceful shutdown), with the same ``OperationDesk`` a scanner's scans go through.
+struct APIHarness {
+    static let codes = (1...5).map { "01/09506000134352/21/API\($0)" }
+
+    let fixture: LedgerFixture
+    let desk: OperationDesk
+    let api: POSAPI
+    let group: ServiceGroup
+    let running: Task<Void, any Error>
+    let port: Int
+
+    static func start(laneRoles: [String: LaneRole] = [:], bufferLimit: Int = 256) async throws -> APIHarness {
+        let fixture = try LedgerFixture()
+        try fixture.register(ids: Self.codes)
+        let logger = Logger(label: "api-test")
+        let disk = DiskGuard(ledger: fixture.ledger, configuration: DiskGuardConfiguration())
+        let desk = OperationDesk(ledger: fixture.ledger, disk: disk, link: nil, counters: GatewayCounters(),
+                                 decisions: DecisionStream(bufferLimit: bufferLimit))
+        let api = POSAPI(configuration: APIConfiguration(address: APIAddress(host: "127.0.0.1", port: 0), laneRoles: laneRoles),
+                         desk: desk, logger: logger)
+        let group = ServiceGroup(services: [api], logger: logger)
+        let running = Task { try await group.run() }
+        try await waitUntil("the API listening", seconds: 20) { api.listeningPort != nil }
+        return APIHarness(fixture: fixture, desk: desk, api: api, group: group, running: running, port: api.listeningPort ?? 0)
+    }
+
+    func stop() async throws {
+        await self.group.triggerGracefulShutdown()
+        try await self.running.value
+        self.fixture.remove()
+    }
+
+    func post(_ operation: String, _ json: String, headers: [String: String] = [:]) throws -> HTTPReply {
+        try HTTPTestClient.post(port: self.port, "/v1/\(operation)", json: json, headers: headers)
+    }
+
+    func get(_ path: String) throws -> HTTPReply {
+        try HTTPTestClient.request(port: self.port, "GET", path)
+    }
+
+    var journalLength: Int64 {
+        get throws { try self.fixture.ledger.stats().journalLength }
+    }
+}
+
+extension APIHarness {
+    /// Runs `body` against a started API and stops it afterwards, also when `body` throws.
+    static func with(laneRoles: [String: LaneRole] = [:], bufferLimit: Int = 256,
+                     _ body: (APIHarness) async throws -> Void) async throws {
+        let api = try await Self.start(laneRoles: laneRoles, bufferLimit: bufferLimit)
+        do {
+            try await body(api)
+        } catch {
+            try? await api.stop()
+            throw error
+        }
+        try await api.stop()
+    }
+}
