@@ -47,7 +47,7 @@ struct POSRoutes: Sendable {
             let code = ScanText.parse(body.scan, parser: self.parser)
             let asker = OperationDesk.Asker(
                 lane: body.lane, role: self.configuration.role(ofLane: body.lane), operatorName: body.operatorName ?? "lane-\(body.lane)",
-                time: Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded())), origin: .api)
+                time: .now, origin: .api)
             switch try self.desk.perform(operation, on: code, by: asker, idempotencyKey: body.idempotencyKey) {
             case .recorded(let outcome):
                 return JSONResponse.make(.ok, OutcomeJSON.line(outcome))

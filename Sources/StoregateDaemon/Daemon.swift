@@ -40,7 +40,7 @@ public enum Daemon {
             throw DaemonError(message: "store id \(policy.storeID) cannot be an MQTT topic level (no / + #)")
         }
         for (keyID, publicKey) in config.downlinkKeys {
-            try ledger.addDownlinkKey(keyID: keyID, publicKey: publicKey, at: Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
+            try ledger.addDownlinkKey(keyID: keyID, publicKey: publicKey, at: .now)
         }
         guard let broker = config.broker else { throw DaemonError(message: "mqtt.url: \(config.brokerURL) is not a broker URL") }
         let gatewayID = try ledger.gatewayID()
@@ -56,7 +56,7 @@ public enum Daemon {
             will: {
                 // The Last Will: offline, with the figures known at connect time.
                 let summary = (try? willLedger.outboxSummary()) ?? OutboxSummary()
-                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                let now = Timestamp.now.milliseconds
                 let status = GatewayStatus(
                     state: "offline", gatewayId: gatewayID, storeId: policy.storeID, version: Self.version, timeMs: now,
                     broker: broker.description, backlog: summary.undelivered, oldestUndeliveredSeq: summary.oldestUndeliveredSeq,

@@ -9,7 +9,7 @@ public enum StatusJSON {
     /// `daemon`: the running daemon's status (the link's, or the status file the CLI reads); nil when unknown.
     public static func data(ledger: Ledger, daemon: GatewayStatus?) throws -> Data {
         let summary = try ledger.outboxSummary()
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = Timestamp.now.milliseconds
         var object: [String: Any] = [
             "backlog": summary.undelivered, "shed": summary.shed, "journal_length": summary.headSeq,
             "gateway_id": try ledger.gatewayID(),

@@ -205,5 +205,5 @@ public final class DiskGuard: Sendable {
 
     private var reserveMiB: Int64 { self.configuration.reserveBytes >> 20 }
 
-    private static var now: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    private static var now: Int64 { Timestamp.now.milliseconds }
 }

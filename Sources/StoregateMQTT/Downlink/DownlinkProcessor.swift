@@ -38,7 +38,7 @@ public struct DownlinkProcessor: Sendable {
     }
 
     private func evaluate(topic: String, payload: [UInt8]) -> DownlinkReport {
-        let now = Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+        let now = Timestamp.now
         func rejected(_ problem: DownlinkReport.Problem, _ reason: String, keyID: String? = nil, message: DownlinkMessage? = nil) -> DownlinkReport {
             DownlinkReport(topic: topic, outcome: .rejected, problem: problem, reason: reason, stream: message?.stream,
                            seq: message?.seq, keyId: keyID, timeMs: now.milliseconds)

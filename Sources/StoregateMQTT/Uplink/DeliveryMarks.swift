@@ -79,7 +79,7 @@ struct DeliveryMarks {
             self.outstanding.add(1, ordering: .relaxed)
             self.queue.async { [self] in
                 do {
-                    let mark = { try self.ledger.markDelivered(seqs: seqs, at: .current) }
+                    let mark = { try self.ledger.markDelivered(seqs: seqs, at: .now) }
                     // Through the disk guard: a full disk gives up its reserve rather than stall deliveries.
                     if let disk = self.disk { try disk.write(mark) } else { try mark() }
                 } catch {

@@ -169,7 +169,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
         // Connected for a second at least: downlink the broker queued for our session arrives right after CONNACK.
         guard self.configuration.exitWhenDrained, self.connected, self.window.isEmpty, self.marks.isSettled,
               self.link.areSourcesFinished, let since = self.connectedSince,
-              Timestamp.current.milliseconds - since >= 1_000 else { return false }
+              Timestamp.now.milliseconds - since >= 1_000 else { return false }
         return (try? self.ledger.pendingOutbox(fromSeq: 1, limit: 1).isEmpty) ?? false
     }
 
@@ -181,7 +181,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
             self.connected = true
             self.publishedThisConnection = 0
             self.acknowledgedThisConnection = 0
-            self.connectedSince = Timestamp.current.milliseconds
+            self.connectedSince = Timestamp.now.milliseconds
             self.lastError = nil
             self.link.linkCounters.bump(.reconnects)
             self.logger.info("connected to \(self.configuration.brokerDescription)", metadata: ["session_present": "\(sessionPresent)"])
@@ -352,7 +352,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
             self.lastShedCheck = .now
             let shed: Int
             do {
-                shed = try self.ledger.shedTelemetry(keepingAtMost: self.configuration.shedTelemetryAbove, at: .current)
+                shed = try self.ledger.shedTelemetry(keepingAtMost: self.configuration.shedTelemetryAbove, at: .now)
             } catch {
                 // Nothing depends on it now; the next check tries again.
                 self.logger.error("cannot shed telemetry: \(error)")
@@ -389,7 +389,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     private func makeStatus(state: String) -> GatewayStatus {
         self.reportCounters()
         let summary = (try? self.ledger.outboxSummary()) ?? OutboxSummary()
-        let now = Timestamp.current.milliseconds
+        let now = Timestamp.now.milliseconds
         return GatewayStatus(
             state: state, gatewayId: self.configuration.topics.gatewayID, storeId: self.configuration.topics.storeID,
             version: self.configuration.version, timeMs: now, broker: self.configuration.brokerDescription,
@@ -429,9 +429,3 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     }
 }
 
-extension Timestamp {
-    /// Now, from the system clock.
-    static var current: Timestamp {
-        Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
-    }
-}

@@ -145,7 +145,7 @@ struct DownlinkMessageOptions: ParsableArguments {
             throw ValidationError("\(self.bodyFile.map { "--body-file \($0)" } ?? "--body") is not a valid \(self.kind) body: \(error)")
         }
         let message = DownlinkMessage(kind: self.kind, target: self.store ?? "*", seq: self.seq,
-                                      issuedMs: Int64(Date().timeIntervalSince1970 * 1000), body: body)
+                                      issuedMs: Timestamp.now.milliseconds, body: body)
         let topic = self.store.map { TopicScheme.storeDownlink(storeID: $0, kind: self.kind) } ?? TopicScheme.broadcastDownlink(kind: self.kind)
         return (topic, try signer.envelope(for: message))
     }

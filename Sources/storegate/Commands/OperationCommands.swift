@@ -63,12 +63,6 @@ enum OperationRunner {
     }
 }
 
-extension Timestamp {
-    static var now: Timestamp {
-        Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
-    }
-}
-
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Is this code genuine and usable here? Read only (journaled).")

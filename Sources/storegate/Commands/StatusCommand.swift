@@ -20,7 +20,7 @@ struct StatusCommand: ParsableCommand {
         let lastSync = try ledger.lastDownlinkSync()
         let file = self.statusFile ?? self.ledger.db + ".status.json"
         let daemon = (try? Data(contentsOf: URL(fileURLWithPath: file))).flatMap { try? HQJSON.decode(GatewayStatus.self, from: Array($0)) }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = Timestamp.now.milliseconds
         if self.output.json {
             FileHandle.standardOutput.write(try StatusJSON.data(ledger: ledger, daemon: daemon) + Data("\n".utf8))
             return

@@ -1,4 +1,5 @@
 import Foundation
+import StoregateCore
 import StoregateDaemon
 import StoregateLedger
 
@@ -40,7 +41,7 @@ struct DoctorContext: Sendable {
         self.ledger = LedgerOpening(path: configuration.databasePath)
         self.timeout = timeout
         self.deep = deep
-        self.now = Int64(Date().timeIntervalSince1970 * 1000)
+        self.now = Timestamp.now.milliseconds
     }
 
     /// The command that creates the configured ledger, for fixes.
