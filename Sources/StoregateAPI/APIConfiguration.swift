@@ -9,6 +9,8 @@ public struct APIConfiguration: Sendable, Equatable {
     public var defaultRole: LaneRole
     /// Request bodies above this many bytes are refused with 413.
     public var bodyLimit = 16 * 1024
+    /// How often an idle event stream gets a `: keep-alive` comment.
+    public var keepAlive = Duration.seconds(15)
 
     public init(address: APIAddress, laneRoles: [String: LaneRole] = [:], defaultRole: LaneRole = .checkout) {
         self.address = address

@@ -5,15 +5,26 @@ import StoregateLedger
 
 /// `GET /v1/events`: every decision as a Server-Sent Event (`id:` the journal seq, `data:` one JSON object).
 /// With `Last-Event-ID`, the journal's events after it come first, then the live ones. A subscriber cut off by the
-/// gateway gets a final `event: closed` saying why; it may reconnect with the last id it saw.
+/// gateway gets a final `event: closed` saying why; it may reconnect with the last id it saw. While nothing is
+/// decided (a store at night) a `: keep-alive` comment goes out every `keepAlive`: SSE clients that reconnect after a
+/// silence (45 s in common browser polyfills) stay connected, and a client that went away is found at that write.
 enum EventStreamResponse {
     static let journalPage = 200
 
-    static func make(_ decisions: DecisionStream, ledger: Ledger, lastEventID: Int64?) -> Response {
+    static func make(_ decisions: DecisionStream, ledger: Ledger, lastEventID: Int64?, keepAlive: Duration) -> Response {
         // Subscribed before the journal is read, so nothing decided in between is missed (duplicates are skipped).
         let subscription = decisions.subscribe()
         let body = ResponseBody { writer in
-            defer { subscription.cancel() }
+            let ticker = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: keepAlive)
+                    subscription.keepAlive()
+                }
+            }
+            defer {
+                ticker.cancel()
+                subscription.cancel()
+            }
             // Sent at once: a client that has read it knows it is subscribed.
             try await writer.write(ByteBuffer(string: ": storegate decisions\n\n"))
             var replayedUpTo: Int64 = 0
@@ -26,10 +37,15 @@ enum EventStreamResponse {
                     if page.count < Self.journalPage { break }
                 }
             }
-            for await event in subscription.events {
-                // Already sent from the journal.
-                if let seq = event.seq, seq <= replayedUpTo { continue }
-                try await writer.write(ByteBuffer(string: Self.frame(event)))
+            for await delivery in subscription.events {
+                switch delivery {
+                case .keepAlive:
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                case .decision(let event):
+                    // Already sent from the journal.
+                    if let seq = event.seq, seq <= replayedUpTo { continue }
+                    try await writer.write(ByteBuffer(string: Self.frame(event)))
+                }
             }
             if let reason = subscription.endReason {
                 let data = (try? JSONSerialization.data(withJSONObject: ["reason": reason])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

@@ -24,7 +24,8 @@ struct POSRoutes: Sendable {
         router.get("/v1/codes/**") { _, context in self.code(context.parameters.getCatchAll().joined(separator: "/")) }
         router.get("/v1/events") { request, _ in
             let lastEventID = request.headers[Self.lastEventIDHeader].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
-            return EventStreamResponse.make(self.desk.decisions, ledger: self.desk.ledger, lastEventID: lastEventID)
+            return EventStreamResponse.make(
+                self.desk.decisions, ledger: self.desk.ledger, lastEventID: lastEventID, keepAlive: self.configuration.keepAlive)
         }
         router.get("/metrics") { _, _ in
             var buffer = ByteBuffer()

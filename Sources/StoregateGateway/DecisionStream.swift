@@ -6,15 +6,27 @@ import Synchronization
 /// whose buffer is full is cut off (its stream ends after what it had buffered, ``Subscription/endReason`` says
 /// why) rather than slowing the scans or growing without bound. A cut-off client may reconnect.
 public final class DecisionStream: Sendable {
+    /// What a subscriber receives: the decisions, and the keep-alives it asked for while nothing was decided.
+    public enum Delivery: Sendable, Equatable {
+        case decision(DecisionEvent)
+        case keepAlive
+    }
+
     /// One subscriber's view: the events, and why they ended when the stream did not end them for shutdown.
     public final class Subscription: Sendable {
-        public let events: AsyncStream<DecisionEvent>
-        private let continuation: AsyncStream<DecisionEvent>.Continuation
+        public let events: AsyncStream<Delivery>
+        private let continuation: AsyncStream<Delivery>.Continuation
         private let reason = Mutex<String?>(nil)
 
-        init(events: AsyncStream<DecisionEvent>, continuation: AsyncStream<DecisionEvent>.Continuation) {
+        init(events: AsyncStream<Delivery>, continuation: AsyncStream<Delivery>.Continuation) {
             self.events = events
             self.continuation = continuation
+        }
+
+        /// Queues a keep-alive behind whatever is waiting; with a full buffer it is left out (only a decision that
+        /// does not fit cuts a subscriber off).
+        public func keepAlive() {
+            self.continuation.yield(.keepAlive)
         }
 
         /// Stops the subscription (its client went away); it receives nothing more.
@@ -31,7 +43,7 @@ public final class DecisionStream: Sendable {
     }
 
     private struct Subscriber {
-        var continuation: AsyncStream<DecisionEvent>.Continuation
+        var continuation: AsyncStream<Delivery>.Continuation
         var subscription: Subscription
     }
 
@@ -47,7 +59,7 @@ public final class DecisionStream: Sendable {
 
     /// A new subscriber receives every decision published from now on, until it stops listening or is cut off.
     public func subscribe() -> Subscription {
-        let (events, continuation) = AsyncStream.makeStream(of: DecisionEvent.self, bufferingPolicy: .bufferingOldest(self.bufferLimit))
+        let (events, continuation) = AsyncStream.makeStream(of: Delivery.self, bufferingPolicy: .bufferingOldest(self.bufferLimit))
         let subscription = Subscription(events: events, continuation: continuation)
         let id = self.subscribers.withLock { state in
             state.next += 1
@@ -64,7 +76,7 @@ public final class DecisionStream: Sendable {
         let tooSlow = self.subscribers.withLock { state -> [Subscriber] in
             var dropped: [Subscriber] = []
             for (id, subscriber) in state.all {
-                if case .dropped = subscriber.continuation.yield(event) {
+                if case .dropped = subscriber.continuation.yield(.decision(event)) {
                     dropped.append(subscriber)
                     state.all.removeValue(forKey: id)
                 }

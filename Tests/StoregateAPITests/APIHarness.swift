@@ -20,15 +20,16 @@ struct APIHarness {
     let running: Task<Void, any Error>
     let port: Int
 
-    static func start(laneRoles: [String: LaneRole] = [:], bufferLimit: Int = 256) async throws -> APIHarness {
+    static func start(laneRoles: [String: LaneRole] = [:], bufferLimit: Int = 256, keepAlive: Duration = .seconds(15)) async throws -> APIHarness {
         let fixture = try LedgerFixture()
         try fixture.register(ids: Self.codes)
         let logger = Logger(label: "api-test")
         let disk = DiskGuard(ledger: fixture.ledger, configuration: DiskGuardConfiguration())
         let desk = OperationDesk(ledger: fixture.ledger, disk: disk, link: nil, counters: GatewayCounters(),
                                  decisions: DecisionStream(bufferLimit: bufferLimit))
-        let api = POSAPI(configuration: APIConfiguration(address: APIAddress(host: "127.0.0.1", port: 0), laneRoles: laneRoles),
-                         desk: desk, logger: logger)
+        var configuration = APIConfiguration(address: APIAddress(host: "127.0.0.1", port: 0), laneRoles: laneRoles)
+        configuration.keepAlive = keepAlive
+        let api = POSAPI(configuration: configuration, desk: desk, logger: logger)
         let group = ServiceGroup(services: [api], logger: logger)
         let running = Task { try await group.run() }
         try await waitUntil("the API listening", seconds: 20) { api.listeningPort != nil }
@@ -56,9 +57,9 @@ struct APIHarness {
 
 extension APIHarness {
     /// Runs `body` against a started API and stops it afterwards, also when `body` throws.
-    static func with(laneRoles: [String: LaneRole] = [:], bufferLimit: Int = 256,
+    static func with(laneRoles: [String: LaneRole] = [:], bufferLimit: Int = 256, keepAlive: Duration = .seconds(15),
                      _ body: (APIHarness) async throws -> Void) async throws {
-        let api = try await Self.start(laneRoles: laneRoles, bufferLimit: bufferLimit)
+        let api = try await Self.start(laneRoles: laneRoles, bufferLimit: bufferLimit, keepAlive: keepAlive)
         do {
             try await body(api)
         } catch {

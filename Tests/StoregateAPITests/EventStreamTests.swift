@@ -35,6 +35,21 @@ struct EventStreamTests {
         }
     }
 
+    @Test func anIdleStreamGetsKeepAliveCommentsAndStillDeliversTheNextDecision() async throws {
+        try await APIHarness.with(keepAlive: .milliseconds(200)) { api in
+            let client = try EventStreamClient(port: api.port)
+            defer { client.close() }
+            try await waitUntil("two keep-alives while nothing is decided", seconds: 10) {
+                client.frames.filter { $0.comments.contains("keep-alive") }.count >= 2
+            }
+            #expect(client.decisions.isEmpty)
+            _ = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[2])","lane":"1"}"#)
+            try await waitUntil("the decision after the keep-alives", seconds: 10) { client.decisions.count == 1 }
+            #expect(client.decisions.first?.id == "1")
+            #expect(!client.ended)
+        }
+    }
+
     @Test func aClientResumingWithLastEventIDGetsTheJournalAfterItThenLiveDecisions() async throws {
         try await APIHarness.with(bufferLimit: 8) { api in
             for code in APIHarness.codes { _ = try api.post("sell", #"{"scan":"\#(code)","lane":"5"}"#) }
