@@ -1,9 +1,6 @@
 public import StoregateMQTT
 
 extension DaemonConfiguration {
-    /// What `mqtts://` trusts when `mqtt.ca_file` is not set: Debian's bundle of the system's CAs.
-    static let systemCABundle = "/etc/ssl/certs/ca-certificates.crt"
-
     /// How to reach `broker` with the configured credentials, TLS files, keep-alive and backoff, as `clientID`.
     ///
     /// The daemon passes its stable client id and session expiry; `storegate doctor` a throwaway id and expiry 0, so
@@ -13,7 +10,7 @@ extension DaemonConfiguration {
         MQTTConnectionOptions(
             host: broker.host, port: broker.port, clientID: clientID, keepAliveSeconds: self.keepAliveSeconds,
             sessionExpirySeconds: sessionExpirySeconds, username: self.username, password: self.password,
-            tls: broker.tls ? MQTTTLSOptions(caFile: self.caFile ?? Self.systemCABundle, certificateFile: self.certificateFile,
+            tls: broker.tls ? MQTTTLSOptions(caFile: self.caFile ?? MQTTTLSOptions.systemCABundle, certificateFile: self.certificateFile,
                                              keyFile: self.keyFile) : nil,
             backoff: ReconnectBackoff(initialMilliseconds: self.reconnectMinimumMilliseconds,
                                       maximumMilliseconds: self.reconnectMaximumMilliseconds),

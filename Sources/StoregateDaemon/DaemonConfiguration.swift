@@ -75,7 +75,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     /// The broker as parsed from ``brokerURL``.
     public var broker: BrokerAddress? { BrokerAddress(url: self.brokerURL) }
-    public var resolvedStatusFile: String { self.statusFile ?? self.databasePath + ".status.json" }
+    public var resolvedStatusFile: String { self.statusFile ?? Self.defaultStatusFile(ledger: self.databasePath) }
+
+    /// Where the daemon writes its status when `gateway.status_file` is not set: beside the ledger.
+    public static func defaultStatusFile(ledger: String) -> String { ledger + ".status.json" }
 
     /// The POS API's settings; nil when it is disabled. A lane's role is its scanner's (the first configured).
     public var api: APIConfiguration? {

@@ -1,11 +1,14 @@
 /// TLS material for a `mqtts://` connection: the CA that signs the broker's certificate, and optionally this
 /// gateway's client certificate and key.
 public struct MQTTTLSOptions: Sendable, Equatable {
+    /// What `mqtts://` trusts when no CA file is given: Debian's bundle of the system's CAs.
+    public static let systemCABundle = "/etc/ssl/certs/ca-certificates.crt"
+
     public var caFile: String
     public var certificateFile: String?
     public var keyFile: String?
 
-    public init(caFile: String, certificateFile: String? = nil, keyFile: String? = nil) {
+    public init(caFile: String = MQTTTLSOptions.systemCABundle, certificateFile: String? = nil, keyFile: String? = nil) {
         self.caFile = caFile
         self.certificateFile = certificateFile
         self.keyFile = keyFile

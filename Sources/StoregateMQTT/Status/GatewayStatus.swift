@@ -9,6 +9,11 @@ public struct ScannerStatus: Sendable, Equatable, Codable {
     public var state: String
     public var detail: String?
 
+    /// `SOURCE lane L (ROLE): STATE — DETAIL`, as `storegate status` and `storegate doctor` print it.
+    public var summary: String {
+        "\(self.source) lane \(self.lane) (\(self.role)): \(self.state)" + (self.detail.map { " — \($0)" } ?? "")
+    }
+
     public init(source: String, lane: String, role: String, state: String, detail: String? = nil) {
         self.source = source
         self.lane = lane

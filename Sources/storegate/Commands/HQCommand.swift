@@ -25,7 +25,7 @@ struct BrokerOption: ParsableArguments {
         }
         return MQTTConnectionOptions(
             host: address.host, port: address.port, clientID: clientID,
-            tls: address.tls ? MQTTTLSOptions(caFile: self.caFile ?? "/etc/ssl/certs/ca-certificates.crt",
+            tls: address.tls ? MQTTTLSOptions(caFile: self.caFile ?? MQTTTLSOptions.systemCABundle,
                                               certificateFile: self.certFile, keyFile: self.keyFile) : nil,
             backoff: ReconnectBackoff(initialMilliseconds: 100, maximumMilliseconds: 2_000))
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StoregateCore
+import StoregateDaemon
 import StoregateGateway
 import StoregateLedger
 import StoregateMQTT
@@ -16,15 +17,15 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try Ledger(path: self.ledger.db)
-        let summary = try ledger.outboxSummary()
-        let lastSync = try ledger.lastDownlinkSync()
-        let file = self.statusFile ?? self.ledger.db + ".status.json"
+        let file = self.statusFile ?? DaemonConfiguration.defaultStatusFile(ledger: self.ledger.db)
         let daemon = (try? Data(contentsOf: URL(fileURLWithPath: file))).flatMap { try? HQJSON.decode(GatewayStatus.self, from: Array($0)) }
-        let now = Timestamp.now.milliseconds
         if self.output.json {
             FileHandle.standardOutput.write(try StatusJSON.data(ledger: ledger, daemon: daemon) + Data("\n".utf8))
             return
         }
+        let summary = try ledger.outboxSummary()
+        let lastSync = try ledger.lastDownlinkSync()
+        let now = Timestamp.now.milliseconds
         print("gateway   \(try ledger.gatewayID())")
         if let daemon {
             let age = (now - daemon.timeMs) / 1000
@@ -32,7 +33,7 @@ struct StatusCommand: ParsableCommand {
             if let refusal = daemon.uplinkRefusal { print("REFUSED   \(refusal)") }
             if let disk = daemon.disk { print("disk      \(Self.describe(disk))") }
             for scanner in daemon.scanners {
-                print("scanner   \(scanner.source) lane \(scanner.lane) (\(scanner.role)): \(scanner.state)\(scanner.detail.map { " — \($0)" } ?? "")")
+                print("scanner   \(scanner.summary)")
             }
         } else {
             print("broker    unknown: no status file at \(file) (is `storegate run` running?)")

@@ -33,9 +33,7 @@ struct DaemonCheck: DoctorCheck {
                          details: ["status file \(file); heartbeat every \(context.configuration.heartbeatSeconds) s"],
                          fix: Self.notRunningFix)
         }
-        let scanners = status.scanners.map {
-            "scanner \($0.source) lane \($0.lane) (\($0.role)): \($0.state)" + ($0.detail.map { " — \($0)" } ?? "")
-        }
+        let scanners = status.scanners.map { "scanner \($0.summary)" }
         let details = scanners + (status.disk.map { ["disk: \(StatusCommand.describe($0))"] } ?? [])
         let running = "running (status \(ageSeconds) s old), \(status.state) to \(status.broker), backlog \(status.backlog)"
         if let refusal = status.uplinkRefusal {
