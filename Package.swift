@@ -45,6 +45,8 @@ let package = Package(
     targets: [
         // Pure domain core: code parsing, decision rules, state machines. No I/O, no C, no Foundation.
         .target(name: "StoregateCore", swiftSettings: strictSettings),
+        // Shared basics above the pure core: the clock, JSON object writing, the disk as the status reports it.
+        .target(name: "StoregateFoundation", dependencies: ["StoregateCore"], swiftSettings: strictSettings),
         // HQ signatures over code identities (Ed25519 key ids, key rings, issuing signed codes).
         .target(
             name: "StoregateTrust",
@@ -57,7 +59,7 @@ let package = Package(
         // The durable ledger: code registry, journal, outbox, idempotency keys (GRDB over system SQLite).
         .target(
             name: "StoregateLedger",
-            dependencies: [
+            dependencies: ["StoregateFoundation", 
                 "StoregateCore",
                 "StoregateTrust",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -72,12 +74,29 @@ let package = Package(
         .target(name: "StoregateScanners", dependencies: ["StoregateCore", "CLibUSB"], swiftSettings: strictSettings),
         // libmosquitto, the C MQTT client (system library; shim.h only includes its header).
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
-        // The HQ link: a thin safe libmosquitto wrapper, the outbox drainer, status/LWT, signed downlink, HQ tail.
+        // A thin safe libmosquitto wrapper (MQTT v5, TLS, persistent sessions, its own loop thread). Knows nothing of
+        // the ledger: the gateway's link and storegate-hq both use it.
+        .target(name: "StoregateMQTTClient", dependencies: ["CMosquitto"], swiftSettings: strictSettings),
+        // The MQTT contract between gateways and HQ (docs/mqtt.md): topics, event/status/heartbeat payloads, the signed
+        // downlink envelope and its verifier and signer.
         .target(
-            name: "StoregateMQTT",
+            name: "StoregateContract",
             dependencies: [
-                "CMosquitto",
                 "StoregateCore",
+                "StoregateFoundation",
+                "StoregateTrust",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The gateway's HQ link: the outbox drainer, status/LWT and heartbeat, the signed downlink applied to the ledger.
+        .target(
+            name: "StoregateLink",
+            dependencies: [
+                "StoregateMQTTClient",
+                "StoregateContract",
+                "StoregateCore",
+                "StoregateFoundation",
                 "StoregateTrust",
                 "StoregateLedger",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -86,20 +105,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // HQ's reference tools over the contract (`storegate hq tail`'s dedup, gap and double-redemption bookkeeping).
+        .target(name: "StoregateHQTools", dependencies: ["StoregateContract"], swiftSettings: strictSettings),
         // The one path of every operation (scanner or POS): signature, disk guard, ledger, link wake-up, counters, the
         // decision stream; and the JSON shapes the CLI and the API share (outcome, status, code history).
         .target(
             name: "StoregateGateway",
-            dependencies: ["StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT"],
+            dependencies: ["StoregateContract", "StoregateFoundation", "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateLink"],
             swiftSettings: strictSettings
         ),
         // The local API for the POS: HTTP operations, status, code history, the SSE event stream, Prometheus metrics.
         .target(
             name: "StoregateAPI",
-            dependencies: [
+            dependencies: ["StoregateContract", "StoregateFoundation", 
                 "StoregateCore",
                 "StoregateLedger",
-                "StoregateMQTT",
+                "StoregateLink",
                 "StoregateGateway",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -114,12 +135,12 @@ let package = Package(
         // The daemon: config, the scan → decision pipeline, sd_notify, the ServiceGroup wiring.
         .target(
             name: "StoregateDaemon",
-            dependencies: [
+            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation", 
                 "StoregateCore",
                 "StoregateTrust",
                 "StoregateLedger",
                 "StoregateScanners",
-                "StoregateMQTT",
+                "StoregateLink",
                 "StoregateGateway",
                 "StoregateAPI",
                 .product(name: "Logging", package: "swift-log"),
@@ -132,18 +153,18 @@ let package = Package(
         // Builders and fixtures shared by the test targets.
         .target(
             name: "StoregateTesting",
-            dependencies: ["StoregateCore", "StoregateTrust", "StoregateLedger"],
+            dependencies: ["StoregateFoundation", "StoregateCore", "StoregateTrust", "StoregateLedger"],
             swiftSettings: strictSettings
         ),
         // The one executable: operator CLI now, daemon later.
         .executableTarget(
             name: "storegate",
-            dependencies: [
+            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation", "StoregateHQTools", 
                 "StoregateCore",
                 "StoregateTrust",
                 "StoregateLedger",
                 "StoregateScanners",
-                "StoregateMQTT",
+                "StoregateLink",
                 "StoregateDaemon",
                 "StoregateGateway",
                 "StoregateAPI",
@@ -161,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoregateLedgerTests",
-            dependencies: ["StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateTesting"],
+            dependencies: ["StoregateFoundation", "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -172,21 +193,21 @@ let package = Package(
         ),
         .testTarget(
             name: "StoregateCLITests",
-            dependencies: ["StoregateCore", "StoregateLedger", "StoregateTesting"],
+            dependencies: ["StoregateFoundation", "StoregateCore", "StoregateLedger", "StoregateTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "StoregateMQTTTests",
-            dependencies: [
-                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateTesting",
+            name: "StoregateLinkTests",
+            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation", "StoregateHQTools", 
+                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateLink", "StoregateTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StoregateAPITests",
-            dependencies: [
-                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateGateway", "StoregateAPI",
+            dependencies: ["StoregateContract", "StoregateFoundation", 
+                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateLink", "StoregateGateway", "StoregateAPI",
                 "StoregateTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -194,8 +215,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StoregateDaemonTests",
-            dependencies: [
-                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateMQTT", "StoregateDaemon",
+            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation", 
+                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateLink", "StoregateDaemon",
                 "StoregateScanners", "StoregateTesting", "StoregateAPI",
             ],
             swiftSettings: strictSettings

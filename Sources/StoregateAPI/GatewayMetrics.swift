@@ -1,8 +1,9 @@
 import Prometheus
+import StoregateContract
 import StoregateCore
 import StoregateGateway
 import StoregateLedger
-import StoregateMQTT
+import StoregateLink
 import Synchronization
 
 /// `GET /metrics`: the gateway's counters and gauges in Prometheus text format (swift-prometheus writes the format).

@@ -1,10 +1,10 @@
-public import Logging
-public import ServiceLifecycle
 import Hummingbird
+public import Logging
 import NIOCore
 import NIOPosix
+public import ServiceLifecycle
+public import StoregateContract
 public import StoregateGateway
-public import StoregateMQTT
 import Synchronization
 
 /// The local API for the POS (docs/api.md), as a `Service` of the daemon: operations through the same

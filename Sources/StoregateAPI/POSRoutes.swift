@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import StoregateContract
 import StoregateCore
+import StoregateFoundation
 import StoregateGateway
 import StoregateLedger
-import StoregateMQTT
 
 /// The handlers behind the API's routes (docs/api.md).
 struct POSRoutes: Sendable {

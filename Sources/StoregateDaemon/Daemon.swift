@@ -2,10 +2,13 @@ import Foundation
 public import Logging
 import ServiceLifecycle
 import StoregateAPI
+import StoregateContract
 import StoregateCore
+import StoregateFoundation
 import StoregateGateway
 import StoregateLedger
-public import StoregateMQTT
+public import StoregateLink
+public import StoregateMQTTClient
 import UnixSignals
 
 /// Why the daemon would not start (bad ledger, store id mismatch, broker options).

@@ -1,4 +1,4 @@
-public import StoregateMQTT
+public import StoregateMQTTClient
 
 extension DaemonConfiguration {
     /// How to reach `broker` with the configured credentials, TLS files, keep-alive and backoff, as `clientID`.

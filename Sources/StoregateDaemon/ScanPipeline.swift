@@ -1,10 +1,10 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
+public import StoregateContract
 public import StoregateCore
 public import StoregateGateway
 import StoregateLedger
-public import StoregateMQTT
 import StoregateScanners
 import Synchronization
 

@@ -1,4 +1,5 @@
 public import StoregateCore
+import StoregateFoundation
 public import StoregateLedger
 
 /// One decision the gateway made, as the POS event stream (`GET /v1/events`) carries it.

@@ -1,6 +1,7 @@
+public import StoregateContract
 public import StoregateCore
 public import StoregateLedger
-public import StoregateMQTT
+public import StoregateLink
 import StoregateTrust
 import Synchronization
 

@@ -1,4 +1,5 @@
 public import StoregateCore
+import StoregateFoundation
 public import StoregateLedger
 
 /// The outcome object of an operation, as `storegate verify|…|void --json` prints it and the POS API answers it

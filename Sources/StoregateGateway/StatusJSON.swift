@@ -1,7 +1,8 @@
 public import Foundation
+public import StoregateContract
 import StoregateCore
+import StoregateFoundation
 public import StoregateLedger
-public import StoregateMQTT
 
 /// The status object of `storegate status --json` and `GET /v1/status`: the ledger's backlog and sync state, and
 /// under `daemon` the link's last status (connection, scanners, counters, disk).

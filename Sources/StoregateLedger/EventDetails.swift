@@ -1,5 +1,6 @@
 import Foundation
 import StoregateCore
+import StoregateFoundation
 
 /// The `details` object of a journal event: the decision's facts plus what the ledger did (units unpacked).
 enum EventDetails {

@@ -1,5 +1,6 @@
 import Crypto
 public import StoregateCore
+import StoregateFoundation
 
 /// One event of the append-only journal, as stored.
 public struct JournalEvent: Sendable, Equatable {

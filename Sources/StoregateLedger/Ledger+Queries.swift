@@ -1,3 +1,4 @@
+import StoregateFoundation
 import Foundation
 import GRDB
 public import StoregateCore

@@ -1,3 +1,4 @@
+import StoregateFoundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -55,23 +56,5 @@ final class RandomBytes: Sendable {
                 pool.next += 1
             }
         }
-    }
-}
-
-enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    @inline(__always)
-    static func digit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? nibble + 48 : nibble + 87
-    }
-
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out = [UInt8]()
-        for byte in bytes {
-            out.append(Self.digit(byte >> 4))
-            out.append(Self.digit(byte & 0x0F))
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

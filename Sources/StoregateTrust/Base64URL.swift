@@ -1,8 +1,9 @@
-/// base64url without padding (RFC 4648 §5): the alphabet fits GS1's character set 82, so it can travel in AI 92.
-enum Base64URL {
+/// base64url without padding (RFC 4648 §5), the one implementation of the project: code signatures (its alphabet fits
+/// GS1's character set 82, so it can travel in AI 92), key texts and the downlink envelope all use it.
+public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
         var out = [UInt8]()
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
         var buffer: UInt32 = 0
@@ -22,7 +23,7 @@ enum Base64URL {
     }
 
     /// Nil for any character outside the alphabet, padding, or a length no encoding produces.
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         var out = [UInt8]()
         var buffer: UInt32 = 0
         var bits = 0

@@ -13,12 +13,7 @@ public struct TrustedKeys: Sendable {
     public init(publicKeys: [String: String]) throws(TrustError) {
         var keys: [String: Curve25519.Signing.PublicKey] = [:]
         for (keyID, text) in publicKeys {
-            guard let raw = Base64URL.decode(text),
-                let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
-            else {
-                throw TrustError("public key \(keyID) is not a base64url Ed25519 key of 32 bytes")
-            }
-            keys[keyID] = key
+            keys[keyID] = try Ed25519Keys.publicKey(text, keyID: keyID)
         }
         self.keys = keys
     }

@@ -5,7 +5,7 @@ import StoregateAPI
 import StoregateCore
 import StoregateGateway
 import StoregateLedger
-import StoregateMQTT
+import StoregateLink
 import StoregateTesting
 
 /// The POS API on a free loopback port over a real temporary ledger, run as the daemon runs it (a `Service` in a

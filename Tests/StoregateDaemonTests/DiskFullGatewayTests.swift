@@ -1,9 +1,10 @@
 import Foundation
+import StoregateContract
 import StoregateCore
 import StoregateLedger
-import StoregateMQTT
 import StoregateTesting
 import Testing
+import StoregateFoundation
 
 /// The real `storegate run` with its ledger on a small real filesystem that is full when the store opens: every
 /// redemption is accepted (from the disk reserve) and reaches HQ, verifies are answered without being journaled,

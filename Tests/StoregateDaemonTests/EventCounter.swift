@@ -1,5 +1,5 @@
 import Foundation
-import StoregateMQTT
+import StoregateMQTTClient
 import StoregateTesting
 import Synchronization
 

@@ -4,6 +4,7 @@ import StoregateLedger
 import StoregateTesting
 import Synchronization
 import Testing
+import StoregateFoundation
 
 /// A ledger on a real 32 MiB filesystem that the test fills: telemetry goes first, redemptions keep committing
 /// from the reserve when the disk is full, nothing is doubled, and the reserve comes back once space does.

@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
+import StoregateContract
 import StoregateCore
 import StoregateDaemon
+import StoregateFoundation
+import StoregateHQTools
 import StoregateLedger
-import StoregateMQTT
+import StoregateMQTTClient
 
 /// HQ's side, for the demo, tests and HQ engineers: a reference subscriber and signed downlink messages.
 struct HQCommand: AsyncParsableCommand {
@@ -48,8 +51,8 @@ struct HQTailCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try MQTTClient(options: self.broker.options(clientID: self.clientID))
-        let filters = ["storegate/v1/+/+/events", "storegate/v1/+/+/status", "storegate/v1/+/+/downlink"].map { filter in
-            self.share.map { "$share/\($0)/\(filter)" } ?? filter
+        let filters = [GatewayTopic.Kind.events, .status, .downlink].map { kind in
+            self.share.map { TopicScheme.sharedFleetFilter(kind, group: $0) } ?? TopicScheme.fleetFilter(kind)
         }
         client.start()
         var state = HQTailState()
@@ -128,7 +131,7 @@ struct DownlinkMessageOptions: ParsableArguments {
             throw ValidationError("--kind \(self.kind): use one of \(TopicScheme.downlinkKinds.joined(separator: ", "))")
         }
         guard let keyText = try? String(contentsOfFile: self.key, encoding: .utf8),
-              let signer = DownlinkSigner(keyID: self.keyID, privateKey: keyText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+              let signer = try? DownlinkSigner(keyID: self.keyID, privateKey: keyText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw ValidationError("--key \(self.key): not a private key file from `storegate hq keygen`")
         }
         let text: [UInt8]
@@ -251,7 +254,7 @@ struct HQPublishCommand: AsyncParsableCommand {
         for await event in client.events {
             switch event {
             case .connected:
-                _ = try? client.subscribe("\(TopicScheme.root)/\(store)/+/downlink")
+                _ = try? client.subscribe(TopicScheme.downlinkReportsFilter(storeID: store))
             case .subscribed:
                 // Only now: a report to a message published before the subscription could be missed.
                 _ = try? client.publish(topic: topic, payload: bytes)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StoregateCore
+import StoregateFoundation
 import StoregateLedger
 
 struct LedgerPolicyCommand: ParsableCommand {

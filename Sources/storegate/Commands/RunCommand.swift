@@ -4,7 +4,7 @@ import Logging
 import StoregateAPI
 import StoregateCore
 import StoregateDaemon
-import StoregateMQTT
+import StoregateLink
 
 /// `storegate run`: the daemon.
 struct RunCommand: AsyncParsableCommand {

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import StoregateContract
 import StoregateCore
 import StoregateDaemon
+import StoregateFoundation
 import StoregateGateway
 import StoregateLedger
-import StoregateMQTT
 
 /// `storegate status`: the ledger's outbox and sync state, and the last status the daemon wrote.
 struct StatusCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import Foundation
 import StoregateDaemon
-import StoregateMQTT
+import StoregateMQTTClient
 
 /// Check 4: connects to the configured broker with the config's URL, TLS files and credentials, and reports the time
 /// to CONNACK or exactly why not. It connects under a client id of its own with a session that ends with the

@@ -1,6 +1,6 @@
 import Foundation
+import StoregateContract
 import StoregateDaemon
-import StoregateMQTT
 
 /// Check 5: the status file the daemon rewrites at every heartbeat (`gateway.status_file`, default
 /// `<db>.status.json`). Fresh means `storegate run` is running; it then says how the link is and what the scanners do.
@@ -39,7 +39,7 @@ struct DaemonCheck: DoctorCheck {
         if let refusal = status.uplinkRefusal {
             return .fail(self.name, "\(running); HQ's broker refuses the events: \(refusal)", details: details,
                          fix: "the broker's ACL must let this gateway write "
-                             + "storegate/v1/\(status.storeId)/\(status.gatewayId)/# (docs/mqtt.md)")
+                             + TopicScheme.gatewayFilter(storeID: status.storeId, gatewayID: status.gatewayId) + " (docs/mqtt.md)")
         }
         if status.state != "online" {
             return .warn(self.name, running + (status.lastError.map { "; last error: \($0)" } ?? ""), details: details,

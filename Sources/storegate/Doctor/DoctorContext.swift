@@ -1,6 +1,7 @@
 import Foundation
 import StoregateCore
 import StoregateDaemon
+import StoregateFoundation
 import StoregateLedger
 
 /// What the checks of `storegate doctor` share: the configuration as the daemon would see it, what loading it

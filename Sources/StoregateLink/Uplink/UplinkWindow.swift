@@ -1,3 +1,4 @@
+import StoregateMQTTClient
 /// Which outbox events are in flight and what to send next: the uplink's bookkeeping, without I/O.
 ///
 /// Two cursors walk the outbox in sequence order. Normally only one is used. When the backlog found at

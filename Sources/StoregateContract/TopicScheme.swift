@@ -32,6 +32,20 @@ public struct TopicScheme: Sendable, Equatable {
     public static func storeDownlink(storeID: String, kind: String) -> String { "\(root)/hq/store/\(storeID)/\(kind)" }
     public static func broadcastDownlink(kind: String) -> String { "\(root)/hq/all/\(kind)" }
 
+    /// Every gateway's stream of one kind (`events`, `status`, `heartbeat`, `downlink`): what HQ subscribes to.
+    public static func fleetFilter(_ kind: GatewayTopic.Kind) -> String { "\(root)/+/+/\(kind.rawValue)" }
+
+    /// ``fleetFilter(_:)`` as a shared subscription: the broker splits the messages among the group's members.
+    public static func sharedFleetFilter(_ kind: GatewayTopic.Kind, group: String) -> String {
+        "$share/\(group)/\(fleetFilter(kind))"
+    }
+
+    /// One store's downlink reports, from any of its gateways.
+    public static func downlinkReportsFilter(storeID: String) -> String { "\(root)/\(storeID)/+/downlink" }
+
+    /// Every topic of one gateway (what to look at with `mosquitto_sub`).
+    public static func gatewayFilter(storeID: String, gatewayID: String) -> String { "\(root)/\(storeID)/\(gatewayID)/#" }
+
     /// A name usable as one topic level: not empty, no `/`, `+`, `#`, no NUL, at most 128 bytes.
     public static func isValidLevel(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= 128 && !text.contains(where: { "/+#\u{0}".contains($0) })
@@ -57,5 +71,27 @@ public struct DownlinkAddress: Sendable, Equatable {
         } else {
             return nil
         }
+    }
+}
+
+/// Which gateway a message came from and what it is, read off its topic (`storegate/v1/STORE/GATEWAY/KIND`).
+public struct GatewayTopic: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case events, status, heartbeat, downlink
+    }
+
+    public var storeID: String
+    public var gatewayID: String
+    public var kind: Kind
+
+    /// Nil for anything that is not one gateway's topic of a known kind (HQ's own downlink topics included).
+    public init?(topic: String) {
+        let levels = topic.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard levels.count == 5, "\(levels[0])/\(levels[1])" == TopicScheme.root, levels[2] != "hq",
+              TopicScheme.isValidLevel(levels[2]), TopicScheme.isValidLevel(levels[3]),
+              let kind = Kind(rawValue: levels[4]) else { return nil }
+        self.storeID = levels[2]
+        self.gatewayID = levels[3]
+        self.kind = kind
     }
 }

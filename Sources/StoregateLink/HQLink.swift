@@ -1,8 +1,11 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
-public import StoregateLedger
+public import StoregateContract
 import StoregateCore
+import StoregateFoundation
+public import StoregateLedger
+public import StoregateMQTTClient
 import Synchronization
 
 /// The gateway's side of the HQ link as one `Service`: it drains the outbox to the broker (QoS 1, a bounded

@@ -1,9 +1,10 @@
 import Foundation
 import StoregateCore
 import StoregateLedger
-import StoregateMQTT
 import StoregateTesting
 import Testing
+import StoregateContract
+import StoregateLink
 
 /// The ledger's disk is full and there is no reserve left: delivery marks cannot be written. The link must keep
 /// delivering and say why, not stop the gateway; once space is back, a reconnect resends what stayed unmarked.

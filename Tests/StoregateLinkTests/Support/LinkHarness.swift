@@ -1,8 +1,10 @@
 import Foundation
 import Logging
+import StoregateContract
 import StoregateCore
 import StoregateLedger
-import StoregateMQTT
+import StoregateLink
+import StoregateMQTTClient
 import StoregateTesting
 
 /// An HQ link running in the test process against a real broker, on a temporary ledger.

@@ -1,4 +1,4 @@
-import StoregateMQTT
+import StoregateLink
 import Testing
 
 /// The uplink's bookkeeping without a broker: which seq range each refill reads, and what a PUBACK means.

@@ -1,9 +1,9 @@
 import Foundation
 import StoregateCore
 import StoregateLedger
-import StoregateMQTT
 import StoregateTesting
 import Testing
+import StoregateLink
 
 /// The uplink against a real mosquitto: every journal event reaches an independent subscriber, in order, and is
 /// marked delivered only once the broker acknowledged it.

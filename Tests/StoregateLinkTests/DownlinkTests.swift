@@ -1,8 +1,9 @@
 import Foundation
 import Logging
+import StoregateContract
 import StoregateCore
 import StoregateLedger
-import StoregateMQTT
+import StoregateLink
 import StoregateTesting
 import Testing
 

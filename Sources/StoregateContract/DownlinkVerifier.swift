@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+public import StoregateTrust
 
 /// Checks a downlink envelope against HQ's downlink keys: pure, no ledger, so every way a message can be bad
 /// is tested without a broker.
@@ -15,13 +16,11 @@ public struct DownlinkVerifier {
 
     private let keys: [String: Curve25519.Signing.PublicKey]
 
-    /// `keys`: key id → base64url raw Ed25519 public key. Unreadable keys are skipped (and so verify nothing).
-    public init(keys: [String: String]) {
+    /// `keys`: key id → base64url raw Ed25519 public key; an unreadable one is an error (as for code keys).
+    public init(keys: [String: String]) throws(TrustError) {
         var parsed: [String: Curve25519.Signing.PublicKey] = [:]
         for (keyID, text) in keys {
-            if let raw = DownlinkBase64URL.decode(text), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) {
-                parsed[keyID] = key
-            }
+            parsed[keyID] = try Ed25519Keys.publicKey(text, keyID: keyID)
         }
         self.keys = parsed
     }
@@ -46,7 +45,7 @@ public struct DownlinkVerifier {
         guard let key = self.keys[envelope.keyId] else {
             return .failure(Failure(problem: .unknownKey, reason: "key \(envelope.keyId) is not a trusted HQ downlink key", keyID: envelope.keyId))
         }
-        guard let payload = DownlinkBase64URL.decode(envelope.payload), let signature = DownlinkBase64URL.decode(envelope.sig) else {
+        guard let payload = Base64URL.decode(envelope.payload), let signature = Base64URL.decode(envelope.sig) else {
             return .failure(Failure(problem: .malformed, reason: "payload or sig is not base64url", keyID: envelope.keyId))
         }
         guard key.isValidSignature(signature, for: DownlinkEnvelope.signedBytes(payload: payload)) else {
@@ -69,46 +68,5 @@ public struct DownlinkVerifier {
                 keyID: envelope.keyId))
         }
         return .success((message, payload))
-    }
-}
-
-/// HQ's side: signs downlink messages (used by `storegate hq sign`/`hq publish`, the demo and the tests).
-public struct DownlinkSigner: Sendable {
-    public let keyID: String
-    /// Raw private key bytes (swift-crypto's key type is not Sendable).
-    private let rawKey: [UInt8]
-    private var key: Curve25519.Signing.PrivateKey {
-        // The bytes came from a valid key, so this cannot fail.
-        try! Curve25519.Signing.PrivateKey(rawRepresentation: self.rawKey)
-    }
-
-    public static func generate(keyID: String) -> DownlinkSigner {
-        DownlinkSigner(keyID: keyID, key: Curve25519.Signing.PrivateKey())
-    }
-
-    /// `privateKey`: base64url raw 32-byte Ed25519 private key.
-    public init?(keyID: String, privateKey: String) {
-        guard let raw = DownlinkBase64URL.decode(privateKey), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
-        else { return nil }
-        self.init(keyID: keyID, key: key)
-    }
-
-    private init(keyID: String, key: Curve25519.Signing.PrivateKey) {
-        self.keyID = keyID
-        self.rawKey = [UInt8](key.rawRepresentation)
-    }
-
-    public var privateKeyText: String { DownlinkBase64URL.encode(self.key.rawRepresentation) }
-    public var publicKeyText: String { DownlinkBase64URL.encode(self.key.publicKey.rawRepresentation) }
-
-    /// The envelope bytes to publish for `message`.
-    public func envelope(for message: DownlinkMessage) throws -> [UInt8] {
-        try self.envelope(payload: HQJSON.encode(message))
-    }
-
-    public func envelope(payload: [UInt8]) throws -> [UInt8] {
-        let signature = try self.key.signature(for: DownlinkEnvelope.signedBytes(payload: payload))
-        return try HQJSON.encode(DownlinkEnvelope(
-            keyId: self.keyID, payload: DownlinkBase64URL.encode(payload), sig: DownlinkBase64URL.encode(signature)))
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import StoregateContract
 import StoregateCore
 import StoregateLedger
-import StoregateMQTT
 import StoregateTesting
 import Testing
+import StoregateLink
 
 @Suite(.serialized)
 struct UplinkRefusalAndBacklogTests {

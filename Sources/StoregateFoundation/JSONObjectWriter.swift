@@ -1,4 +1,4 @@
-import StoregateCore
+public import StoregateCore
 
 /// Writes one JSON object with keys in the order they are added: the canonical form the hash chain is computed
 /// over must be byte-for-byte reproducible, which a general encoder with unordered dictionaries does not promise.
@@ -36,7 +36,7 @@ public struct JSONObjectWriter: Sendable {
     }
 
     /// Adds a date as `CivilDate.description` writes it (`YYYY-MM-DD`), digit by digit for the years it pads.
-    mutating func add(_ key: StaticString, _ date: CivilDate?) {
+    public mutating func add(_ key: StaticString, _ date: CivilDate?) {
         guard let date else { return }
         guard (0...9999).contains(date.year), (0...99).contains(date.month), (0...99).contains(date.day) else {
             self.add(key, date.description)
@@ -67,7 +67,7 @@ public struct JSONObjectWriter: Sendable {
     }
 
     /// Adds bytes as a string of lowercase hex digits.
-    mutating func addHex(_ key: StaticString, _ value: [UInt8]) {
+    public mutating func addHex(_ key: StaticString, _ value: [UInt8]) {
         self.key(key)
         self.bytes.append(UInt8(ascii: "\""))
         // The digits are written on the stack and appended at once: appended one by one (a uniqueness and capacity
@@ -83,13 +83,13 @@ public struct JSONObjectWriter: Sendable {
     }
 
     /// Adds a nested object, written in place by `body`.
-    mutating func addObject(_ key: StaticString, _ body: (inout JSONObjectWriter) -> Void) {
+    public mutating func addObject(_ key: StaticString, _ body: (inout JSONObjectWriter) -> Void) {
         self.key(key)
         self.nested(body)
     }
 
     /// Adds an array of objects, one written in place by `body` for each element.
-    mutating func addObjects<Element>(_ key: StaticString, _ elements: [Element], _ body: (inout JSONObjectWriter, Element) -> Void) {
+    public mutating func addObjects<Element>(_ key: StaticString, _ elements: [Element], _ body: (inout JSONObjectWriter, Element) -> Void) {
         self.key(key)
         self.bytes.append(UInt8(ascii: "["))
         for (index, element) in elements.enumerated() {
@@ -106,7 +106,7 @@ public struct JSONObjectWriter: Sendable {
 
     /// The object's UTF-8 bytes, closed; nothing is to be added after. Mutating, not consuming: a consuming call
     /// got a copy of the writer, whose closing brace then copied the whole buffer.
-    mutating func finishedBytes() -> [UInt8] {
+    public mutating func finishedBytes() -> [UInt8] {
         self.bytes.append(UInt8(ascii: "}"))
         return self.bytes
     }
@@ -141,7 +141,7 @@ public struct JSONObjectWriter: Sendable {
     /// A JSON string: quotes, `"` and `\` escaped, control characters (and DEL) as `\n`, `\r`, `\t` or `\u00XX`;
     /// everything else, non-ASCII included, as its UTF-8 bytes. Every byte that needs escaping is ASCII, so
     /// escaping byte by byte is escaping character by character.
-    static func appendString(_ value: String, to bytes: inout [UInt8]) {
+    public static func appendString(_ value: String, to bytes: inout [UInt8]) {
         var value = value
         bytes.append(UInt8(ascii: "\""))
         value.withUTF8 { utf8 in
@@ -177,7 +177,7 @@ public struct JSONObjectWriter: Sendable {
     }
 
     /// Decimal digits, as `String(value)` writes them, without making a `String`.
-    static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
+    public static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in

@@ -1,8 +1,11 @@
 import Crypto
 import Foundation
 public import Logging
-public import StoregateLedger
+public import StoregateContract
 import StoregateCore
+import StoregateFoundation
+import StoregateTrust
+public import StoregateLedger
 
 /// Verifies each downlink message and, only if HQ signed it for this store, applies it to the ledger once.
 ///
@@ -54,7 +57,13 @@ public struct DownlinkProcessor: Sendable {
         }
         let message: DownlinkMessage
         let signedBytes: [UInt8]
-        switch DownlinkVerifier(keys: keys).verify(payload, address: address) {
+        let verifier: DownlinkVerifier
+        do {
+            verifier = try DownlinkVerifier(keys: keys)
+        } catch {
+            return rejected(.invalidContent, "the stored downlink keys cannot be read: \(error)")
+        }
+        switch verifier.verify(payload, address: address) {
         case .failure(let failure):
             return rejected(failure.problem, failure.reason, keyID: failure.keyID)
         case .success(let verified):
@@ -147,9 +156,11 @@ public struct DownlinkProcessor: Sendable {
     }
 
     private static func checkedKey(_ key: DownlinkBody.Key) throws -> String {
-        guard !key.keyId.isEmpty, let raw = DownlinkBase64URL.decode(key.publicKey),
-              (try? Curve25519.Signing.PublicKey(rawRepresentation: raw)) != nil else {
-            throw ContentError(reason: "key \(key.keyId): not a base64url Ed25519 public key")
+        guard !key.keyId.isEmpty else { throw ContentError(reason: "a key without key_id") }
+        do {
+            _ = try Ed25519Keys.publicKey(key.publicKey, keyID: key.keyId)
+        } catch {
+            throw ContentError(reason: error.message)
         }
         return key.publicKey
     }

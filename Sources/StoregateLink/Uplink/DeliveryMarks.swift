@@ -1,5 +1,6 @@
 import Dispatch
 import StoregateCore
+import StoregateFoundation
 import StoregateLedger
 import Synchronization
 

@@ -1,8 +1,9 @@
 import Foundation
 import StoregateLedger
-import StoregateMQTT
 import StoregateTesting
 import Testing
+import StoregateContract
+import StoregateLink
 
 /// The uplink's promises that hinge on PUBACKs, against a broker that acknowledges only on cue (``FakeBroker``):
 /// the PUBACK handling runs on the MQTT loop thread and the marks are committed from there, so these pin down

@@ -1,7 +1,10 @@
 import Foundation
 import Logging
+import StoregateContract
 import StoregateCore
+import StoregateFoundation
 import StoregateLedger
+import StoregateMQTTClient
 
 /// The HQ link's uplink, driven by the MQTT client's loop thread (``MQTTLoopDriver``): a PUBACK is handled where
 /// libmosquitto reports it and the next events are published in the same pass of the loop, written together with

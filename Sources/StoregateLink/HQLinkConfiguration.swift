@@ -1,3 +1,4 @@
+public import StoregateContract
 /// How the HQ link behaves; every field has a default that suits a store.
 public struct HQLinkConfiguration: Sendable {
     public var topics: TopicScheme

@@ -1,9 +1,12 @@
 import Foundation
+import StoregateContract
 import StoregateCore
+import StoregateFoundation
 import StoregateLedger
-import StoregateMQTT
+import StoregateMQTTClient
 import StoregateTesting
 import Testing
+import StoregateLink
 
 /// Real messages, captured from a real broker, validate against the versioned JSON Schemas of docs/schemas
 /// (python3's `jsonschema`, Draft 2020-12).

@@ -1,4 +1,5 @@
 import Foundation
+import StoregateContract
 
 /// HQ's bookkeeping over the event streams of many gateways: drop duplicates by event id, report sequence gaps
 /// per gateway, and catch a code redeemed (accepted) at two different stores or gateways. Pure: fed messages,
@@ -37,11 +38,10 @@ public struct HQTailState: Sendable {
 
     /// Processes one message; returns the JSON objects to print (one per line).
     public mutating func receive(topic: String, payload: [UInt8]) -> [[String: Any]] {
-        let levels = topic.split(separator: "/").map(String.init)
-        guard levels.count == 5, levels[0] == "storegate", levels[1] == "v1" else {
+        guard let address = GatewayTopic(topic: topic) else {
             return [["type": "ignored", "topic": topic]]
         }
-        let (store, gateway, kind) = (levels[2], levels[3], levels[4])
+        let (store, gateway, kind) = (address.storeID, address.gatewayID, address.kind.rawValue)
         guard let object = (try? JSONSerialization.jsonObject(with: Data(payload))) as? [String: Any] else {
             self.invalid += 1
             return [["type": "invalid", "topic": topic, "problem": "not a JSON object"]]

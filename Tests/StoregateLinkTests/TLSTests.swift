@@ -1,7 +1,8 @@
 import Foundation
-import StoregateMQTT
+import StoregateMQTTClient
 import StoregateTesting
 import Testing
+import StoregateLink
 
 /// mqtts with server verification and a client certificate, all made by the test with the openssl CLI.
 @Suite(.serialized)

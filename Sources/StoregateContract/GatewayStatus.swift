@@ -1,4 +1,4 @@
-public import StoregateLedger
+public import StoregateFoundation
 
 /// One scanner as the status reports it.
 public struct ScannerStatus: Sendable, Equatable, Codable {
