@@ -26,6 +26,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "storegate", targets: ["storegate"]),
+        .executable(name: "storegate-hq", targets: ["storegate-hq"]),
         // For the coverage-guided fuzzer package in Fuzz/ (built separately with sanitizer flags).
         .library(name: "StoregateCore", targets: ["StoregateCore"]),
     ],
@@ -41,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // storegate-hq's database (never linked into the store's storegate).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure domain core: code parsing, decision rules, state machines. No I/O, no C, no Foundation.
@@ -132,10 +135,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Configuration files: errors that name their key, a TOML reader that reports every bad key at once.
+        .target(name: "StoregateConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strictSettings),
         // The daemon: config, the scan → decision pipeline, sd_notify, the ServiceGroup wiring.
         .target(
             name: "StoregateDaemon",
-            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation", 
+            dependencies: ["StoregateConfig", "StoregateMQTTClient", "StoregateContract", "StoregateFoundation", 
                 "StoregateCore",
                 "StoregateTrust",
                 "StoregateLedger",
@@ -150,6 +155,40 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // storegate-hq: HQ's system of record on PostgreSQL — ingest of every store's events exactly once, gaps
+        // healed, chains checked, what only HQ sees (double redemptions, diversion), the signed downlink to the stores.
+        .target(
+            name: "StoregateHQ",
+            dependencies: [
+                "StoregateCore",
+                "StoregateFoundation",
+                "StoregateTrust",
+                "StoregateContract",
+                "StoregateMQTTClient",
+                "StoregateConfig",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "storegate-hq",
+            dependencies: [
+                "StoregateHQ",
+                "StoregateContract",
+                "StoregateFoundation",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Builders and fixtures shared by the test targets.
         .target(
             name: "StoregateTesting",
@@ -159,7 +198,7 @@ let package = Package(
         // The one executable: operator CLI now, daemon later.
         .executableTarget(
             name: "storegate",
-            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation", "StoregateHQTools", 
+            dependencies: ["StoregateConfig", "StoregateMQTTClient", "StoregateContract", "StoregateFoundation", "StoregateHQTools", 
                 "StoregateCore",
                 "StoregateTrust",
                 "StoregateLedger",
@@ -214,8 +253,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "StoregateHQTests",
+            dependencies: [
+                "StoregateHQ", "StoregateContract", "StoregateCore", "StoregateFoundation", "StoregateTrust",
+                "StoregateMQTTClient", "StoregateLedger", "StoregateTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "StoregateDaemonTests",
-            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation", 
+            dependencies: ["StoregateConfig", "StoregateMQTTClient", "StoregateContract", "StoregateFoundation", 
                 "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateLink", "StoregateDaemon",
                 "StoregateScanners", "StoregateTesting", "StoregateAPI",
             ],

@@ -2,6 +2,8 @@ import Foundation
 import StoregateAPI
 import StoregateCore
 import StoregateLedger
+public import StoregateConfig
+import StoregateMQTTClient
 import TOMLKit
 
 /// Reads and validates the TOML configuration. Unknown keys, wrong types and bad values are all reported, each
@@ -27,19 +29,10 @@ public enum ConfigLoader {
     }
 
     public static func parse(_ text: String) throws(ConfigErrors) -> DaemonConfiguration {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigErrors(errors: [ConfigError(key: "", problem: "not valid TOML at line \(error.source.begin.line): \(error.description)")])
-        } catch {
-            throw ConfigErrors(errors: [ConfigError(key: "", problem: "not valid TOML: \(error)")])
-        }
-        var reader = Reader()
+        let table = try TOMLReader.table(text)
+        var reader = TOMLReader(knownKeys: Self.knownKeys)
         var config = DaemonConfiguration()
-        for key in table.keys where Self.knownKeys[key] == nil {
-            reader.fail(key, "unknown section; known: \(Self.knownKeys.keys.sorted().joined(separator: ", "))")
-        }
+        reader.checkSections(table)
         if let gateway = reader.section(table, "gateway") {
             config.databasePath = reader.string(gateway, "gateway.db", nonEmpty: true) ?? config.databasePath
             config.storeID = reader.string(gateway, "gateway.store_id", topicLevel: true)
@@ -159,81 +152,8 @@ public enum ConfigLoader {
                 reader.fail("scanner", "must be an array of tables ([[scanner]])")
             }
         }
-        if !reader.errors.isEmpty { throw ConfigErrors(errors: reader.errors) }
+        try reader.finish()
         return config
-    }
-
-    /// Typed access that records an error per bad key instead of stopping at the first.
-    struct Reader {
-        var errors: [ConfigError] = []
-
-        mutating func fail(_ key: String, _ problem: String) {
-            self.errors.append(ConfigError(key: key, problem: problem))
-        }
-
-        mutating func section(_ table: TOMLTable, _ key: String, name: String? = nil) -> TOMLTable? {
-            guard let value = table[key] else { return nil }
-            guard let section = value.table else {
-                self.fail(name ?? key, "must be a table ([\(key)])")
-                return nil
-            }
-            if name == nil { self.checkKeys(section, section: key, prefix: key) }
-            return section
-        }
-
-        mutating func checkKeys(_ table: TOMLTable, section: String, prefix: String) {
-            let known = ConfigLoader.knownKeys[section] ?? []
-            for key in table.keys where !known.contains(key) {
-                self.fail("\(prefix).\(key)", "unknown key; known keys of [\(section)]: \(known.sorted().joined(separator: ", "))")
-            }
-        }
-
-        mutating func string(_ table: TOMLTable, _ key: String, entry: String? = nil, nonEmpty: Bool = false,
-                             topicLevel: Bool = false, readableFile: Bool = false) -> String? {
-            let name = entry ?? String(key.split(separator: ".").last ?? "")
-            guard let value = table[name] else { return nil }
-            guard let text = value.string else {
-                self.fail(key, "must be a string (in quotes)")
-                return nil
-            }
-            if nonEmpty && text.isEmpty {
-                self.fail(key, "must not be empty")
-                return nil
-            }
-            if topicLevel && !(text.utf8.count <= 128 && !text.isEmpty && !text.contains(where: { "/+#\u{0}".contains($0) })) {
-                self.fail(key, "\(text) cannot be an MQTT topic level (1–128 bytes, no / + #)")
-                return nil
-            }
-            if readableFile && !FileManager.default.isReadableFile(atPath: text) {
-                self.fail(key, "cannot read \(text)")
-                return nil
-            }
-            return text
-        }
-
-        mutating func int(_ table: TOMLTable, _ key: String, _ range: ClosedRange<Int>) -> Int? {
-            let name = String(key.split(separator: ".").last ?? "")
-            guard let value = table[name] else { return nil }
-            guard let number = value.int else {
-                self.fail(key, "must be an integer")
-                return nil
-            }
-            guard range.contains(number) else {
-                self.fail(key, "\(number) is out of range (\(range.lowerBound)–\(range.upperBound))")
-                return nil
-            }
-            return number
-        }
-
-        mutating func bool(_ table: TOMLTable, _ key: String) -> Bool? {
-            let name = String(key.split(separator: ".").last ?? "")
-            guard let value = table[name] else { return nil }
-            guard let flag = value.bool else {
-                self.fail(key, "must be true or false")
-                return nil
-            }
-            return flag
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 public import StoregateAPI
 public import StoregateCore
 public import StoregateLedger
+public import StoregateMQTTClient
 
 /// One scanner as configured: a source spec, its lane, role and operator.
 public struct ScannerConfiguration: Sendable, Equatable {
@@ -87,38 +88,4 @@ public struct DaemonConfiguration: Sendable, Equatable {
         for scanner in self.scanners where roles[scanner.lane] == nil { roles[scanner.lane] = scanner.role }
         return APIConfiguration(address: address, laneRoles: roles, defaultRole: self.apiDefaultRole)
     }
-}
-
-/// `mqtt://host:port` or `mqtts://host:port` (ports default to 1883 and 8883).
-public struct BrokerAddress: Sendable, Equatable {
-    public var host: String
-    public var port: Int
-    public var tls: Bool
-
-    public init?(url: String) {
-        let tls: Bool
-        let rest: Substring
-        if url.hasPrefix("mqtts://") {
-            tls = true
-            rest = url.dropFirst(8)
-        } else if url.hasPrefix("mqtt://") {
-            tls = false
-            rest = url.dropFirst(7)
-        } else {
-            return nil
-        }
-        let hostPort = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let parts = hostPort.split(separator: ":", omittingEmptySubsequences: false)
-        guard let host = parts.first, !host.isEmpty, parts.count <= 2 else { return nil }
-        var port = tls ? 8883 : 1883
-        if parts.count == 2 {
-            guard let value = Int(parts[1]), (1...65_535).contains(value) else { return nil }
-            port = value
-        }
-        self.host = String(host)
-        self.port = port
-        self.tls = tls
-    }
-
-    public var description: String { "\(self.tls ? "mqtts" : "mqtt")://\(self.host):\(self.port)" }
 }

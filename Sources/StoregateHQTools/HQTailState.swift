@@ -18,24 +18,6 @@ public struct HQTailState: Sendable {
 
     public init() {}
 
-    /// The required fields of an event payload (schema `docs/schemas/event.v1.json`) with their JSON types;
-    /// decoding it is the type check (JSONSerialization cannot tell `true` from `1` on Linux).
-    struct EventShape: Decodable {
-        var v: Int
-        var seq: Int64
-        var event_id: String
-        var op: String
-        var code: String?
-        var result: String
-        var reason: String
-        var lane: String
-        var `operator`: String
-        var role: String
-        var time_ms: Int64
-        var provisional: Bool
-        var prev_hash: String
-    }
-
     /// Processes one message; returns the JSON objects to print (one per line).
     public mutating func receive(topic: String, payload: [UInt8]) -> [[String: Any]] {
         guard let address = GatewayTopic(topic: topic) else {
@@ -85,16 +67,10 @@ public struct HQTailState: Sendable {
 
     static func schemaProblem(_ payload: [UInt8]) -> String? {
         do {
-            let shape = try JSONDecoder().decode(EventShape.self, from: Data(payload))
-            if shape.v != 1 { return "unsupported version v=\(shape.v)" }
-            if shape.seq < 1 { return "seq must be >= 1" }
+            _ = try EventPayload.decode(payload)
             return nil
-        } catch DecodingError.keyNotFound(let key, _) {
-            return "missing \(key.stringValue)"
-        } catch DecodingError.typeMismatch(let type, let context) {
-            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")) must be a \(type)"
         } catch {
-            return "not an event: \(error)"
+            return error.description
         }
     }
 }

@@ -1,8 +1,10 @@
+import StoregateMQTTClient
 import StoregateAPI
 import StoregateCore
 import StoregateDaemon
 import StoregateLedger
 import Testing
+import StoregateConfig
 
 /// Each invalid key gives its own error, naming the key.
 struct ConfigLoaderTests {

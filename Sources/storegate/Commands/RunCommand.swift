@@ -5,6 +5,7 @@ import StoregateAPI
 import StoregateCore
 import StoregateDaemon
 import StoregateLink
+import StoregateConfig
 
 /// `storegate run`: the daemon.
 struct RunCommand: AsyncParsableCommand {

@@ -1,3 +1,4 @@
+import StoregateConfig
 import StoregateDaemon
 
 /// Check 1: the config file loads and validates, with every problem named by its key (``ConfigLoader``).

@@ -1,3 +1,4 @@
+import StoregateConfig
 import Foundation
 import StoregateCore
 import StoregateDaemon

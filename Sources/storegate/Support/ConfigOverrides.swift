@@ -1,3 +1,4 @@
+import StoregateMQTTClient
 import ArgumentParser
 import StoregateDaemon
 

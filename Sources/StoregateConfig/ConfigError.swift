@@ -15,5 +15,9 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Every problem found in one configuration (the loader reports them all, not just the first).
 public struct ConfigErrors: Error, Sendable, Equatable, CustomStringConvertible {
     public var errors: [ConfigError]
+
+    public init(errors: [ConfigError]) {
+        self.errors = errors
+    }
     public var description: String { self.errors.map(\.description).joined(separator: "\n") }
 }

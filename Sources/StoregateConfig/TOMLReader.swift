@@ -1,0 +1,105 @@
+import Foundation
+public import TOMLKit
+
+/// Typed access to a TOML configuration that records an error per bad key instead of stopping at the first, so a
+/// loader reports every problem of a file at once, each naming its key.
+public struct TOMLReader {
+    public private(set) var errors: [ConfigError] = []
+    /// Section → its known keys; anything else is reported as unknown.
+    public let knownKeys: [String: Set<String>]
+
+    public init(knownKeys: [String: Set<String>]) {
+        self.knownKeys = knownKeys
+    }
+
+    /// Parses `text`, or throws the one error that says where it is not TOML.
+    public static func table(_ text: String) throws(ConfigErrors) -> TOMLTable {
+        do {
+            return try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigErrors(errors: [ConfigError(key: "", problem: "not valid TOML at line \(error.source.begin.line): \(error.description)")])
+        } catch {
+            throw ConfigErrors(errors: [ConfigError(key: "", problem: "not valid TOML: \(error)")])
+        }
+    }
+
+    /// Reports every top-level key that is not a known section.
+    public mutating func checkSections(_ table: TOMLTable) {
+        for key in table.keys where self.knownKeys[key] == nil {
+            self.fail(key, "unknown section; known: \(self.knownKeys.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    /// Throws what was found, if anything.
+    public func finish() throws(ConfigErrors) {
+        if !self.errors.isEmpty { throw ConfigErrors(errors: self.errors) }
+    }
+
+    public mutating func fail(_ key: String, _ problem: String) {
+        self.errors.append(ConfigError(key: key, problem: problem))
+    }
+
+    public mutating func section(_ table: TOMLTable, _ key: String, name: String? = nil) -> TOMLTable? {
+        guard let value = table[key] else { return nil }
+        guard let section = value.table else {
+            self.fail(name ?? key, "must be a table ([\(key)])")
+            return nil
+        }
+        if name == nil { self.checkKeys(section, section: key, prefix: key) }
+        return section
+    }
+
+    public mutating func checkKeys(_ table: TOMLTable, section: String, prefix: String) {
+        let known = self.knownKeys[section] ?? []
+        for key in table.keys where !known.contains(key) {
+            self.fail("\(prefix).\(key)", "unknown key; known keys of [\(section)]: \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
+    public mutating func string(_ table: TOMLTable, _ key: String, entry: String? = nil, nonEmpty: Bool = false,
+                         topicLevel: Bool = false, readableFile: Bool = false) -> String? {
+        let name = entry ?? String(key.split(separator: ".").last ?? "")
+        guard let value = table[name] else { return nil }
+        guard let text = value.string else {
+            self.fail(key, "must be a string (in quotes)")
+            return nil
+        }
+        if nonEmpty && text.isEmpty {
+            self.fail(key, "must not be empty")
+            return nil
+        }
+        if topicLevel && !(text.utf8.count <= 128 && !text.isEmpty && !text.contains(where: { "/+#\u{0}".contains($0) })) {
+            self.fail(key, "\(text) cannot be an MQTT topic level (1–128 bytes, no / + #)")
+            return nil
+        }
+        if readableFile && !FileManager.default.isReadableFile(atPath: text) {
+            self.fail(key, "cannot read \(text)")
+            return nil
+        }
+        return text
+    }
+
+    public mutating func int(_ table: TOMLTable, _ key: String, _ range: ClosedRange<Int>) -> Int? {
+        let name = String(key.split(separator: ".").last ?? "")
+        guard let value = table[name] else { return nil }
+        guard let number = value.int else {
+            self.fail(key, "must be an integer")
+            return nil
+        }
+        guard range.contains(number) else {
+            self.fail(key, "\(number) is out of range (\(range.lowerBound)–\(range.upperBound))")
+            return nil
+        }
+        return number
+    }
+
+    public mutating func bool(_ table: TOMLTable, _ key: String) -> Bool? {
+        let name = String(key.split(separator: ".").last ?? "")
+        guard let value = table[name] else { return nil }
+        guard let flag = value.bool else {
+            self.fail(key, "must be true or false")
+            return nil
+        }
+        return flag
+    }
+}

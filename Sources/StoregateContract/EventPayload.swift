@@ -1,0 +1,70 @@
+import Foundation
+
+/// A journal event as it travels on `…/events` (schema `docs/schemas/event.v1.json`): the gateway's canonical
+/// bytes, hashed into its chain. Decoding checks the JSON types of the required fields (JSONSerialization cannot
+/// tell `true` from `1` on Linux); ``decode(_:)`` adds the value rules.
+public struct EventPayload: Sendable, Equatable, Decodable {
+    public var v: Int
+    public var seq: Int64
+    public var eventId: String
+    public var op: String
+    public var code: String?
+    public var result: String
+    public var reason: String
+    public var lane: String
+    public var `operator`: String
+    public var role: String
+    public var timeMs: Int64
+    public var provisional: Bool
+    /// Hex SHA-256 of the previous event's payload (64 zeros for seq 1).
+    public var prevHash: String
+    public var details: Details?
+
+    /// The parts of `details` HQ counts by.
+    public struct Details: Sendable, Equatable, Decodable {
+        /// The code's state before the operation.
+        public var state: String?
+        public var campaign: String?
+    }
+
+    /// Why bytes are not an event.
+    public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case v, seq, op, code, result, reason, lane, role, provisional, details
+        case eventId = "event_id", `operator` = "operator", timeMs = "time_ms", prevHash = "prev_hash"
+    }
+
+    /// The event in `bytes`, or the first rule it breaks (missing field, wrong type, version, seq, id, hash).
+    public static func decode(_ bytes: [UInt8]) throws(Problem) -> EventPayload {
+        let event: EventPayload
+        do {
+            event = try JSONDecoder().decode(EventPayload.self, from: Data(bytes))
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw Problem(description: "missing \(key.stringValue)")
+        } catch DecodingError.typeMismatch(let type, let context) {
+            if context.codingPath.isEmpty { throw Problem(description: "not an event: not a JSON object") }
+            throw Problem(description: "\(context.codingPath.map(\.stringValue).joined(separator: ".")) must be a \(type)")
+        } catch DecodingError.valueNotFound(let type, let context) {
+            throw Problem(description: "\(context.codingPath.map(\.stringValue).joined(separator: ".")) must be a \(type), not null")
+        } catch {
+            throw Problem(description: "not an event: not a JSON object of the event schema")
+        }
+        if event.v != 1 { throw Problem(description: "unsupported version v=\(event.v)") }
+        if event.seq < 1 { throw Problem(description: "seq must be >= 1") }
+        if UUID(uuidString: event.eventId) == nil { throw Problem(description: "event_id \(event.eventId) is not a UUID") }
+        if event.prevHash.utf8.count != 64 || !event.prevHash.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) {
+            throw Problem(description: "prev_hash must be 64 lower-case hex digits")
+        }
+        return event
+    }
+
+    /// The GTIN of a GS1 unit's canonical id (`01/<GTIN-14>/21/<serial>`), else nil (brand codes, malformed scans).
+    public var gtin: String? {
+        guard let code = self.code, code.hasPrefix("01/") else { return nil }
+        let gtin = code.dropFirst(3).prefix(while: { $0 != "/" })
+        return gtin.count == 14 ? String(gtin) : nil
+    }
+}

@@ -1,0 +1,63 @@
+/// How storegate-hq runs (`/etc/storegate/hq.toml`, docs/hq.md); every field has a default.
+public struct HQConfiguration: Sendable {
+    public struct Database: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 5432
+        public var user = "storegate_hq"
+        public var password: String?
+        public var name = "storegate_hq"
+        /// Connections in the pool (ingest uses one at a time per batch; jobs and the console the rest).
+        public var poolSize = 8
+
+        public init() {}
+    }
+
+    public struct MQTT: Sendable {
+        public var url = "mqtt://127.0.0.1:1883"
+        /// Must differ between instances: the broker keeps each one's persistent session.
+        public var clientID = "storegate-hq-1"
+        /// Instances in one shared-subscription group split the stores' messages between them.
+        public var shareGroup = "storegate-hq"
+        public var username: String?
+        public var password: String?
+        public var caFile: String?
+        public var certificateFile: String?
+        public var keyFile: String?
+        public var sessionExpirySeconds = 7 * 86_400
+
+        public init() {}
+    }
+
+    public var database = Database()
+    public var mqtt = MQTT()
+    /// The downlink signing key (from `storegate hq keygen`); without it HQ sends nothing to the stores.
+    public var downlinkKeyID: String?
+    public var downlinkKeyFile: String?
+    /// Group commit: a batch is written when it holds this many events...
+    public var batchSize = 1_000
+    /// ...or its first event has waited this long.
+    public var batchMilliseconds = 20
+    /// A gap older than this makes HQ ask its gateway to send the range again (signed `requeue`).
+    public var gapRequeueAfterMilliseconds: Int64 = 30_000
+    /// A requeue not answered in this time is sent again...
+    public var requeueResendMilliseconds: Int64 = 60_000
+    /// ...and after this many sends the gap becomes a `gap_unfilled` alert (the requeues go on).
+    public var gapAlertAfterRequeues = 3
+    /// A code redeemed (accepted) at two gateways is revoked at every store over the signed downlink.
+    public var revokeDoubleRedemptions = true
+    /// The signed `sync` beacon that keeps online stores from reaching their offline limit (0: none).
+    public var syncBeaconMilliseconds: Int64 = 300_000
+    /// A gateway with no status or heartbeat for this long, or whose retained status says offline, is alerted.
+    public var staleGatewayMilliseconds: Int64 = 900_000
+    /// A gateway whose oldest undelivered event is older than this is falling behind.
+    public var backlogAgeAlertMilliseconds: Int64 = 3_600_000
+    /// Counterfeit signals (bad_signature, unknown_code) per store and hour above this are alerted.
+    public var counterfeitPerHourAlert = 20
+    /// How often the periodic jobs look (gaps, beacon, partitions, stale gateways).
+    public var jobIntervalMilliseconds: Int64 = 1_000
+    /// Partitions made this many days ahead.
+    public var partitionDaysAhead = 7
+    public var logLevel = "info"
+
+    public init() {}
+}

@@ -1,0 +1,77 @@
+public import Logging
+public import PostgresNIO
+public import ServiceLifecycle
+
+/// HQ's one way into PostgreSQL: a pool of connections (postgres-nio's `PostgresClient`, run as a `Service`) and
+/// the schema's migrations. Every unit of work is a transaction through ``transaction(_:)``.
+public final class HQDatabase: Service, Sendable {
+    public let client: PostgresClient
+    let logger: Logger
+
+    public init(configuration: HQConfiguration.Database, logger: Logger) {
+        var postgres = PostgresClient.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.user,
+            password: configuration.password, database: configuration.name, tls: .disable)
+        postgres.options.maximumConnections = configuration.poolSize
+        postgres.options.minimumConnections = 1
+        self.client = PostgresClient(configuration: postgres, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// Keeps the pool's connections until graceful shutdown.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await self.client.run()
+        }
+    }
+
+    /// `body` in one transaction, committed when it returns, rolled back when it throws.
+    public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await self.client.withTransaction(logger: self.logger) { connection in
+            try await body(connection)
+        }
+    }
+
+    /// Applies the migrations this database lacks, in order, each in its own transaction. Instances starting
+    /// together take turns on an advisory lock, so each migration runs once.
+    @discardableResult
+    public func migrate() async throws -> [HQMigrations.Migration] {
+        try await self.transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(HQLocks.migrations))", logger: self.logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                """, logger: self.logger)
+            var applied = Set<Int>()
+            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: self.logger)
+                .decode(Int.self) {
+                applied.insert(version)
+            }
+            var done: [HQMigrations.Migration] = []
+            for migration in HQMigrations.all where !applied.contains(migration.version) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                    logger: self.logger)
+                done.append(migration)
+            }
+            return done
+        }
+    }
+
+    /// The versions applied, in order.
+    public func appliedMigrations() async throws -> [Int] {
+        var versions: [Int] = []
+        let rows = try await self.client.query("SELECT version FROM schema_migrations ORDER BY version", logger: self.logger)
+        for try await version in rows.decode(Int.self) { versions.append(version) }
+        return versions
+    }
+}
+
+/// Advisory lock ids (one namespace for the whole program).
+enum HQLocks {
+    static let migrations: Int64 = 0x5354_4751_0001
+    static let partitions: Int64 = 0x5354_4751_0002
+}

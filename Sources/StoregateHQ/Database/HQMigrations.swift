@@ -1,0 +1,262 @@
+/// The schema of HQ's database, as numbered migrations. A migration never changes once released: a database built
+/// from migration 1 and migrated forward equals one built today (HQMigrationTests). Add a new one instead.
+public enum HQMigrations {
+    public struct Migration: Sendable {
+        public var version: Int
+        public var name: String
+        public var statements: [String]
+    }
+
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "system of record", statements: [
+            // The stores, where they are (region path down to the township) and who supplies them.
+            """
+            CREATE TABLE stores (
+                store_id text PRIMARY KEY,
+                name text NOT NULL DEFAULT '',
+                region text NOT NULL DEFAULT '',
+                province text NOT NULL DEFAULT '',
+                city text NOT NULL DEFAULT '',
+                county text NOT NULL DEFAULT '',
+                township text NOT NULL DEFAULT '',
+                distributor text NOT NULL DEFAULT '',
+                time_zone text NOT NULL DEFAULT 'Asia/Shanghai'
+            )
+            """,
+            // One row per gateway: every seq <= watermark is committed and chain-checked; head_hash is the hash
+            // of the event at the watermark; gap_since_ms is when events above the watermark were first waiting.
+            """
+            CREATE TABLE gateways (
+                store_id text NOT NULL,
+                gateway_id text NOT NULL,
+                watermark bigint NOT NULL DEFAULT 0,
+                head_hash bytea,
+                highest_seq bigint NOT NULL DEFAULT 0,
+                gap_since_ms bigint,
+                events bigint NOT NULL DEFAULT 0,
+                duplicates bigint NOT NULL DEFAULT 0,
+                status_state text,
+                last_status jsonb,
+                last_status_ms bigint,
+                last_heartbeat_ms bigint,
+                first_seen_ms bigint NOT NULL,
+                PRIMARY KEY (store_id, gateway_id)
+            )
+            """,
+            // The exactly-once guard: one narrow row per event, unique by (gateway, seq) and by event id, outside
+            // the day partitions (a unique index on a partitioned table must include the partition key).
+            """
+            CREATE TABLE event_keys (
+                store_id text NOT NULL,
+                gateway_id text NOT NULL,
+                seq bigint NOT NULL,
+                event_id uuid NOT NULL UNIQUE,
+                hash bytea NOT NULL,
+                prev_hash bytea NOT NULL,
+                PRIMARY KEY (store_id, gateway_id, seq)
+            )
+            """,
+            // Every event: the canonical payload bytes as the gateway hashed them, plus decoded columns.
+            """
+            CREATE TABLE events (
+                day date NOT NULL,
+                event_id uuid NOT NULL,
+                store_id text NOT NULL,
+                gateway_id text NOT NULL,
+                seq bigint NOT NULL,
+                op text NOT NULL,
+                code text,
+                gtin text NOT NULL DEFAULT '',
+                campaign text NOT NULL DEFAULT '',
+                result text NOT NULL,
+                reason text NOT NULL,
+                lane text NOT NULL,
+                operator text NOT NULL,
+                role text NOT NULL,
+                time_ms bigint NOT NULL,
+                provisional boolean NOT NULL,
+                payload bytea NOT NULL,
+                received_ms bigint NOT NULL,
+                PRIMARY KEY (day, event_id)
+            ) PARTITION BY RANGE (day)
+            """,
+            "CREATE INDEX events_gateway_seq ON events (store_id, gateway_id, seq)",
+            "CREATE INDEX events_code ON events (code) WHERE code IS NOT NULL",
+            // Accepted redemptions: the first per code. Another store's accepted redemption of the same code is
+            // a conflict, kept with both events.
+            """
+            CREATE TABLE redemptions (
+                code text PRIMARY KEY,
+                event_id uuid NOT NULL,
+                store_id text NOT NULL,
+                gateway_id text NOT NULL,
+                seq bigint NOT NULL,
+                time_ms bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE redemption_conflicts (
+                event_id uuid PRIMARY KEY,
+                code text NOT NULL,
+                store_id text NOT NULL,
+                gateway_id text NOT NULL,
+                seq bigint NOT NULL,
+                time_ms bigint NOT NULL,
+                first_event_id uuid NOT NULL
+            )
+            """,
+            // Sales lines of baskets (filled once gateways send baskets).
+            """
+            CREATE TABLE sales_lines (
+                event_id uuid NOT NULL,
+                line integer NOT NULL,
+                store_id text NOT NULL,
+                gtin text NOT NULL,
+                code text,
+                quantity integer NOT NULL,
+                unit_price_minor bigint,
+                discount_minor bigint,
+                currency text,
+                time_ms bigint NOT NULL,
+                PRIMARY KEY (event_id, line)
+            )
+            """,
+            // Hourly rollups, written in the same transaction as the events they count.
+            """
+            CREATE TABLE rollups_hourly (
+                hour timestamptz NOT NULL,
+                store_id text NOT NULL,
+                gtin text NOT NULL,
+                campaign text NOT NULL,
+                events bigint NOT NULL DEFAULT 0,
+                received bigint NOT NULL DEFAULT 0,
+                sold bigint NOT NULL DEFAULT 0,
+                returned bigint NOT NULL DEFAULT 0,
+                redemptions bigint NOT NULL DEFAULT 0,
+                voids bigint NOT NULL DEFAULT 0,
+                verifies bigint NOT NULL DEFAULT 0,
+                rejections bigint NOT NULL DEFAULT 0,
+                revenue_minor bigint NOT NULL DEFAULT 0,
+                PRIMARY KEY (hour, store_id, gtin, campaign)
+            )
+            """,
+            """
+            CREATE TABLE rollup_rejections (
+                hour timestamptz NOT NULL,
+                store_id text NOT NULL,
+                gtin text NOT NULL,
+                campaign text NOT NULL,
+                result text NOT NULL,
+                count bigint NOT NULL DEFAULT 0,
+                PRIMARY KEY (hour, store_id, gtin, campaign, result)
+            )
+            """,
+            // What HQ noticed; `key` makes raising the same alert twice a no-op.
+            """
+            CREATE TABLE alerts (
+                id bigserial PRIMARY KEY,
+                kind text NOT NULL,
+                key text NOT NULL UNIQUE,
+                store_id text,
+                gateway_id text,
+                code text,
+                details jsonb NOT NULL DEFAULT '{}',
+                raised_ms bigint NOT NULL,
+                resolved_ms bigint,
+                acknowledged_by text,
+                acknowledged_ms bigint,
+                note text
+            )
+            """,
+            "CREATE INDEX alerts_open ON alerts (kind) WHERE resolved_ms IS NULL",
+            // The requeue commands sent for a gap, until the watermark passes it.
+            """
+            CREATE TABLE requeues (
+                store_id text NOT NULL,
+                gateway_id text NOT NULL,
+                from_seq bigint NOT NULL,
+                to_seq bigint NOT NULL,
+                first_sent_ms bigint NOT NULL,
+                last_sent_ms bigint NOT NULL,
+                attempts integer NOT NULL DEFAULT 1,
+                filled_ms bigint,
+                PRIMARY KEY (store_id, gateway_id, from_seq)
+            )
+            """,
+            // Signed downlink messages, written in the transaction that decided them and published in seq order
+            // per stream (a gateway refuses a seq at or below the one it applied).
+            """
+            CREATE TABLE downlink_streams (
+                stream text PRIMARY KEY,
+                seq bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE downlink_outbox (
+                id bigserial PRIMARY KEY,
+                stream text NOT NULL,
+                seq bigint NOT NULL,
+                topic text NOT NULL,
+                envelope bytea NOT NULL,
+                created_ms bigint NOT NULL,
+                published_ms bigint,
+                UNIQUE (stream, seq)
+            )
+            """,
+            "CREATE INDEX downlink_outbox_unpublished ON downlink_outbox (stream, seq) WHERE published_ms IS NULL",
+            // What each gateway said it did with a downlink message.
+            """
+            CREATE TABLE downlink_reports (
+                store_id text NOT NULL,
+                gateway_id text NOT NULL,
+                stream text NOT NULL,
+                seq bigint NOT NULL,
+                outcome text NOT NULL,
+                problem text,
+                reason text NOT NULL,
+                time_ms bigint NOT NULL,
+                PRIMARY KEY (store_id, gateway_id, stream, seq)
+            )
+            """,
+            // Code batches HQ issued, and which stores applied them.
+            """
+            CREATE TABLE code_batches (
+                batch_id text PRIMARY KEY,
+                gtin text NOT NULL,
+                campaign text NOT NULL DEFAULT '',
+                region text NOT NULL,
+                count integer NOT NULL,
+                key_id text NOT NULL,
+                issued_ms bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE batch_codes (
+                code text PRIMARY KEY,
+                batch_id text NOT NULL REFERENCES code_batches (batch_id)
+            )
+            """,
+            """
+            CREATE TABLE batch_distribution (
+                batch_id text NOT NULL REFERENCES code_batches (batch_id),
+                store_id text NOT NULL,
+                stream text NOT NULL,
+                seq bigint NOT NULL,
+                state text NOT NULL DEFAULT 'sent',
+                reason text,
+                updated_ms bigint NOT NULL,
+                PRIMARY KEY (batch_id, store_id)
+            )
+            """,
+            // Periodic work shared by every instance: `leader` is a lease (owner, until `next_ms`) that one instance
+            // holds and renews; the other rows say when each periodic job is due next.
+            """
+            CREATE TABLE jobs (
+                name text PRIMARY KEY,
+                next_ms bigint NOT NULL,
+                owner text NOT NULL DEFAULT ''
+            )
+            """,
+        ]),
+    ]
+}

@@ -1,0 +1,284 @@
+import Foundation
+import Logging
+import PostgresNIO
+import StoregateContract
+import StoregateFoundation
+
+/// What one committed batch did.
+struct BatchOutcome: Sendable, Equatable {
+    var stored = 0
+    var duplicates = 0
+    var alerts = 0
+}
+
+/// Writes a batch of events in one transaction: the exactly-once guard (`event_keys`), the events, accepted
+/// redemptions, the hourly rollups, each gateway's contiguous watermark and chain check, and what they reveal
+/// (alerts, revocations). A batch delivered again (a redelivery, a second instance, a requeue) adds nothing: every
+/// count is taken over the events the guard let in.
+struct EventStore: Sendable {
+    let database: HQDatabase
+    let partitions: EventPartitions
+    let downlink: DownlinkOutbox?
+    let revokeDoubleRedemptions: Bool
+
+    func commit(_ batch: [IncomingEvent], now: Int64) async throws -> BatchOutcome {
+        // The same event twice in one batch is a duplicate like any other.
+        var seen = Set<UUID>()
+        let events = batch.filter { seen.insert($0.eventID).inserted }
+            .sorted { ($0.gatewayKey, $0.payload.seq) < ($1.gatewayKey, $1.payload.seq) }
+        guard !events.isEmpty else { return BatchOutcome(duplicates: batch.count) }
+        try await self.partitions.ensure(days: events.map { EventPartitions.day(ofMilliseconds: $0.payload.timeMs) })
+        let logger = self.database.logger
+        return try await self.database.transaction { connection in
+            var outcome = BatchOutcome()
+            let gateways = try await self.lockGateways(Set(events.map(\.gatewayKey)).sorted(), on: connection, now: now)
+            let new = try await self.insertKeys(events, on: connection)
+            let stored = events.filter { new.contains($0.eventID) }
+            outcome.stored = stored.count
+            outcome.duplicates = batch.count - stored.count
+            var alerts = try await self.sequenceConflicts(events.filter { !new.contains($0.eventID) }, on: connection)
+            if !stored.isEmpty {
+                try await self.insertEvents(stored, on: connection, now: now)
+                alerts += try await self.recordRedemptions(stored, on: connection, now: now)
+                try await self.addRollups(stored, on: connection)
+            }
+            alerts += try await self.advance(gateways, with: stored, of: batch, on: connection, now: now)
+            outcome.alerts = try await Alert.raise(alerts, on: connection, now: now, logger: logger)
+            return outcome
+        }
+    }
+
+    struct GatewayRow: Sendable {
+        var key: GatewayKey
+        var progress: GatewayProgress
+        var highestSeq: Int64
+        var gapSinceMs: Int64?
+    }
+
+    /// Creates the rows of gateways seen for the first time and locks every row of the batch, in key order.
+    private func lockGateways(_ keys: [GatewayKey], on connection: PostgresConnection, now: Int64) async throws -> [GatewayRow] {
+        let logger = self.database.logger
+        let stores = keys.map(\.storeID), gateways = keys.map(\.gatewayID)
+        try await connection.query("""
+            INSERT INTO gateways (store_id, gateway_id, first_seen_ms)
+            SELECT s, g, \(now) FROM unnest(\(stores)::text[], \(gateways)::text[]) AS u(s, g)
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        let rows = try await connection.query("""
+            SELECT store_id, gateway_id, watermark, head_hash, highest_seq, gap_since_ms FROM gateways
+            WHERE (store_id, gateway_id) IN (SELECT * FROM unnest(\(stores)::text[], \(gateways)::text[]))
+            ORDER BY store_id, gateway_id FOR UPDATE
+            """, logger: logger)
+        var result: [GatewayRow] = []
+        for try await (store, gateway, watermark, head, highest, gapSince) in rows.decode(
+            (String, String, Int64, ByteBuffer?, Int64, Int64?).self) {
+            result.append(GatewayRow(
+                key: GatewayKey(storeID: store, gatewayID: gateway),
+                progress: GatewayProgress(watermark: watermark, headHash: head.map { Array($0.readableBytesView) }),
+                highestSeq: highest, gapSinceMs: gapSince))
+        }
+        return result
+    }
+
+    /// The exactly-once guard: returns the event ids that were not there before.
+    private func insertKeys(_ events: [IncomingEvent], on connection: PostgresConnection) async throws -> Set<UUID> {
+        let rows = try await connection.query("""
+            INSERT INTO event_keys (store_id, gateway_id, seq, event_id, hash, prev_hash)
+            SELECT * FROM unnest(\(events.map(\.storeID))::text[], \(events.map(\.gatewayID))::text[],
+                                 \(events.map(\.payload.seq))::bigint[], \(events.map(\.eventID))::uuid[],
+                                 \(events.map { ByteBuffer(bytes: $0.hash) })::bytea[],
+                                 \(events.map { ByteBuffer(bytes: $0.prevHash) })::bytea[])
+            ON CONFLICT DO NOTHING
+            RETURNING event_id
+            """, logger: self.database.logger)
+        var inserted = Set<UUID>()
+        for try await id in rows.decode(UUID.self) { inserted.insert(id) }
+        return inserted
+    }
+
+    /// Of the events the guard refused, those whose (gateway, seq) holds a different event: a gateway whose
+    /// ledger was reset or restored, or a forgery. They are not stored; they are alerted.
+    private func sequenceConflicts(_ refused: [IncomingEvent], on connection: PostgresConnection) async throws -> [Alert] {
+        guard !refused.isEmpty else { return [] }
+        let rows = try await connection.query("""
+            SELECT event_id FROM event_keys WHERE event_id = ANY(\(refused.map(\.eventID))::uuid[])
+            """, logger: self.database.logger)
+        var known = Set<UUID>()
+        for try await id in rows.decode(UUID.self) { known.insert(id) }
+        return refused.filter { !known.contains($0.eventID) }.map { event in
+            Alert(kind: .sequenceConflict, key: "sequence_conflict:\(event.gatewayKey):\(event.payload.seq):\(event.eventID)",
+                  storeID: event.storeID, gatewayID: event.gatewayID, code: event.payload.code,
+                  details: ["seq": event.payload.seq, "event_id": event.eventID.uuidString.lowercased(),
+                            "problem": "another event already holds this gateway's seq \(event.payload.seq)"])
+        }
+    }
+
+    private func insertEvents(_ events: [IncomingEvent], on connection: PostgresConnection, now: Int64) async throws {
+        let days = events.map { EventPartitions.dateText(EventPartitions.day(ofMilliseconds: $0.payload.timeMs)) }
+        try await connection.query("""
+            INSERT INTO events (day, event_id, store_id, gateway_id, seq, op, code, gtin, campaign, result, reason, lane,
+                                operator, role, time_ms, provisional, payload, received_ms)
+            SELECT d::date, id, s, g, seq, op, NULLIF(code, ''), gtin, campaign, result, reason, lane, operator, role, t, p,
+                   payload, \(now)
+            FROM unnest(\(days)::text[], \(events.map(\.eventID))::uuid[], \(events.map(\.storeID))::text[],
+                        \(events.map(\.gatewayID))::text[], \(events.map(\.payload.seq))::bigint[], \(events.map(\.payload.op))::text[],
+                        \(events.map { $0.payload.code ?? "" })::text[], \(events.map { $0.payload.gtin ?? "" })::text[],
+                        \(events.map { $0.payload.details?.campaign ?? "" })::text[], \(events.map(\.payload.result))::text[],
+                        \(events.map(\.payload.reason))::text[], \(events.map(\.payload.lane))::text[],
+                        \(events.map(\.payload.operator))::text[], \(events.map(\.payload.role))::text[],
+                        \(events.map(\.payload.timeMs))::bigint[], \(events.map(\.payload.provisional))::boolean[],
+                        \(events.map { ByteBuffer(bytes: $0.bytes) })::bytea[])
+                AS u(d, id, s, g, seq, op, code, gtin, campaign, result, reason, lane, operator, role, t, p, payload)
+            """, logger: self.database.logger)
+    }
+
+    /// Accepted redemptions: the first per code is recorded; one at another gateway is a double redemption,
+    /// alerted with both events and (by policy) answered with a signed revocation to every store.
+    private func recordRedemptions(_ events: [IncomingEvent], on connection: PostgresConnection, now: Int64) async throws -> [Alert] {
+        let redemptions = events.filter { $0.payload.op == "redeem" && $0.payload.result == "accepted" && $0.payload.code != nil }
+        guard !redemptions.isEmpty else { return [] }
+        let logger = self.database.logger
+        let rows = try await connection.query("""
+            INSERT INTO redemptions (code, event_id, store_id, gateway_id, seq, time_ms)
+            SELECT * FROM unnest(\(redemptions.map { $0.payload.code ?? "" })::text[], \(redemptions.map(\.eventID))::uuid[],
+                                 \(redemptions.map(\.storeID))::text[], \(redemptions.map(\.gatewayID))::text[],
+                                 \(redemptions.map(\.payload.seq))::bigint[], \(redemptions.map(\.payload.timeMs))::bigint[])
+            ON CONFLICT (code) DO NOTHING
+            RETURNING event_id
+            """, logger: logger)
+        var first = Set<UUID>()
+        for try await id in rows.decode(UUID.self) { first.insert(id) }
+        var alerts: [Alert] = []
+        for second in redemptions where !first.contains(second.eventID) {
+            let code = second.payload.code ?? ""
+            let existing = try await connection.query("""
+                SELECT event_id, store_id, gateway_id, seq FROM redemptions WHERE code = \(code)
+                """, logger: logger)
+            for try await (firstID, store, gateway, seq) in existing.decode((UUID, String, String, Int64).self)
+                where firstID != second.eventID {
+                try await connection.query("""
+                    INSERT INTO redemption_conflicts (event_id, code, store_id, gateway_id, seq, time_ms, first_event_id)
+                    VALUES (\(second.eventID), \(code), \(second.storeID), \(second.gatewayID), \(second.payload.seq),
+                            \(second.payload.timeMs), \(firstID))
+                    ON CONFLICT DO NOTHING
+                    """, logger: logger)
+                var details: [String: any Sendable] = [
+                    "first": ["event_id": firstID.uuidString.lowercased(), "store": store, "gateway": gateway, "seq": seq]
+                        as [String: any Sendable],
+                    "second": ["event_id": second.eventID.uuidString.lowercased(), "store": second.storeID,
+                               "gateway": second.gatewayID, "seq": second.payload.seq] as [String: any Sendable],
+                ]
+                if self.revokeDoubleRedemptions, let downlink = self.downlink {
+                    var body = DownlinkBody()
+                    body.revocations = [.init(code: code, reason: "double redemption: \(store) and \(second.storeID)")]
+                    let sent = try await downlink.enqueue(kind: "revocations", target: "*", body: body, on: connection, now: now, logger: logger)
+                    details["revocation"] = ["stream": sent.stream, "seq": sent.seq] as [String: any Sendable]
+                }
+                alerts.append(Alert(kind: .doubleRedemption, key: "double_redemption:\(code):\(second.eventID)",
+                                    storeID: second.storeID, gatewayID: second.gatewayID, code: code, details: details))
+            }
+        }
+        return alerts
+    }
+
+    private func addRollups(_ events: [IncomingEvent], on connection: PostgresConnection) async throws {
+        var rollups = RollupCounts()
+        for event in events { rollups.add(event) }
+        let entries = rollups.counters.sorted { $0.key < $1.key }
+        let logger = self.database.logger
+        try await connection.query("""
+            INSERT INTO rollups_hourly (hour, store_id, gtin, campaign, events, received, sold, returned, redemptions, voids,
+                                        verifies, rejections)
+            SELECT to_timestamp(h / 1000), s, gt, c, e, rc, so, rt, rd, v, vf, rj
+            FROM unnest(\(entries.map(\.key.hourMs))::bigint[], \(entries.map(\.key.storeID))::text[],
+                        \(entries.map(\.key.gtin))::text[], \(entries.map(\.key.campaign))::text[],
+                        \(entries.map(\.value.events))::bigint[], \(entries.map(\.value.received))::bigint[],
+                        \(entries.map(\.value.sold))::bigint[], \(entries.map(\.value.returned))::bigint[],
+                        \(entries.map(\.value.redemptions))::bigint[], \(entries.map(\.value.voids))::bigint[],
+                        \(entries.map(\.value.verifies))::bigint[], \(entries.map(\.value.rejections))::bigint[])
+                AS u(h, s, gt, c, e, rc, so, rt, rd, v, vf, rj)
+            ON CONFLICT (hour, store_id, gtin, campaign) DO UPDATE SET
+                events = rollups_hourly.events + excluded.events,
+                received = rollups_hourly.received + excluded.received,
+                sold = rollups_hourly.sold + excluded.sold,
+                returned = rollups_hourly.returned + excluded.returned,
+                redemptions = rollups_hourly.redemptions + excluded.redemptions,
+                voids = rollups_hourly.voids + excluded.voids,
+                verifies = rollups_hourly.verifies + excluded.verifies,
+                rejections = rollups_hourly.rejections + excluded.rejections
+            """, logger: logger)
+        let rejections = rollups.rejections.sorted { $0.key < $1.key }
+        guard !rejections.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO rollup_rejections (hour, store_id, gtin, campaign, result, count)
+            SELECT to_timestamp(h / 1000), s, gt, c, r, n
+            FROM unnest(\(rejections.map(\.key.key.hourMs))::bigint[], \(rejections.map(\.key.key.storeID))::text[],
+                        \(rejections.map(\.key.key.gtin))::text[], \(rejections.map(\.key.key.campaign))::text[],
+                        \(rejections.map(\.key.result))::text[], \(rejections.map(\.value))::bigint[]) AS u(h, s, gt, c, r, n)
+            ON CONFLICT (hour, store_id, gtin, campaign, result) DO UPDATE SET count = rollup_rejections.count + excluded.count
+            """, logger: logger)
+    }
+
+    /// Moves each gateway's watermark over what is now contiguous, checking the chain link by link.
+    private func advance(_ gateways: [GatewayRow], with stored: [IncomingEvent], of batch: [IncomingEvent], on connection: PostgresConnection, now: Int64) async throws -> [Alert] {
+        let logger = self.database.logger
+        var linksByGateway: [GatewayKey: [ChainLink]] = [:]
+        var storedByGateway: [GatewayKey: Int64] = [:]
+        var refusedByGateway: [GatewayKey: Int64] = [:]
+        for event in stored {
+            linksByGateway[event.gatewayKey, default: []].append(event.link)
+            storedByGateway[event.gatewayKey, default: 0] += 1
+        }
+        // Everything of the batch not stored was a duplicate: refused by the guard, or repeated within the batch.
+        for event in batch { refusedByGateway[event.gatewayKey, default: 0] += 1 }
+        for (key, count) in storedByGateway { refusedByGateway[key, default: 0] -= count }
+        var alerts: [Alert] = []
+        var updated: [GatewayRow] = []
+        for var gateway in gateways {
+            var links = linksByGateway[gateway.key] ?? []
+            if gateway.highestSeq > gateway.progress.watermark {
+                // Events above the watermark were waiting: read what is there now (this batch's included).
+                links = try await self.storedLinks(gateway.key, above: gateway.progress.watermark, on: connection)
+            }
+            let before = gateway.progress.watermark
+            for broken in gateway.progress.advance(over: links) {
+                alerts.append(Alert(
+                    kind: .chainBroken, key: "chain_broken:\(gateway.key):\(broken.seq)", storeID: gateway.key.storeID,
+                    gatewayID: gateway.key.gatewayID, code: nil,
+                    details: ["seq": broken.seq, "expected_prev_hash": Hex.encode(broken.expected), "prev_hash": Hex.encode(broken.found)]))
+            }
+            gateway.highestSeq = max(gateway.highestSeq, links.map(\.seq).max() ?? 0)
+            if gateway.progress.watermark >= gateway.highestSeq {
+                gateway.gapSinceMs = nil
+            } else if gateway.gapSinceMs == nil || gateway.progress.watermark != before {
+                gateway.gapSinceMs = now
+            }
+            updated.append(gateway)
+        }
+        try await connection.query("""
+            UPDATE gateways AS g SET watermark = u.w, head_hash = u.h, highest_seq = u.hi, gap_since_ms = NULLIF(u.gap, -1),
+                events = g.events + u.n, duplicates = g.duplicates + u.d
+            FROM unnest(\(updated.map(\.key.storeID))::text[], \(updated.map(\.key.gatewayID))::text[],
+                        \(updated.map(\.progress.watermark))::bigint[],
+                        \(updated.map { ByteBuffer(bytes: $0.progress.headHash ?? []) })::bytea[],
+                        \(updated.map(\.highestSeq))::bigint[], \(updated.map { $0.gapSinceMs ?? -1 })::bigint[],
+                        \(updated.map { storedByGateway[$0.key] ?? 0 })::bigint[],
+                        \(updated.map { refusedByGateway[$0.key] ?? 0 })::bigint[]) AS u(s, gw, w, h, hi, gap, n, d)
+            WHERE g.store_id = u.s AND g.gateway_id = u.gw
+            """, logger: logger)
+        return alerts
+    }
+
+    private func storedLinks(_ gateway: GatewayKey, above watermark: Int64, on connection: PostgresConnection) async throws -> [ChainLink] {
+        let rows = try await connection.query("""
+            SELECT seq, hash, prev_hash FROM event_keys
+            WHERE store_id = \(gateway.storeID) AND gateway_id = \(gateway.gatewayID) AND seq > \(watermark)
+            ORDER BY seq LIMIT 100000
+            """, logger: self.database.logger)
+        var links: [ChainLink] = []
+        for try await (seq, hash, prevHash) in rows.decode((Int64, ByteBuffer, ByteBuffer).self) {
+            links.append(ChainLink(seq: seq, hash: Array(hash.readableBytesView), prevHash: Array(prevHash.readableBytesView)))
+        }
+        return links
+    }
+}

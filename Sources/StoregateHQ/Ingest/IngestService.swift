@@ -1,0 +1,224 @@
+import Foundation
+public import Logging
+import PostgresNIO
+public import ServiceLifecycle
+import StoregateContract
+import StoregateCore
+import StoregateFoundation
+import StoregateMQTTClient
+import Synchronization
+
+/// Takes every store's messages from the broker (a shared subscription: instances of one group split them) and
+/// keeps them in PostgreSQL. Events are group-committed (``HQConfiguration/batchSize`` events or
+/// ``HQConfiguration/batchMilliseconds``); status, heartbeats and downlink reports update their gateway at once.
+///
+/// Correctness does not rest on when the PUBACK leaves: libmosquitto acknowledges a message once it is handed to
+/// us, so a crash can lose a batch in hand. Such a loss is a gap in a gateway's seqs, which the jobs heal with a
+/// signed `requeue` (``HQJobs``); exactly-once comes from the `event_keys` guard, not from the broker.
+public final class IngestService: Service, Sendable {
+    private let configuration: HQConfiguration
+    private let database: HQDatabase
+    private let store: EventStore
+    private let client: MQTTClient
+    private let publisher: DownlinkPublisher
+    private let logger: Logger
+    public let statistics: IngestStatistics
+
+    init(configuration: HQConfiguration, database: HQDatabase, store: EventStore, client: MQTTClient,
+         publisher: DownlinkPublisher, statistics: IngestStatistics, logger: Logger) {
+        self.configuration = configuration
+        self.database = database
+        self.store = store
+        self.client = client
+        self.publisher = publisher
+        self.statistics = statistics
+        self.logger = logger
+    }
+
+    private enum Input: Sendable {
+        case mqtt(MQTTEvent)
+        case tick
+    }
+
+    public func run() async throws {
+        let (inputs, feed) = AsyncStream<Input>.makeStream()
+        let (batches, committer) = AsyncStream<[IncomingEvent]>.makeStream()
+        self.client.start()
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    for await event in self.client.events { feed.yield(.mqtt(event)) }
+                    feed.finish()
+                }
+                // While one batch commits, the next fills: the committer takes them in order.
+                group.addTask {
+                    for await batch in batches { await self.commit(batch) }
+                }
+                let ticker = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(self.configuration.batchMilliseconds))
+                        feed.yield(.tick)
+                    }
+                }
+                await self.consume(inputs, into: committer)
+                ticker.cancel()
+                committer.finish()
+            }
+        } onGracefulShutdown: {
+            // The client's stream ends, then the inputs, then the batches in hand are committed and run() returns.
+            self.client.stop()
+        }
+    }
+
+    private func consume(_ inputs: AsyncStream<Input>, into committer: AsyncStream<[IncomingEvent]>.Continuation) async {
+        var pending: [IncomingEvent] = []
+        var oldest = ContinuousClock.now
+        let maximumWait = Duration.milliseconds(self.configuration.batchMilliseconds)
+        for await input in inputs {
+            switch input {
+            case .tick:
+                if !pending.isEmpty && ContinuousClock.now - oldest >= maximumWait {
+                    committer.yield(pending)
+                    pending = []
+                }
+            case .mqtt(.connected(let sessionPresent)):
+                self.logger.info("connected to the broker", metadata: ["session_present": "\(sessionPresent)"])
+                for kind in GatewayTopic.Kind.allCases {
+                    do {
+                        try self.client.subscribe(TopicScheme.sharedFleetFilter(kind, group: self.configuration.mqtt.shareGroup))
+                    } catch {
+                        self.logger.error("cannot subscribe to \(kind.rawValue): \(error)")
+                    }
+                }
+                self.publisher.connectionChanged()
+            case .mqtt(.subscribed(_, let granted)):
+                if granted.contains(where: { $0 >= 0x80 }) {
+                    self.logger.error("the broker refused a subscription (granted \(granted)): check its ACL for the share group")
+                }
+            case .mqtt(.connectFailed(let reason)), .mqtt(.disconnected(let reason)):
+                if !reason.isEmpty { self.logger.warning("broker: \(reason)") }
+            case .mqtt(.acknowledged(let messageID, let reasonCode)):
+                self.publisher.acknowledged(messageID: messageID, reasonCode: reasonCode)
+            case .mqtt(.message(let topic, let payload, _)):
+                guard let address = GatewayTopic(topic: topic) else { continue }
+                switch address.kind {
+                case .events:
+                    self.statistics.update { $0.received += 1 }
+                    switch IncomingEvent.decode(storeID: address.storeID, gatewayID: address.gatewayID, bytes: payload,
+                                                receivedMs: Timestamp.now.milliseconds) {
+                    case .success(let event):
+                        if pending.isEmpty { oldest = ContinuousClock.now }
+                        pending.append(event)
+                        if pending.count >= self.configuration.batchSize {
+                            committer.yield(pending)
+                            pending = []
+                        }
+                    case .failure(let problem):
+                        await self.rejectInvalid(address, payload: payload, problem: problem.description)
+                    }
+                case .status, .heartbeat, .downlink:
+                    await self.recordGatewayMessage(address, payload: payload)
+                }
+            }
+        }
+        if !pending.isEmpty { committer.yield(pending) }
+    }
+
+    /// Commits a batch, retrying on any error (a deadlock, a restarted database): a batch is idempotent.
+    private func commit(_ batch: [IncomingEvent]) async {
+        var attempt = 0
+        while true {
+            do {
+                let now = Timestamp.now.milliseconds
+                let outcome = try await self.store.commit(batch, now: now)
+                let lag = batch.map { now - $0.payload.timeMs }.max() ?? 0
+                self.statistics.update {
+                    $0.stored += outcome.stored
+                    $0.duplicates += outcome.duplicates
+                    $0.batches += 1
+                    $0.lastBatchLagMs = lag
+                }
+                return
+            } catch {
+                attempt += 1
+                self.statistics.update { $0.retries += 1 }
+                self.logger.warning("batch of \(batch.count) events not committed (attempt \(attempt)): \(String(reflecting: error))")
+                try? await Task.sleep(for: .milliseconds(min(5_000, 50 * (1 << min(attempt, 7)))))
+            }
+        }
+    }
+
+    private func rejectInvalid(_ address: GatewayTopic, payload: [UInt8], problem: String) async {
+        self.statistics.update { $0.invalid += 1 }
+        self.logger.warning("invalid event from \(address.storeID)/\(address.gatewayID): \(problem)")
+        let alert = Alert(kind: .invalidEvent, key: "invalid_event:\(address.storeID)/\(address.gatewayID):\(Hex.encode(payload.prefix(16))):\(payload.count)",
+                          storeID: address.storeID, gatewayID: address.gatewayID, code: nil,
+                          details: ["problem": problem, "bytes": payload.count])
+        await self.retrying("record an invalid event") { connection in
+            try await Alert.raise([alert], on: connection, now: Timestamp.now.milliseconds, logger: self.logger)
+        }
+    }
+
+    /// Status (retained, and the Last Will), heartbeats and downlink reports: the gateway's latest word.
+    private func recordGatewayMessage(_ address: GatewayTopic, payload: [UInt8]) async {
+        let now = Timestamp.now.milliseconds
+        let (store, gateway) = (address.storeID, address.gatewayID)
+        switch address.kind {
+        case .status:
+            guard let status = try? HQJSON.decode(GatewayStatus.self, from: payload) else {
+                self.logger.warning("unreadable status from \(store)/\(gateway)")
+                return
+            }
+            let json = String(decoding: payload, as: UTF8.self)
+            await self.retrying("record a status") { connection in
+                try await connection.query("""
+                    INSERT INTO gateways (store_id, gateway_id, first_seen_ms, status_state, last_status, last_status_ms)
+                    VALUES (\(store), \(gateway), \(now), \(status.state), \(json)::jsonb, \(status.timeMs))
+                    ON CONFLICT (store_id, gateway_id) DO UPDATE SET status_state = excluded.status_state,
+                        last_status = excluded.last_status, last_status_ms = excluded.last_status_ms
+                    WHERE gateways.last_status_ms IS NULL OR gateways.last_status_ms <= excluded.last_status_ms
+                    """, logger: self.logger)
+            }
+        case .heartbeat:
+            guard let heartbeat = try? HQJSON.decode(GatewayHeartbeat.self, from: payload) else { return }
+            await self.retrying("record a heartbeat") { connection in
+                try await connection.query("""
+                    INSERT INTO gateways (store_id, gateway_id, first_seen_ms, last_heartbeat_ms)
+                    VALUES (\(store), \(gateway), \(now), \(heartbeat.timeMs))
+                    ON CONFLICT (store_id, gateway_id) DO UPDATE SET last_heartbeat_ms =
+                        greatest(gateways.last_heartbeat_ms, excluded.last_heartbeat_ms)
+                    """, logger: self.logger)
+            }
+        case .downlink:
+            guard let report = try? HQJSON.decode(DownlinkReport.self, from: payload), let stream = report.stream,
+                  let seq = report.seq else { return }
+            await self.retrying("record a downlink report") { connection in
+                try await connection.query("""
+                    INSERT INTO downlink_reports (store_id, gateway_id, stream, seq, outcome, problem, reason, time_ms)
+                    VALUES (\(store), \(gateway), \(stream), \(seq), \(report.outcome.rawValue), \(report.problem?.rawValue),
+                            \(report.reason), \(report.timeMs))
+                    ON CONFLICT (store_id, gateway_id, stream, seq) DO UPDATE SET outcome = excluded.outcome,
+                        problem = excluded.problem, reason = excluded.reason, time_ms = excluded.time_ms
+                    """, logger: self.logger)
+                try await connection.query("""
+                    UPDATE batch_distribution SET state = \(report.outcome.rawValue), reason = \(report.reason), updated_ms = \(now)
+                    WHERE store_id = \(store) AND stream = \(stream) AND seq = \(seq)
+                    """, logger: self.logger)
+            }
+        case .events:
+            break
+        }
+    }
+
+    private func retrying(_ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Void) async {
+        for attempt in 1...5 {
+            do {
+                try await self.database.transaction { try await body($0) }
+                return
+            } catch {
+                self.logger.warning("cannot \(what) (attempt \(attempt)): \(String(reflecting: error))")
+                try? await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
+    }
+}

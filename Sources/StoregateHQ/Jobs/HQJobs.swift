@@ -1,0 +1,239 @@
+import Foundation
+public import Logging
+import PostgresNIO
+public import ServiceLifecycle
+import StoregateContract
+import StoregateCore
+import StoregateFoundation
+
+/// HQ's periodic work, done by one instance at a time: the one holding the `leader` lease in the `jobs` table
+/// (renewed every pass; another instance takes over when it lapses). Each pass: publish the downlink outbox,
+/// heal gaps (signed `requeue`, then `gap_unfilled`), and when due: make partitions ahead, send the sync beacon,
+/// alert offline or lagging gateways, counterfeit spikes and diversion.
+public final class HQJobs: Service, Sendable {
+    static let leaseMilliseconds: Int64 = 5_000
+
+    private let configuration: HQConfiguration
+    private let database: HQDatabase
+    private let partitions: EventPartitions
+    private let publisher: DownlinkPublisher
+    private let downlink: DownlinkOutbox?
+    private let owner: String
+    private let logger: Logger
+
+    init(configuration: HQConfiguration, database: HQDatabase, partitions: EventPartitions, publisher: DownlinkPublisher,
+         downlink: DownlinkOutbox?, logger: Logger) {
+        self.configuration = configuration
+        self.database = database
+        self.partitions = partitions
+        self.publisher = publisher
+        self.downlink = downlink
+        self.owner = "\(configuration.mqtt.clientID)-\(UUID().uuidString.prefix(8))"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        if self.downlink == nil {
+            self.logger.warning("no downlink key configured ([downlink] key_id, key_file): gaps cannot be healed, nothing is sent to the stores")
+        }
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                if try await self.holdLease() { try await self.pass() }
+            } catch {
+                self.logger.warning("jobs: \(String(reflecting: error))")
+            }
+            try? await Task.sleep(for: .milliseconds(self.configuration.jobIntervalMilliseconds))
+        }
+    }
+
+    /// One pass of everything that is due (also what the tests call).
+    func pass() async throws {
+        let now = Timestamp.now.milliseconds
+        try await self.publisher.publishPending()
+        if try await self.due("partitions", every: 3_600_000, now: now) {
+            try await self.partitions.makeAhead(days: self.configuration.partitionDaysAhead, now: now)
+        }
+        try await self.healGaps(now: now)
+        if self.configuration.syncBeaconMilliseconds > 0, let downlink = self.downlink,
+           try await self.due("sync_beacon", every: self.configuration.syncBeaconMilliseconds, now: now) {
+            try await self.database.transaction { connection in
+                try await downlink.enqueue(kind: "sync", target: "*", body: DownlinkBody(), on: connection, now: now, logger: self.logger)
+            }
+        }
+        if try await self.due("gateway_health", every: 10_000, now: now) { try await self.checkGateways(now: now) }
+        if try await self.due("counterfeit_and_diversion", every: 60_000, now: now) {
+            try await self.checkCounterfeits(now: now)
+            try await self.checkDiversion(now: now)
+        }
+        try await self.publisher.publishPending()
+    }
+
+    /// Takes or renews the lease; true while this instance holds it.
+    private func holdLease() async throws -> Bool {
+        let now = Timestamp.now.milliseconds
+        let rows = try await self.database.client.query("""
+            INSERT INTO jobs (name, next_ms, owner) VALUES ('leader', \(now + Self.leaseMilliseconds), \(self.owner))
+            ON CONFLICT (name) DO UPDATE SET next_ms = excluded.next_ms, owner = excluded.owner
+            WHERE jobs.owner = excluded.owner OR jobs.next_ms < \(now)
+            RETURNING owner
+            """, logger: self.logger)
+        var held = false
+        for try await _ in rows.decode(String.self) { held = true }
+        return held
+    }
+
+    /// True once per `every` across all instances.
+    private func due(_ job: String, every: Int64, now: Int64) async throws -> Bool {
+        let rows = try await self.database.client.query("""
+            INSERT INTO jobs (name, next_ms) VALUES (\(job), \(now + every))
+            ON CONFLICT (name) DO UPDATE SET next_ms = excluded.next_ms WHERE jobs.next_ms <= \(now)
+            RETURNING name
+            """, logger: self.logger)
+        var due = false
+        for try await _ in rows.decode(String.self) { due = true }
+        return due
+    }
+
+    /// A gap older than the configured age is asked for again (signed `requeue` of exactly the missing range); a
+    /// gap its requeues did not fill becomes an alert, and the requeues go on. Filled gaps close their alert.
+    func healGaps(now: Int64) async throws {
+        try await self.database.transaction { connection in
+            try await connection.query("""
+                UPDATE requeues AS r SET filled_ms = \(now) FROM gateways AS g
+                WHERE r.store_id = g.store_id AND r.gateway_id = g.gateway_id AND r.filled_ms IS NULL AND r.to_seq <= g.watermark
+                """, logger: self.logger)
+            try await connection.query("""
+                UPDATE alerts AS a SET resolved_ms = \(now) FROM gateways AS g
+                WHERE a.kind = 'gap_unfilled' AND a.resolved_ms IS NULL AND a.store_id = g.store_id
+                  AND a.gateway_id = g.gateway_id AND (a.details->>'to_seq')::bigint <= g.watermark
+                """, logger: self.logger)
+        }
+        guard let downlink = self.downlink else { return }
+        let rows = try await self.database.client.query("""
+            SELECT g.store_id, g.gateway_id, g.watermark,
+                   (SELECT min(k.seq) FROM event_keys AS k
+                    WHERE k.store_id = g.store_id AND k.gateway_id = g.gateway_id AND k.seq > g.watermark)
+            FROM gateways AS g
+            WHERE g.highest_seq > g.watermark AND g.gap_since_ms <= \(now - self.configuration.gapRequeueAfterMilliseconds)
+            ORDER BY g.store_id, g.gateway_id LIMIT 1000
+            """, logger: self.logger)
+        var gaps: [(store: String, gateway: String, from: Int64, to: Int64)] = []
+        for try await (store, gateway, watermark, next) in rows.decode((String, String, Int64, Int64?).self) {
+            if let next, next > watermark + 1 { gaps.append((store, gateway, watermark + 1, next - 1)) }
+        }
+        for gap in gaps {
+            try await self.database.transaction { connection in
+                let sent = try await connection.query("""
+                    SELECT attempts, last_sent_ms FROM requeues
+                    WHERE store_id = \(gap.store) AND gateway_id = \(gap.gateway) AND from_seq = \(gap.from) FOR UPDATE
+                    """, logger: self.logger)
+                var previous: (attempts: Int32, lastSent: Int64)?
+                for try await row in sent.decode((Int32, Int64).self) { previous = row }
+                if let previous, previous.lastSent > now - self.configuration.requeueResendMilliseconds { return }
+                var body = DownlinkBody()
+                body.command = "requeue"
+                body.fromSeq = gap.from
+                body.toSeq = gap.to
+                let message = try await downlink.enqueue(kind: "commands", target: gap.store, body: body, on: connection, now: now,
+                                                         logger: self.logger)
+                let attempts = (previous?.attempts ?? 0) + 1
+                try await connection.query("""
+                    INSERT INTO requeues (store_id, gateway_id, from_seq, to_seq, first_sent_ms, last_sent_ms, attempts)
+                    VALUES (\(gap.store), \(gap.gateway), \(gap.from), \(gap.to), \(now), \(now), 1)
+                    ON CONFLICT (store_id, gateway_id, from_seq) DO UPDATE SET to_seq = excluded.to_seq,
+                        last_sent_ms = excluded.last_sent_ms, attempts = requeues.attempts + 1, filled_ms = NULL
+                    """, logger: self.logger)
+                self.logger.notice("gap \(gap.store)/\(gap.gateway) seq \(gap.from)–\(gap.to): requeue sent (\(message.stream) seq \(message.seq), attempt \(attempts))")
+                if attempts >= self.configuration.gapAlertAfterRequeues {
+                    try await Alert.raise([Alert(
+                        kind: .gapUnfilled, key: "gap_unfilled:\(gap.store)/\(gap.gateway):\(gap.from)", storeID: gap.store,
+                        gatewayID: gap.gateway, code: nil,
+                        details: ["from_seq": gap.from, "to_seq": gap.to, "requeues": Int(attempts)])], on: connection, now: now, logger: self.logger)
+                }
+            }
+        }
+    }
+
+    /// Gateways whose retained status says offline (a Last Will), that went silent, or whose backlog is old.
+    private func checkGateways(now: Int64) async throws {
+        let rows = try await self.database.client.query("""
+            SELECT store_id, gateway_id, coalesce(status_state, ''), coalesce(last_status_ms, 0), coalesce(last_heartbeat_ms, 0),
+                   coalesce((last_status->>'oldest_undelivered_age_ms')::bigint, 0)
+            FROM gateways
+            """, logger: self.logger)
+        var alerts: [Alert] = []
+        var online: [GatewayKey] = []
+        for try await (store, gateway, state, statusMs, heartbeatMs, backlogAge) in rows.decode(
+            (String, String, String, Int64, Int64, Int64).self) {
+            let key = GatewayKey(storeID: store, gatewayID: gateway)
+            let lastHeard = max(statusMs, heartbeatMs)
+            if state == "offline" {
+                alerts.append(Alert(kind: .gatewayOffline, key: "gateway_offline:\(key):\(statusMs)", storeID: store, gatewayID: gateway,
+                                    code: nil, details: ["reason": "retained status offline", "since_ms": statusMs]))
+            } else if lastHeard > 0 && lastHeard < now - self.configuration.staleGatewayMilliseconds {
+                alerts.append(Alert(kind: .gatewayOffline, key: "gateway_offline:\(key):silent:\(lastHeard)", storeID: store,
+                                    gatewayID: gateway, code: nil, details: ["reason": "no status or heartbeat", "last_heard_ms": lastHeard]))
+            } else if state == "online" {
+                online.append(key)
+            }
+            if backlogAge > self.configuration.backlogAgeAlertMilliseconds {
+                alerts.append(Alert(kind: .gatewayBehind, key: "gateway_behind:\(key):\(now / 86_400_000)", storeID: store,
+                                    gatewayID: gateway, code: nil, details: ["oldest_undelivered_age_ms": backlogAge]))
+            }
+        }
+        try await self.database.transaction { connection in
+            try await Alert.raise(alerts, on: connection, now: now, logger: self.logger)
+            guard !online.isEmpty else { return }
+            try await connection.query("""
+                UPDATE alerts AS a SET resolved_ms = \(now)
+                FROM unnest(\(online.map(\.storeID))::text[], \(online.map(\.gatewayID))::text[]) AS u(s, g)
+                WHERE a.kind = 'gateway_offline' AND a.resolved_ms IS NULL AND a.store_id = u.s AND a.gateway_id = u.g
+                """, logger: self.logger)
+        }
+    }
+
+    /// Counterfeit signals (bad_signature, unknown_code) of this hour per store, above both the configured floor and
+    /// three times the store's hourly average of the week before.
+    private func checkCounterfeits(now: Int64) async throws {
+        let hourStart = now - now % 3_600_000
+        let rows = try await self.database.client.query("""
+            WITH current AS (
+                SELECT store_id, sum(count)::bigint AS n FROM rollup_rejections
+                WHERE hour = to_timestamp(\(hourStart) / 1000) AND result IN ('bad_signature', 'unknown_code')
+                GROUP BY store_id),
+            baseline AS (
+                SELECT store_id, sum(count)::bigint / 168 AS per_hour FROM rollup_rejections
+                WHERE hour >= to_timestamp(\(hourStart - 7 * 86_400_000) / 1000) AND hour < to_timestamp(\(hourStart) / 1000)
+                  AND result IN ('bad_signature', 'unknown_code')
+                GROUP BY store_id)
+            SELECT c.store_id, c.n, coalesce(b.per_hour, 0)::bigint FROM current AS c LEFT JOIN baseline AS b USING (store_id)
+            WHERE c.n > greatest(\(Int64(self.configuration.counterfeitPerHourAlert)), 3 * coalesce(b.per_hour, 0))
+            """, logger: self.logger)
+        var alerts: [Alert] = []
+        for try await (store, count, baseline) in rows.decode((String, Int64, Int64).self) {
+            alerts.append(Alert(kind: .counterfeitSpike, key: "counterfeit_spike:\(store):\(hourStart)", storeID: store, gatewayID: nil,
+                                code: nil, details: ["count": count, "baseline_per_hour": baseline, "hour_ms": hourStart]))
+        }
+        try await self.database.transaction { try await Alert.raise(alerts, on: $0, now: now, logger: self.logger) }
+    }
+
+    /// Wrong-region scans today per store, by the origin region and distributor of the codes' batches.
+    private func checkDiversion(now: Int64) async throws {
+        let day = EventPartitions.dateText(EventPartitions.day(ofMilliseconds: now))
+        let rows = try await self.database.client.query("""
+            SELECT e.store_id, coalesce(b.region, 'unknown'), coalesce(s.distributor, ''), count(*)::bigint
+            FROM events AS e
+            LEFT JOIN batch_codes AS bc ON bc.code = e.code
+            LEFT JOIN code_batches AS b ON b.batch_id = bc.batch_id
+            LEFT JOIN stores AS s ON s.store_id = e.store_id
+            WHERE e.day = \(day)::date AND e.result = 'wrong_region'
+            GROUP BY 1, 2, 3
+            """, logger: self.logger)
+        var alerts: [Alert] = []
+        for try await (store, origin, distributor, count) in rows.decode((String, String, String, Int64).self) {
+            alerts.append(Alert(kind: .diversion, key: "diversion:\(store):\(origin):\(day)", storeID: store, gatewayID: nil, code: nil,
+                                details: ["origin_region": origin, "distributor": distributor, "count_at_first_alert": count, "day": day]))
+        }
+        try await self.database.transaction { try await Alert.raise(alerts, on: $0, now: now, logger: self.logger) }
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StoregateContract
+import StoregateHQ
+import PostgresNIO
+import ServiceLifecycle
+
+@main
+struct StoregateHQCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "storegate-hq",
+        abstract: "HQ's system of record: every store's events in PostgreSQL exactly once, gaps healed, chains checked, alerts, the signed downlink.",
+        discussion: "Exit status: 0 success, 1 a check found problems, 2 usage, configuration or I/O error. docs/hq.md.",
+        subcommands: [RunCommand.self, MigrateCommand.self, StoresCommand.self, StatusCommand.self])
+}
+
+struct ConfigOption: ParsableArguments {
+    @Option(help: "The configuration file.") var config = "/etc/storegate/hq.toml"
+
+    func load() throws -> HQConfiguration {
+        do {
+            return try HQConfigLoader.load(path: self.config)
+        } catch {
+            FileHandle.standardError.write(Data("storegate-hq: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    func logger(_ configuration: HQConfiguration, label: String) -> Logger {
+        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        return logger
+    }
+}
+
+/// Runs `body` with the database pool running, then shuts the pool down.
+func withDatabase<Result: Sendable>(_ configuration: HQConfiguration, logger: Logger,
+                                    _ body: @Sendable (HQDatabase) async throws -> Result) async throws -> Result {
+    let database = HQDatabase(configuration: configuration.database, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await database.client.run() }
+        defer { group.cancelAll() }
+        return try await body(database)
+    }
+}
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run an instance: ingest from the broker's shared subscription, periodic jobs, downlink (until SIGTERM).")
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let configuration = try self.options.load()
+        let logger = self.options.logger(configuration, label: "storegate-hq")
+        let application: HQApplication
+        do {
+            application = try HQApplication(configuration: configuration, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("storegate-hq: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        logger.notice("storegate-hq starting", metadata: ["broker": "\(configuration.mqtt.url)", "client_id": "\(configuration.mqtt.clientID)",
+                                                          "database": "\(configuration.database.host):\(configuration.database.port)/\(configuration.database.name)"])
+        try await application.serviceGroup(logger: logger).run()
+        let statistics = application.statistics.snapshot
+        logger.notice("storegate-hq stopped", metadata: ["stored": "\(statistics.stored)", "duplicates": "\(statistics.duplicates)",
+                                                         "invalid": "\(statistics.invalid)", "batches": "\(statistics.batches)"])
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply the database migrations this database lacks.")
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let configuration = try self.options.load()
+        let logger = self.options.logger(configuration, label: "storegate-hq")
+        let applied = try await withDatabase(configuration, logger: logger) { try await $0.migrate() }
+        print(applied.isEmpty ? "the database is up to date" : applied.map { "applied \($0.version): \($0.name)" }.joined(separator: "\n"))
+    }
+}
+
+struct StoresCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stores", abstract: "The stores HQ knows.", subcommands: [StoresImportCommand.self])
+}
+
+struct StoresImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Add or update stores from a CSV file with the header \(StoreDirectory.columns.joined(separator: ",")).")
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "The CSV file.") var file: String
+
+    func run() async throws {
+        let configuration = try self.options.load()
+        let logger = self.options.logger(configuration, label: "storegate-hq")
+        guard let text = try? String(contentsOfFile: self.file, encoding: .utf8) else {
+            FileHandle.standardError.write(Data("storegate-hq: cannot read \(self.file)\n".utf8))
+            throw ExitCode(2)
+        }
+        let stores: [StoreDirectory.Store]
+        do {
+            stores = try StoreDirectory.parse(text)
+        } catch {
+            FileHandle.standardError.write(Data("storegate-hq: \(self.file): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let count = try await withDatabase(configuration, logger: logger) { database in
+            try await database.migrate()
+            return try await StoreDirectory.importStores(stores, into: database)
+        }
+        print("imported \(count) stores")
+    }
+}
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Events/s, gateways, gaps, alerts, downlink (exit 1 if gaps or alerts are open).")
+    @OptionGroup var options: ConfigOption
+    @Flag(help: "JSON for machines.") var json = false
+    @Option(help: "Seconds over which events/s is measured.") var sample: Double = 1
+
+    func run() async throws {
+        let configuration = try self.options.load()
+        let logger = self.options.logger(configuration, label: "storegate-hq")
+        let report = try await withDatabase(configuration, logger: logger) { try await HQStatusReport.read($0, sampleSeconds: self.sample) }
+        if self.json {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("""
+                stores \(report.stores), gateways \(report.gateways) (\(report.gatewaysOffline) offline)
+                events \(report.events) (duplicates dropped \(report.duplicates)), \(String(format: "%.0f", report.eventsPerSecond)) events/s
+                gaps: \(report.gatewaysWithGaps) gateways, \(report.missingEvents) events missing, \(report.requeuesOpen) requeues open
+                alerts open: \(report.openAlerts.isEmpty ? "none" : report.openAlerts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                downlink waiting to be sent: \(report.downlinkUnpublished)
+                """)
+        }
+        if report.gatewaysWithGaps > 0 || !report.openAlerts.isEmpty { throw ExitCode(1) }
+    }
+}

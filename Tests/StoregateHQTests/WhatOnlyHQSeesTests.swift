@@ -1,0 +1,166 @@
+import Foundation
+import StoregateContract
+import StoregateHQ
+import StoregateMQTTClient
+import StoregateTesting
+import Synchronization
+import Testing
+
+/// Chains, gaps and double redemptions: what HQ finds across the streams, and how it answers over the downlink.
+@Suite(.serialized) struct WhatOnlyHQSeesTests {
+    /// Subscribes to HQ's downlink and returns the verified messages seen so far.
+    final class DownlinkListener: Sendable {
+        let client: MQTTClient
+        let messages = LockedBox<[DownlinkMessage]>([])
+
+        init(broker: Broker, signer: DownlinkSigner) async throws {
+            self.client = try MQTTClient(options: MQTTConnectionOptions(host: "127.0.0.1", port: broker.port, clientID: "listener",
+                                                                         sessionExpirySeconds: 0))
+            self.client.start()
+            let verifier = try DownlinkVerifier(keys: [signer.keyID: signer.publicKeyText])
+            let subscribed = LockedBox(false)
+            Task {
+                for await event in self.client.events {
+                    switch event {
+                    case .connected:
+                        _ = try? self.client.subscribe(TopicScheme.broadcastDownlinkFilter)
+                        _ = try? self.client.subscribe("\(TopicScheme.root)/hq/store/+/+")
+                    case .subscribed:
+                        subscribed.set(true)
+                    case .message(let topic, let payload, _):
+                        guard let address = DownlinkAddress(topic: topic),
+                              case .success(let (message, _)) = verifier.verify(payload, address: address) else { continue }
+                        self.messages.update { $0.append(message) }
+                    default:
+                        continue
+                    }
+                }
+            }
+            try await waitUntil("listener subscribed") { subscribed.value }
+        }
+    }
+
+    @Test func aBrokenChainIsAlertedWhenItsPredecessorArrivesWhateverTheOrder() async throws {
+        let harness = try HQHarness()
+        let hq = try harness.start(harness.configuration())
+        let publisher = try await GatewayPublisher(broker: harness.broker)
+        var gateway = SimulatedGateway(storeID: "S001", gatewayID: "g1")
+        var events = (1...20).map { index in
+            gateway.next(op: "sell", code: SimulatedGateway.unitCode(serial: "C\(index)"), timeMs: 1_780_000_000_000 + Int64(index))
+        }
+        // Event 12 is replaced by one that names a wrong predecessor (a tampered or inserted event).
+        var tampered = SimulatedGateway(storeID: "S001", gatewayID: "g1")
+        for _ in 1...11 { _ = tampered.next(op: "sell", code: "x", timeMs: 0) }
+        events[11] = tampered.next(op: "redeem", code: SimulatedGateway.unitCode(serial: "FORGED"), timeMs: 1_780_000_000_012,
+                                   prevHashOverride: [UInt8](repeating: 0xAB, count: 32))
+        // The successor arrives first, the broken link last.
+        let order = Array(events[12...]) + Array(events[..<11]) + [events[11]]
+        try await publisher.publish(order.map { ("S001", "g1", $0.payload) })
+        try await harness.waitForWatermark(store: "S001", gateway: "g1", 20)
+        // Seq 12 names a wrong prev_hash, and 13 no longer chains to 12.
+        #expect(try harness.value("SELECT string_agg(details->>'seq', ',' ORDER BY (details->>'seq')::int) FROM alerts WHERE kind = 'chain_broken'")
+            == "12,13")
+        await publisher.stop()
+        try await hq.stop()
+    }
+
+    @Test func aCodeRedeemedAtTwoStoresIsAlertedWithBothEventsAndRevokedEverywhere() async throws {
+        let harness = try HQHarness()
+        let hq = try harness.start(harness.configuration())
+        let listener = try await DownlinkListener(broker: harness.broker, signer: harness.signer)
+        let publisher = try await GatewayPublisher(broker: harness.broker)
+        let cap = SimulatedGateway.unitCode(serial: "CAP-777")
+        var north = SimulatedGateway(storeID: "S-north", gatewayID: "g1")
+        var south = SimulatedGateway(storeID: "S-south", gatewayID: "g1")
+        let first = north.next(op: "redeem", code: cap, campaign: "cap-2026", timeMs: 1_780_000_000_000)
+        let again = north.next(op: "redeem", code: cap, result: "already_redeemed", timeMs: 1_780_000_001_000)
+        let second = south.next(op: "redeem", code: cap, campaign: "cap-2026", timeMs: 1_780_000_002_000)
+        try await publisher.publish([("S-north", "g1", first.payload), ("S-north", "g1", again.payload)])
+        try await harness.waitForWatermark(store: "S-north", gateway: "g1", 2)
+        try await publisher.publish([("S-south", "g1", second.payload)])
+        try await harness.waitForWatermark(store: "S-south", gateway: "g1", 1)
+
+        #expect(try harness.int("SELECT count(*) FROM alerts WHERE kind = 'double_redemption'") == 1)
+        #expect(try harness.value("SELECT (details->'first'->>'store') || ' ' || (details->'second'->>'store') FROM alerts WHERE kind = 'double_redemption'")
+            == "S-north S-south")
+        #expect(try harness.value("SELECT store_id FROM redemptions WHERE code = '\(cap)'") == "S-north")
+        #expect(try harness.int("SELECT count(*) FROM redemption_conflicts") == 1)
+        // The revocation went out signed, to every store.
+        try await waitUntil("the revocation on the downlink", seconds: 20, interval: .milliseconds(100)) {
+            listener.messages.value.contains { $0.kind == "revocations" && $0.body.revocations?.first?.code == cap }
+        }
+        let revocation = try #require(listener.messages.value.first { $0.kind == "revocations" })
+        #expect(revocation.target == "*")
+        #expect(revocation.seq == 1)
+        try await waitUntil("the outbox row marked published", seconds: 10, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM downlink_outbox WHERE published_ms IS NOT NULL")) == 1
+        }
+        await publisher.stop()
+        try await hq.stop()
+    }
+
+    @Test func aGapIsAskedForWithASignedRequeueAndClosesWhenTheEventsArrive() async throws {
+        let harness = try HQHarness()
+        let hq = try harness.start(harness.configuration())
+        let listener = try await DownlinkListener(broker: harness.broker, signer: harness.signer)
+        let publisher = try await GatewayPublisher(broker: harness.broker)
+        var gateway = SimulatedGateway(storeID: "S001", gatewayID: "g1")
+        let events = (1...50).map { gateway.next(op: "sell", code: SimulatedGateway.unitCode(serial: "U\($0)"), timeMs: 1_780_000_000_000 + Int64($0)) }
+        // Seqs 21–30 never arrive.
+        try await publisher.publish(events.filter { !(21...30).contains($0.seq) }.map { ("S001", "g1", $0.payload) })
+        try await harness.waitForWatermark(store: "S001", gateway: "g1", 20)
+        try await waitUntil("a requeue of 21–30", seconds: 20, interval: .milliseconds(100)) {
+            listener.messages.value.contains { $0.kind == "commands" && $0.target == "S001" && $0.body.command == "requeue" }
+        }
+        let requeue = try #require(listener.messages.value.first { $0.body.command == "requeue" })
+        #expect(requeue.body.fromSeq == 21)
+        #expect(requeue.body.toSeq == 30)
+        // Unanswered, it is sent again, and after the configured number of sends the gap is an alert.
+        try await waitUntil("gap_unfilled", seconds: 30, interval: .milliseconds(200)) {
+            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'gap_unfilled' AND resolved_ms IS NULL")) == 1
+        }
+        #expect(listener.messages.value.filter { $0.body.command == "requeue" }.count >= 3)
+        // The gateway answers: the gap fills, the requeue and the alert close.
+        try await publisher.publish(events.filter { (21...30).contains($0.seq) }.map { ("S001", "g1", $0.payload) })
+        try await harness.waitForWatermark(store: "S001", gateway: "g1", 50)
+        try await waitUntil("the requeue marked filled and the alert resolved", seconds: 10, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM requeues WHERE filled_ms IS NULL")) == 0
+                && (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'gap_unfilled' AND resolved_ms IS NULL")) == 0
+        }
+        #expect(try harness.int("SELECT count(*) FROM events") == 50)
+        await publisher.stop()
+        try await hq.stop()
+    }
+
+    @Test func eventsThatAreNotEventsAreAlertedAndChangeNothing() async throws {
+        let harness = try HQHarness()
+        let hq = try harness.start(harness.configuration())
+        let publisher = try await GatewayPublisher(broker: harness.broker)
+        let bad: [[UInt8]] = [
+            Array("not json".utf8), Array("{}".utf8), Array("[1,2]".utf8),
+            Array(#"{"v":1,"seq":"1","event_id":"x"}"#.utf8),
+            Array(#"{"v":2,"seq":1,"event_id":"0190c5a8-0000-7000-8000-000000000001","op":"sell","result":"accepted","reason":"","lane":"1","operator":"a","role":"sell","time_ms":1,"provisional":false,"prev_hash":"00"}"#.utf8),
+            [0xFF, 0xFE, 0x00],
+        ]
+        try await publisher.publish(bad.map { ("S001", "g1", $0) })
+        try await waitUntil("every bad message alerted", seconds: 20, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'invalid_event'")) == bad.count
+        }
+        #expect(try harness.int("SELECT count(*) FROM events") == 0)
+        #expect(try harness.int("SELECT count(*) FROM event_keys") == 0)
+        #expect(hq.application.statistics.snapshot.invalid == bad.count)
+        await publisher.stop()
+        try await hq.stop()
+    }
+}
+
+/// A value shared between a test and the tasks it starts.
+final class LockedBox<Value: Sendable>: Sendable {
+    private let state: Mutex<Value>
+
+    init(_ value: Value) { self.state = Mutex(value) }
+
+    var value: Value { self.state.withLock { $0 } }
+    func set(_ value: Value) { self.state.withLock { $0 = value } }
+    func update(_ change: (inout Value) -> Void) { self.state.withLock { change(&$0) } }
+}
