@@ -4,9 +4,10 @@
 # Debian packages the build, the tests and the demo need. libusb-1.0-0-dev is for the scanner module;
 # qemu-system-x86, cpio, xz-utils and binutils run the USB lab (scripts/usb-lab), which boots Debian's kernel under
 # qemu to get a USB bus with virtual scanners; libmosquitto/mosquitto/openssl are for the MQTT link and its tests,
-# python3-jsonschema checks captured MQTT messages against docs/schemas.
+# python3-jsonschema checks captured MQTT messages against docs/schemas; systemd brings systemd-analyze, which
+# scripts/check-systemd.sh runs on the unit (it needs no running systemd).
 STOREGATE_APT_PACKAGES=(libsqlite3-dev sqlite3 gcc libmosquitto-dev mosquitto mosquitto-clients openssl python3 python3-jsonschema
-    libusb-1.0-0-dev qemu-system-x86 cpio xz-utils binutils)
+    libusb-1.0-0-dev qemu-system-x86 cpio xz-utils binutils systemd)
 
 storegate_root() {
     cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd
