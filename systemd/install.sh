@@ -19,6 +19,9 @@ url = "mqtt://127.0.0.1:1883"
 CONF
     echo "wrote /etc/storegate/storegate.toml: set mqtt.url, TLS files and downlink keys (docs/config.md)"
 fi
+# It may hold mqtt.password: the service's group reads it, other users do not (config check warns otherwise).
+chgrp storegate /etc/storegate/storegate.toml
+chmod o-rwx /etc/storegate/storegate.toml
 # The unit has no supplementary groups: these rules give the storegate group the scanners' device nodes.
 install -m 0644 "$ROOT/devices/udev/60-storegate.rules" /etc/udev/rules.d/60-storegate.rules
 if command -v udevadm >/dev/null 2>&1; then

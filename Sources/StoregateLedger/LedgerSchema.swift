@@ -158,7 +158,7 @@ enum LedgerSchema {
 
     /// Version 5: which events' outbox rows were pruned after delivery (or shedding), so `ledger check` can tell a
     /// pruned row, expected on every ledger older than `disk.keep_delivered_days`, from an undelivered event whose
-    /// row is lost. One rowid-only row per event (~9 bytes, against ~300 for the outbox row it replaces); a requeue
+    /// row is lost. One rowid-only row per event (~8 bytes, against ~300 for the outbox row it replaces); a requeue
     /// that rebuilds the row removes it again. Before v5 pruning was the only thing that deleted outbox rows, so
     /// every event without one at migration time was pruned.
     static let v5: [String] = [
