@@ -12,29 +12,34 @@ public enum GroupReadableFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, Self.mode)
-        guard descriptor >= 0 else { throw Self.error("cannot create \(temporary)") }
-        var written = 0
-        let failed = bytes.withUnsafeBytes { buffer -> Bool in
+        guard descriptor >= 0 else { throw Self.error("cannot create \(temporary)", errno: errno) }
+        var failure: Int32?
+        bytes.withUnsafeBytes { buffer in
+            var written = 0
             while written < buffer.count {
                 let result = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
                 if result < 0 {
                     if errno == EINTR { continue }
-                    return true
+                    failure = errno
+                    return
                 }
                 written += result
             }
-            return false
         }
-        let writeErrno = errno
         close(descriptor)
-        guard !failed, rename(temporary, path) == 0 else {
-            let problem = failed ? "cannot write \(temporary): \(String(cString: strerror(writeErrno)))" : "cannot rename it to \(path)"
+        if let failure {
             unlink(temporary)
-            throw Self.error(problem)
+            throw Self.error("cannot write \(temporary)", errno: failure)
+        }
+        guard rename(temporary, path) == 0 else {
+            let failure = errno
+            unlink(temporary)
+            throw Self.error("cannot replace \(path)", errno: failure)
         }
     }
 
-    private static func error(_ message: String) -> LedgerError {
-        LedgerError(.invalidValue, "\(message) (\(String(cString: strerror(errno))))")
+    private static func error(_ message: String, errno: Int32) -> LedgerError {
+        LedgerError(.invalidValue, "\(message): \(String(cString: strerror(errno))); check that the directory exists and "
+            + "that storegate may write there")
     }
 }

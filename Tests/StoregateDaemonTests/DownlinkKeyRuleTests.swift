@@ -57,7 +57,7 @@ struct DownlinkKeyRuleTests {
         try self.expectRefused(report, mentioning: "signed this message", fixture, keysBefore: before)
     }
 
-    @Test func theLastActiveDownlinkKeyCannotBeRetired() throws {
+    @Test func aMessageRetiringEveryDownlinkKeyIsRefused() throws {
         let (fixture, processor) = try self.setUp()
         defer { fixture.remove() }
         // Both keys trusted; a message signed by the second retires both: the second is its signer, and nothing
