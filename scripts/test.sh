@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: installs missing Debian packages, builds once (debug, with tests), fuzzes the parser
+# Runs every test: installs missing Debian packages, checks the systemd unit (seconds), builds once (debug, with tests), fuzzes the parser
 # for a bounded time, runs the whole Swift Testing suite, runs the suites that start the executable again against
 # the release binary (linked differently: see Package.swift), then the USB lab (scripts/usb-lab/test.sh: the
 # storegate binary against virtual USB scanners in a qemu guest, 1-2 minutes; its summary is the last line).
@@ -8,6 +8,9 @@ source "$(dirname "$0")/lib.sh"
 cd "$(storegate_root)"
 install_missing_packages
 require_swift
+
+echo "== systemd unit (sandbox exposure, syntax)"
+bash scripts/check-systemd.sh
 
 echo "== build"
 swift build --build-tests

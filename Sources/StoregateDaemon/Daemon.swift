@@ -42,8 +42,17 @@ public enum Daemon {
         guard TopicScheme.isValidLevel(policy.storeID) else {
             throw DaemonError(message: "store id \(policy.storeID) cannot be an MQTT topic level (no / + #)")
         }
-        for (keyID, publicKey) in config.downlinkKeys {
-            try ledger.addDownlinkKey(keyID: keyID, publicKey: publicKey, at: .now)
+        // The config's keys only bootstrap a ledger that never had a downlink key: after that HQ's signed `keys`
+        // messages own the table, and a key HQ retired must not come back because the file still names it.
+        if try !ledger.bootstrapDownlinkKeys(config.downlinkKeys, at: .now) {
+            let trusted = try ledger.downlinkKeys()
+            let ignored = config.downlinkKeys.filter { trusted[$0.key] != $0.value }.keys.sorted()
+            if !ignored.isEmpty {
+                logger.notice("""
+                    downlink.keys \(ignored.joined(separator: ", ")) not trusted: the config only bootstraps a ledger \
+                    without downlink keys; HQ rotates them with signed keys messages (docs/mqtt.md)
+                    """)
+            }
         }
         guard let broker = config.broker else { throw DaemonError(message: "mqtt.url: \(config.brokerURL) is not a broker URL") }
         let gatewayID = try ledger.gatewayID()

@@ -20,10 +20,12 @@ extension Ledger {
     /// how many rows went.
     @discardableResult
     public func pruneSettledOutbox(settledBefore time: Timestamp) throws -> Int {
-        try self.writer.write { db in
-            try db.execute(
-                sql: "DELETE FROM outbox WHERE (delivered_ms IS NOT NULL AND delivered_ms < ?1) OR (shed_ms IS NOT NULL AND shed_ms < ?1)",
-                arguments: [time.milliseconds])
+        let settled = "(delivered_ms IS NOT NULL AND delivered_ms < ?1) OR (shed_ms IS NOT NULL AND shed_ms < ?1)"
+        return try self.writer.write { db in
+            // Remembered, so `ledger check` knows these rows went on purpose (``check(quick:maximumProblems:)``).
+            try db.execute(sql: "INSERT OR IGNORE INTO outbox_pruned(seq) SELECT seq FROM outbox WHERE \(settled)",
+                           arguments: [time.milliseconds])
+            try db.execute(sql: "DELETE FROM outbox WHERE \(settled)", arguments: [time.milliseconds])
             return db.changesCount
         }
     }
@@ -59,6 +61,8 @@ extension Ledger {
             let event = try JournalRow.event(row)
             try db.execute(sql: "INSERT INTO outbox(seq, payload, created_ms) VALUES (?, ?, ?)",
                            arguments: [event.seq, event.canonicalPayload, event.time.milliseconds])
+            // Pending again: from now on its row must be there until it is delivered and pruned once more.
+            try db.execute(sql: "DELETE FROM outbox_pruned WHERE seq = ?", arguments: [event.seq])
         }
         return missing.count
     }

@@ -26,6 +26,8 @@ public enum DownlinkChange: Sendable, Equatable {
     }
 
     public struct Keys: Sendable, Equatable {
+        /// The downlink key that signed the message: it may not retire itself (`Ledger.writeKeys(_:db:at:)`).
+        public var signedBy: String?
         public var addCodeKeys: [String: String] = [:]
         public var retireCodeKeys: [String] = []
         public var addDownlinkKeys: [String: String] = [:]
@@ -78,19 +80,29 @@ extension Ledger {
         }
     }
 
-    /// Adds or replaces a downlink key (bootstrap from the config file or `storegate hq trust`).
+    /// Trusts a downlink key by hand (`storegate hq trust`), under the ``KeyTable`` rules: a retired key id is
+    /// refused, so is another key behind a known id, and the same key again changes nothing.
     public func addDownlinkKey(keyID: String, publicKey: String, at time: Timestamp) throws {
         guard !keyID.isEmpty, !publicKey.isEmpty else { throw LedgerError(.invalidValue, "downlink key id and key must not be empty") }
-        try self.writer.write { db in try Self.upsertDownlinkKey(db, keyID: keyID, publicKey: publicKey, at: time) }
+        try self.writer.write { db in try KeyTable.downlink.add(db, keyID: keyID, publicKey: publicKey, at: time) }
     }
 
-    static func upsertDownlinkKey(_ db: Database, keyID: String, publicKey: String, at time: Timestamp) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO downlink_keys(key_id, public_key, added_ms) VALUES (?, ?, ?)
-                ON CONFLICT(key_id) DO UPDATE SET public_key = excluded.public_key, added_ms = excluded.added_ms, retired_ms = NULL
-                """,
-            arguments: [keyID, publicKey, time.milliseconds])
+    /// Trusts `keys` (the config file's `[downlink] keys`) only if the ledger has never had a downlink key, and
+    /// says whether it did. After the first key, HQ's signed `keys` messages own the table: a config file that
+    /// still names a key HQ retired must not bring it back at the next start.
+    @discardableResult
+    public func bootstrapDownlinkKeys(_ keys: [String: String], at time: Timestamp) throws -> Bool {
+        guard !keys.isEmpty else { return false }
+        return try self.writer.write { db in
+            guard try KeyTable.downlink.isEmpty(db) else { return false }
+            for (keyID, publicKey) in keys.sorted(by: { $0.key < $1.key }) {
+                guard !keyID.isEmpty, !publicKey.isEmpty else {
+                    throw LedgerError(.invalidValue, "downlink key id and key must not be empty")
+                }
+                try KeyTable.downlink.add(db, keyID: keyID, publicKey: publicKey, at: time)
+            }
+            return true
+        }
     }
 
     // MARK: - Streams and sync
@@ -188,25 +200,7 @@ extension Ledger {
                     arguments: [campaign.name, campaign.starts.milliseconds, campaign.ends.milliseconds, campaign.soldHereFirst])
             }
         case .keys(let keys):
-            for (keyID, publicKey) in keys.addCodeKeys {
-                try db.execute(
-                    sql: """
-                        INSERT INTO trusted_keys(key_id, public_key, added_ms) VALUES (?, ?, ?)
-                        ON CONFLICT(key_id) DO UPDATE SET public_key = excluded.public_key, added_ms = excluded.added_ms, retired_ms = NULL
-                        """,
-                    arguments: [keyID, publicKey, time.milliseconds])
-            }
-            for keyID in keys.retireCodeKeys {
-                try db.execute(sql: "UPDATE trusted_keys SET retired_ms = ? WHERE key_id = ? AND retired_ms IS NULL",
-                               arguments: [time.milliseconds, keyID])
-            }
-            for (keyID, publicKey) in keys.addDownlinkKeys {
-                try Self.upsertDownlinkKey(db, keyID: keyID, publicKey: publicKey, at: time)
-            }
-            for keyID in keys.retireDownlinkKeys {
-                try db.execute(sql: "UPDATE downlink_keys SET retired_ms = ? WHERE key_id = ? AND retired_ms IS NULL",
-                               arguments: [time.milliseconds, keyID])
-            }
+            try Self.writeKeys(keys, db: db, at: time)
         }
     }
 }

@@ -13,7 +13,9 @@ public struct TrustedKeyInfo: Sendable, Equatable {
 }
 
 extension Ledger {
-    /// Adds (or replaces) an HQ public key. The key text is checked before it is stored.
+    /// Trusts an HQ code-signing public key (`storegate ledger keys add`). The key text is checked before it is
+    /// stored; the ``KeyTable`` rules apply: a retired key id is refused, so is another key behind a known id, and
+    /// the same key again changes nothing.
     public func addTrustedKey(keyID: String, publicKey: String, at time: Timestamp) throws {
         guard !keyID.isEmpty else { throw LedgerError(.invalidValue, "key id must not be empty") }
         do {
@@ -21,25 +23,13 @@ extension Ledger {
         } catch {
             throw LedgerError(.invalidValue, error.message)
         }
-        try self.writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO trusted_keys(key_id, public_key, added_ms) VALUES (?, ?, ?)
-                    ON CONFLICT(key_id) DO UPDATE SET public_key = excluded.public_key, added_ms = excluded.added_ms,
-                        retired_ms = NULL
-                    """,
-                arguments: [keyID, publicKey, time.milliseconds])
-        }
+        try self.writer.write { db in try KeyTable.codeSigning.add(db, keyID: keyID, publicKey: publicKey, at: time) }
     }
 
     /// Retires a key: codes signed with it no longer verify. Returns false if there is no such key.
     @discardableResult
     public func retireTrustedKey(keyID: String, at time: Timestamp) throws -> Bool {
-        try self.writer.write { db in
-            try db.execute(sql: "UPDATE trusted_keys SET retired_ms = ? WHERE key_id = ? AND retired_ms IS NULL",
-                           arguments: [time.milliseconds, keyID])
-            return db.changesCount > 0
-        }
+        try self.writer.write { db in try KeyTable.codeSigning.retire(db, keyIDs: [keyID], at: time) > 0 }
     }
 
     public func trustedKeyList() throws -> [TrustedKeyInfo] {

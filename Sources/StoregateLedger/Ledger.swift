@@ -18,6 +18,7 @@ public struct Ledger: Sendable {
         if !configuration.createIfMissing && !FileManager.default.fileExists(atPath: path) {
             throw LedgerError(.notFound, "no ledger at \(path): create it with `storegate ledger init --db \(path) --store-id ID --region REGION`")
         }
+        LedgerFileMode.prepare(path: path, createIfMissing: configuration.createIfMissing)
         var config = Configuration()
         config.busyMode = .timeout(configuration.busyTimeoutSeconds)
         config.foreignKeysEnabled = true

@@ -19,6 +19,9 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let importFailed = Code(rawValue: "import_failed")
         /// A downlink message's stream is already at (or past) its sequence number.
         public static let downlinkReplayed = Code(rawValue: "downlink_replayed")
+        /// A key change breaks the key rules: a retired key id again, another public key behind a known id, or a
+        /// downlink key retiring itself or the last one (``KeyTable``, `Ledger.writeKeys(_:db:at:)`).
+        public static let keyRefused = Code(rawValue: "key_refused")
     }
 
     public var code: Code

@@ -4,7 +4,7 @@ import GRDB
 enum LedgerSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        for (name, statements) in [("v1", Self.v1), ("v2", Self.v2), ("v3", Self.v3), ("v4", Self.v4)] {
+        for (name, statements) in [("v1", Self.v1), ("v2", Self.v2), ("v3", Self.v3), ("v4", Self.v4), ("v5", Self.v5)] {
             migrator.registerMigration(name) { db in
                 for statement in statements {
                     try db.execute(sql: statement)
@@ -154,5 +154,15 @@ enum LedgerSchema {
     /// appends and delivery marks (shed_ms stays NULL) never touch it.
     static let v4: [String] = [
         "CREATE INDEX outbox_shed ON outbox(seq) WHERE shed_ms IS NOT NULL",
+    ]
+
+    /// Version 5: which events' outbox rows were pruned after delivery (or shedding), so `ledger check` can tell a
+    /// pruned row, expected on every ledger older than `disk.keep_delivered_days`, from an undelivered event whose
+    /// row is lost. One rowid-only row per event (~8 bytes, against ~300 for the outbox row it replaces); a requeue
+    /// that rebuilds the row removes it again. Before v5 pruning was the only thing that deleted outbox rows, so
+    /// every event without one at migration time was pruned.
+    static let v5: [String] = [
+        "CREATE TABLE outbox_pruned (seq INTEGER PRIMARY KEY NOT NULL)",
+        "INSERT INTO outbox_pruned(seq) SELECT seq FROM journal j WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = j.seq)",
     ]
 }

@@ -102,7 +102,7 @@ public final class HQLink: Service, Sendable {
     func remember(_ status: GatewayStatus) {
         self.lastStatus.withLock { $0 = status }
         guard let file = self.configuration.statusFile, let bytes = try? HQJSON.encode(status) else { return }
-        // Written atomically (temp + rename) so `storegate status` never reads half a file.
-        try? Data(bytes).write(to: URL(fileURLWithPath: file), options: .atomic)
+        // Written atomically (temp + rename) so `storegate status` never reads half a file; 0640 like the ledger.
+        try? GroupReadableFile.write(bytes, to: file)
     }
 }

@@ -80,10 +80,12 @@ public struct DownlinkProcessor: Sendable {
                             keyID: keyID, message: message)
         }
         do {
-            let change = try self.change(for: message)
+            let change = try self.change(for: message, signedBy: keyID)
             try self.ledger.applyDownlink(stream: message.stream, seq: message.seq, payloadHash: hash, change: change, at: now)
         } catch let error as LedgerError where error.code == .downlinkReplayed {
             return rejected(.replayed, error.message, keyID: keyID, message: message)
+        } catch let error as LedgerError where error.code == .keyRefused {
+            return rejected(.invalidContent, error.message, keyID: keyID, message: message)
         } catch let error as ContentError {
             return rejected(.invalidContent, error.reason, keyID: keyID, message: message)
         } catch {
@@ -100,7 +102,7 @@ public struct DownlinkProcessor: Sendable {
     /// Turns the message body into a ledger change; code batches are imported here (the importer's own batch
     /// transactions; importing again skips what is already registered, so a crash before the stream's sequence
     /// is stored only repeats harmless work).
-    private func change(for message: DownlinkMessage) throws -> DownlinkChange {
+    private func change(for message: DownlinkMessage, signedBy keyID: String?) throws -> DownlinkChange {
         let body = message.body
         switch message.kind {
         case "sync":
@@ -132,6 +134,7 @@ public struct DownlinkProcessor: Sendable {
                 maxTimeWithoutSyncMilliseconds: body.maxTimeWithoutSyncMs, campaigns: campaigns))
         case "keys":
             var keys = DownlinkChange.Keys()
+            keys.signedBy = keyID
             for key in body.codeKeys?.add ?? [] { keys.addCodeKeys[key.keyId] = try Self.checkedKey(key) }
             keys.retireCodeKeys = body.codeKeys?.retire ?? []
             for key in body.downlinkKeys?.add ?? [] { keys.addDownlinkKeys[key.keyId] = try Self.checkedKey(key) }

@@ -103,6 +103,9 @@ struct ConfigCheckCommand: ParsableCommand {
             let config = try ConfigLoader.load(path: self.path)
             print("\(self.path): valid (broker \(config.brokerURL), ledger \(config.databasePath), \(config.scanners.count) scanner(s), "
                   + "POS API \(config.api?.address.description ?? "disabled"))")
+            if let problem = ConfigFileExposure.problem(path: self.path, configuration: config) {
+                printError("warning: \(problem): \(ConfigFileExposure.fix(path: self.path))")
+            }
         } catch {
             printError(error.description)
             throw ExitCode(2)

@@ -9,6 +9,9 @@ struct ConfigCheck: DoctorCheck {
         let configuration = context.configuration
         switch context.configSource {
         case .loaded(let path):
+            if let problem = ConfigFileExposure.problem(path: path, configuration: configuration) {
+                return .warn(self.name, problem, fix: ConfigFileExposure.fix(path: path))
+            }
             return .ok(self.name, "\(path): valid (broker \(configuration.brokerURL), ledger \(configuration.databasePath), "
                 + "\(configuration.scanners.count) scanner(s))")
         case .missing(let path):

@@ -36,7 +36,10 @@ struct SyncCheck: DoctorCheck {
             return .warn(self.name, "\(summary); downlink.enabled = false: HQ's codes, revocations, policy and sync never arrive",
                          fix: "set downlink.enabled = true")
         }
-        let keyIDs = Set(keys.keys).union(configKeys.keys).sorted()
+        // The config's keys count only until the ledger has its own (they bootstrap an empty table, nothing more).
+        let keyIDs = keys.isEmpty
+            ? configKeys.keys.sorted().map { "\($0) (from the config, trusted at the next start)" }
+            : keys.keys.sorted()
         return .ok(self.name, "\(summary); downlink keys: \(keyIDs.joined(separator: ", "))")
     }
 }
