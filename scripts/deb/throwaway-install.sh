@@ -41,7 +41,8 @@ check "config /etc/storegate/storegate.toml, a conffile, root:storegate 640"
 grep -q '^ExecStart=/usr/bin/storegate run' /lib/systemd/system/storegate.service || fail "unit does not start /usr/bin/storegate"
 [ ! -e /etc/systemd/system/multi-user.target.wants/storegate.service ] || fail "the package enabled the service"
 check "unit and udev rules installed, service not enabled"
-zcat /usr/share/man/man1/storegate.1.gz | grep -q '^\.SS doctor' || fail "man page lacks the doctor command"
+zcat /usr/share/man/man1/storegate.1.gz >/tmp/storegate.1
+grep -q '^\.SS doctor' /tmp/storegate.1 || fail "man page lacks the doctor command"
 MANWIDTH=100 man -l /usr/share/man/man1/storegate.1.gz 2>&1 >/dev/null | grep . && fail "man reports problems"
 check "storegate(1) renders"
 storegate config check /etc/storegate/storegate.toml >/dev/null || fail "the default config does not pass config check"
@@ -55,8 +56,8 @@ BROKER=$!
 for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && break; sleep 0.1; done
 status=0
 runuser -u storegate -- storegate doctor --json >/tmp/doctor.json || status=$?
-kill "$BROKER"
 runuser -u storegate -- storegate doctor || true
+kill "$BROKER"
 [ "$status" -eq 0 ] || fail "storegate doctor exited $status"
 python3 - /tmp/doctor.json <<'PY'
 import json, sys
