@@ -10,13 +10,7 @@ id storegate >/dev/null 2>&1 || useradd --system --home-dir /var/lib/storegate -
 install -d -m 0750 -o storegate -g storegate /var/lib/storegate
 install -d -m 0755 /etc/storegate
 if [ ! -f /etc/storegate/storegate.toml ]; then
-    cat > /etc/storegate/storegate.toml <<'CONF'
-[gateway]
-db = "/var/lib/storegate/ledger.sqlite"
-
-[mqtt]
-url = "mqtt://127.0.0.1:1883"
-CONF
+    install -m 0640 -g storegate "$ROOT/systemd/storegate.toml" /etc/storegate/storegate.toml
     echo "wrote /etc/storegate/storegate.toml: set mqtt.url, TLS files and downlink keys (docs/config.md)"
 fi
 # It may hold mqtt.password: the service's group reads it, other users do not (config check warns otherwise).

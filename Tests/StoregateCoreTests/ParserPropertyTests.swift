@@ -18,8 +18,9 @@ import Testing
     @Test func randomBytesNeverCrashAndAlwaysGiveAReasonOrAnID() {
         var generator = SeededGenerator(seed: 0x5EED_0001)
         // Half uniform bytes, half from the characters parsers branch on, so deep paths are reached too.
-        let interesting = Array("0123456789()/:?&=%]d2Q3E0{}|~".utf8) + [0x1D, 0x00, 0x0D, 0xC3]
-        let prefixes = ["", "]d2", "01", "https://e.org/01/", "https://q.brand.cn/c/", "(01)", "01/", "brand:qb:"].map { Array($0.utf8) }
+        let interesting = Array("0123456789()/:?&=%]d2Q3E0{}|~AQgw_-".utf8) + [0x1D, 0x00, 0x0D, 0xC3]
+        let prefixes = ["", "]d2", "01", "https://e.org/01/", "https://q.brand.cn/c/", "(01)", "01/", "brand:qb:", "https://e.org/AQ"]
+            .map { Array($0.utf8) }
         var validCount = 0
         for round in 0..<100_000 {
             let length = Int.random(in: 0...48, using: &generator)
@@ -52,6 +53,7 @@ import Testing
                 GS1CodeWriter.elementString(elements),
                 GS1CodeWriter.humanReadable(elements),
                 GS1CodeWriter.digitalLink(host: "e.org", elements),
+                GS1CodeWriter.compressedDigitalLink(host: "e.org", elements) ?? "",
             ]
             var bytes = Array(forms[round % forms.count].utf8)
             for _ in 0...Int.random(in: 0...2, using: &generator) {
@@ -88,6 +90,7 @@ import Testing
                 "]d2" + GS1CodeWriter.elementString(elements),
                 GS1CodeWriter.humanReadable(elements),
                 GS1CodeWriter.digitalLink(host: "id.example.com", elements),
+                GS1CodeWriter.compressedDigitalLink(host: "id.example.com", elements) ?? "",
                 expected,
             ] {
                 let code = self.parser.parse(scan)

@@ -103,11 +103,6 @@ public struct CodeParser: Sendable {
         switch DigitalLinkReader.read(url, into: &issues) {
         case .elements(let elements):
             return interpreter.interpret(elements, kind: .digitalLink, symbology: symbology, issues: issues)
-        case .compressed:
-            return ParsedCode(kind: .digitalLink, symbology: symbology, errors: [ParseIssue(
-                .digitalLinkCompressed,
-                "this is a compressed GS1 Digital Link, which storegate does not decompress; scan the uncompressed form or ask the brand for it"
-            )])
         case .notDigitalLink:
             return ParsedCode(kind: .unknown, symbology: symbology, errors: [ParseIssue(
                 .notACodeURL,

@@ -1,13 +1,15 @@
-/// Reads an uncompressed GS1 Digital Link URI into AIs and values.
+/// Reads a GS1 Digital Link URI into AIs and values: uncompressed, fully compressed or partially compressed.
 ///
-/// The path is `[/prefix…]/<primary key AI>/<value>[/<qualifier AI>/<value>…]`, qualifiers in the order the
+/// Uncompressed, the path is `[/prefix…]/<primary key AI>/<value>[/<qualifier AI>/<value>…]`, qualifiers in the order the
 /// dictionary's `dlpkey` gives; the query carries data attributes (AIs flagged `?`) and any non-numeric
 /// parameters, which are ignored. A GTIN-8/12/13 in the path is zero-padded to 14 digits.
+///
+/// Compressed (GS1 Digital Link: Compression), the path ends in one base64url segment holding every AI
+/// (`/AQnYUc1gmg`), or holding all but the primary key, which stays uncompressed (`/01/05412345000013/EEarwSM`).
+/// See ``CompressedDigitalLinkDecoder``.
 enum DigitalLinkReader {
     enum Outcome {
         case elements([GS1RawElement])
-        /// The path ends in a base64url blob and has no primary key: compressed Digital Link.
-        case compressed
         /// No primary key and nothing compressed: some other URL.
         case notDigitalLink
     }
@@ -19,6 +21,20 @@ enum DigitalLinkReader {
         if segments.count > 1, segments.last?.isEmpty == true { segments.removeLast() }
 
         guard let keyIndex = self.primaryKeyIndex(segments) else {
+            if let last = segments.last {
+                // Partially compressed: the primary key and its value stay readable before the compressed rest,
+                // which may then be short (one AI and value fit in 2 characters). A last segment that is itself
+                // an AI is an AI without its value instead.
+                let keyIndex = segments.count - 3
+                if keyIndex >= 0, self.isPrimaryKey(segments[keyIndex]), self.looksCompressed(last, minimumLength: 2),
+                    !self.isAI(last)
+                {
+                    return .elements(self.readCompressed(url, key: segments[keyIndex...].dropLast(), last, issues: &issues))
+                }
+                if self.looksCompressed(last, minimumLength: 8), !segments.dropLast().contains(where: { self.isPrimaryKey($0) }) {
+                    return .elements(self.readCompressed(url, key: [], last, issues: &issues))
+                }
+            }
             if let stray = segments.first(where: { self.isPrimaryKey($0) }) {
                 issues.append(ParseIssue(
                     .badURI, ai: ASCII.string(stray),
@@ -26,35 +42,79 @@ enum DigitalLinkReader {
                 ))
                 return .elements([])
             }
-            if let last = segments.last, last.count >= 8, last.allSatisfy({ GS1CharacterSet.base64url.contains($0) && $0 != UInt8(ascii: "=") }) {
-                return .compressed
-            }
             return .notDigitalLink
         }
         var elements: [GS1RawElement] = []
-        var pathAIs: [String] = []
-        var index = keyIndex
-        while index + 1 < segments.count {
+        guard self.readPathPairs(segments[keyIndex...], into: &elements, issues: &issues) else { return .elements(elements) }
+        let pathAIs = elements.map(\.ai)
+        self.checkQualifiers(pathAIs, into: &issues)
+        self.readQuery(url, into: &elements, issues: &issues)
+        return .elements(elements)
+    }
+
+    /// Reads `/AI/value` pairs; false (after reporting) at the first segment that is no AI or a bad escape.
+    private static func readPathPairs(
+        _ segments: ArraySlice<ArraySlice<UInt8>>, into elements: inout [GS1RawElement], issues: inout [ParseIssue]
+    ) -> Bool {
+        var index = segments.startIndex
+        while index + 1 < segments.endIndex {
             let aiBytes = segments[index]
             guard let (definition, length) = GS1ApplicationIdentifier.lookup(aiBytes), length == aiBytes.count else {
                 issues.append(ParseIssue(.unknownAI, "Digital Link path segment \(ASCII.quoted(aiBytes)) is not a GS1 application identifier"))
-                return .elements(elements)
+                return false
             }
             let ai = ASCII.string(aiBytes)
             guard var value = PercentEncoding.decode(segments[index + 1]) else {
                 issues.append(ParseIssue(.badPercentEncoding, ai: ai, "AI \(ai): the path value has a '%' that does not start a %XX escape"))
-                return .elements(elements)
+                return false
             }
             if ai == "01" && [8, 12, 13].contains(value.count) && ASCII.isAllDigits(value) {
                 value = [UInt8](repeating: UInt8(ascii: "0"), count: 14 - value.count) + value
             }
             elements.append(GS1RawElement(ai: ai, definition: definition, value: value))
-            pathAIs.append(ai)
             index += 2
         }
-        self.checkQualifiers(pathAIs, into: &issues)
+        return true
+    }
+
+    /// A final path segment that can only be compressed data: base64url characters (8 or more when nothing
+    /// else in the path says it is a Digital Link). `=` and `+` are let in so that padded or standard-alphabet
+    /// base64, a common encoder mistake, is named as such.
+    private static func looksCompressed(_ segment: ArraySlice<UInt8>, minimumLength: Int) -> Bool {
+        segment.count >= minimumLength && segment.allSatisfy {
+            CompressionFormat.ValueEncoding.base64urlIndex($0) != nil || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "+")
+        }
+    }
+
+    /// The uncompressed `key` pair (empty when fully compressed), the decoded segment, then the query's attributes.
+    /// Elements come out in the uncompressed form's order (primary key, its qualifiers, the rest as encoded), so
+    /// both forms of one code give the same ``ParsedCode``. The path order rules do not apply: the standard's
+    /// encoder sorts AIs and groups them by optimisation code.
+    private static func readCompressed(
+        _ url: ScannedURL, key: ArraySlice<ArraySlice<UInt8>>, _ compressed: ArraySlice<UInt8>, issues: inout [ParseIssue]
+    ) -> [GS1RawElement] {
+        var elements: [GS1RawElement] = []
+        guard self.readPathPairs(key, into: &elements, issues: &issues),
+            let decoded = CompressedDigitalLinkDecoder.decode(compressed, into: &issues)
+        else { return elements }
+        elements = self.inUncompressedOrder(elements + decoded)
         self.readQuery(url, into: &elements, issues: &issues)
-        return .elements(elements)
+        return elements
+    }
+
+    private static func inUncompressedOrder(_ elements: [GS1RawElement]) -> [GS1RawElement] {
+        guard let keyIndex = elements.firstIndex(where: { $0.definition.digitalLinkQualifiers != nil }) else { return elements }
+        var rest = elements
+        let key = rest.remove(at: keyIndex)
+        let present = Set(rest.map(\.ai))
+        let sequence = key.definition.digitalLinkQualifiers?.first { $0.contains(where: present.contains) } ?? []
+        var ordered = [key]
+        for qualifier in sequence {
+            if let index = rest.firstIndex(where: { $0.ai == qualifier }) {
+                ordered.append(rest.remove(at: index))
+            }
+        }
+        return ordered + rest
     }
 
     /// The first segment that is a primary-key AI followed by an even number of segments (key/value pairs).
@@ -68,6 +128,10 @@ enum DigitalLinkReader {
             index += 1
         }
         return nil
+    }
+
+    private static func isAI(_ segment: ArraySlice<UInt8>) -> Bool {
+        GS1ApplicationIdentifier.lookup(segment)?.length == segment.count
     }
 
     private static func isPrimaryKey(_ segment: ArraySlice<UInt8>) -> Bool {

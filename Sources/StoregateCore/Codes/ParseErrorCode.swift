@@ -28,7 +28,8 @@ public enum ParseErrorCode: String, Sendable, CaseIterable {
     // GS1 Digital Link.
     case badURI = "bad_uri"
     case notACodeURL = "not_a_code_url"
-    case digitalLinkCompressed = "dl_compressed"
+    /// Compressed Digital Link data that does not decode (bad character, truncated, reserved code, stray bits).
+    case digitalLinkBadCompression = "dl_bad_compression"
     case digitalLinkBadQualifier = "dl_bad_qualifier"
     case digitalLinkQualifierOrder = "dl_qualifier_order"
     case digitalLinkNotAttribute = "dl_not_attribute"
