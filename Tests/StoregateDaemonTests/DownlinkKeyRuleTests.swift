@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import StoregateCore
 import StoregateLedger
-import StoregateMQTT
+import StoregateContract
+import StoregateLink
 import StoregateTesting
 import StoregateTrust
 import Testing
