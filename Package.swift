@@ -82,7 +82,6 @@ let package = Package(
         .target(
             name: "StoregateContract",
             dependencies: [
-                "StoregateCore",
                 "StoregateFoundation",
                 "StoregateTrust",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -135,9 +134,8 @@ let package = Package(
         // The daemon: config, the scan → decision pipeline, sd_notify, the ServiceGroup wiring.
         .target(
             name: "StoregateDaemon",
-            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation", 
+            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation",
                 "StoregateCore",
-                "StoregateTrust",
                 "StoregateLedger",
                 "StoregateScanners",
                 "StoregateLink",
@@ -153,7 +151,17 @@ let package = Package(
         // Builders and fixtures shared by the test targets.
         .target(
             name: "StoregateTesting",
-            dependencies: ["StoregateFoundation", "StoregateCore", "StoregateTrust", "StoregateLedger"],
+            dependencies: ["StoregateCore", "StoregateLedger", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // `storegate doctor`'s checks (config, ledger read-only, disk, broker, daemon, backlog, sync, scanners, service),
+        // a library so that they are tested without running the binary.
+        .target(
+            name: "StoregateDoctor",
+            dependencies: [
+                "StoregateCore", "StoregateFoundation", "StoregateContract", "StoregateLedger", "StoregateMQTTClient",
+                "StoregateScanners", "StoregateDaemon",
+            ],
             swiftSettings: strictSettings
         ),
         // The one executable: operator CLI now, daemon later.
@@ -168,8 +176,10 @@ let package = Package(
                 "StoregateDaemon",
                 "StoregateGateway",
                 "StoregateAPI",
+                "StoregateDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings,
             linkerSettings: [.unsafeFlags(releaseLinkerFlags, .when(configuration: .release))]
@@ -182,7 +192,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StoregateLedgerTests",
-            dependencies: ["StoregateFoundation", "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateTesting"],
+            dependencies: [
+                "StoregateFoundation", "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -193,31 +206,35 @@ let package = Package(
         ),
         .testTarget(
             name: "StoregateCLITests",
-            dependencies: ["StoregateFoundation", "StoregateCore", "StoregateLedger", "StoregateTesting"],
+            dependencies: ["StoregateCore", "StoregateLedger", "StoregateTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateDoctorTests",
+            dependencies: ["StoregateCore", "StoregateDoctor", "StoregateDaemon", "StoregateLedger", "StoregateTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StoregateLinkTests",
-            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation", "StoregateHQTools", 
-                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateLink", "StoregateTesting",
+            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation",
+                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StoregateAPITests",
-            dependencies: ["StoregateContract", "StoregateFoundation", 
-                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateLink", "StoregateGateway", "StoregateAPI",
-                "StoregateTesting",
+            dependencies: [
+                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateGateway", "StoregateAPI", "StoregateTesting",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StoregateDaemonTests",
-            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation", 
-                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateLink", "StoregateDaemon",
-                "StoregateScanners", "StoregateTesting", "StoregateAPI",
+            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation",
+                "StoregateCore", "StoregateLedger", "StoregateDaemon", "StoregateTesting", "StoregateAPI",
             ],
             swiftSettings: strictSettings
         ),

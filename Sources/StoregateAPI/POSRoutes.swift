@@ -50,12 +50,8 @@ struct POSRoutes: Sendable {
             let asker = OperationDesk.Asker(
                 lane: body.lane, role: self.configuration.role(ofLane: body.lane), operatorName: body.operatorName ?? "lane-\(body.lane)",
                 time: .now, origin: .api)
-            switch try self.desk.perform(operation, on: code, by: asker, idempotencyKey: body.idempotencyKey) {
-            case .recorded(let outcome):
-                return JSONResponse.make(.ok, OutcomeJSON.line(outcome))
-            case .notJournaled(let decision):
-                return JSONResponse.make(.ok, OutcomeJSON.line(notJournaled: decision, operation: operation, codeID: code.valid ? code.id : nil))
-            }
+            let answer = try self.desk.perform(operation, on: code, by: asker, idempotencyKey: body.idempotencyKey)
+            return JSONResponse.make(.ok, OutcomeJSON.line(answer, operation: operation, code: code))
         } catch let error as APIError {
             return error.response
         } catch let error as LedgerError where error.code == .idempotencyKeyReused {

@@ -1,6 +1,7 @@
 public import StoregateAPI
 public import StoregateCore
 public import StoregateLedger
+public import StoregateMQTTClient
 
 /// One scanner as configured: a source spec, its lane, role and operator.
 public struct ScannerConfiguration: Sendable, Equatable {
@@ -22,7 +23,7 @@ public struct ScannerConfiguration: Sendable, Equatable {
 /// default; ``ConfigLoader`` validates and names the key in every error.
 public struct DaemonConfiguration: Sendable, Equatable {
     // [gateway]
-    public var databasePath = "/var/lib/storegate/ledger.sqlite"
+    public var databasePath = Self.defaultDatabasePath
     /// When set, must match the ledger's store id (a ledger initialised without one takes it).
     public var storeID: String?
     /// Where the last status is written for `storegate status`; default: the ledger's path + `.status.json`.
@@ -77,6 +78,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var broker: BrokerAddress? { BrokerAddress(url: self.brokerURL) }
     public var resolvedStatusFile: String { self.statusFile ?? Self.defaultStatusFile(ledger: self.databasePath) }
 
+    /// The ledger every command uses unless told otherwise (`gateway.db`, `--db`).
+    public static let defaultDatabasePath = "/var/lib/storegate/ledger.sqlite"
+    /// The config file `run`, `doctor` and `config check` read unless told otherwise.
+    public static let defaultConfigFile = "/etc/storegate/storegate.toml"
+
     /// Where the daemon writes its status when `gateway.status_file` is not set: beside the ledger.
     public static func defaultStatusFile(ledger: String) -> String { ledger + ".status.json" }
 
@@ -87,38 +93,4 @@ public struct DaemonConfiguration: Sendable, Equatable {
         for scanner in self.scanners where roles[scanner.lane] == nil { roles[scanner.lane] = scanner.role }
         return APIConfiguration(address: address, laneRoles: roles, defaultRole: self.apiDefaultRole)
     }
-}
-
-/// `mqtt://host:port` or `mqtts://host:port` (ports default to 1883 and 8883).
-public struct BrokerAddress: Sendable, Equatable {
-    public var host: String
-    public var port: Int
-    public var tls: Bool
-
-    public init?(url: String) {
-        let tls: Bool
-        let rest: Substring
-        if url.hasPrefix("mqtts://") {
-            tls = true
-            rest = url.dropFirst(8)
-        } else if url.hasPrefix("mqtt://") {
-            tls = false
-            rest = url.dropFirst(7)
-        } else {
-            return nil
-        }
-        let hostPort = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let parts = hostPort.split(separator: ":", omittingEmptySubsequences: false)
-        guard let host = parts.first, !host.isEmpty, parts.count <= 2 else { return nil }
-        var port = tls ? 8883 : 1883
-        if parts.count == 2 {
-            guard let value = Int(parts[1]), (1...65_535).contains(value) else { return nil }
-            port = value
-        }
-        self.host = String(host)
-        self.port = port
-        self.tls = tls
-    }
-
-    public var description: String { "\(self.tls ? "mqtts" : "mqtt")://\(self.host):\(self.port)" }
 }

@@ -7,6 +7,10 @@ import Synchronization
 
 /// The one path every operation takes, whether a scanner scanned the code or the POS asked over the API:
 /// signature check → ``DiskGuard/apply(_:)`` (→ `Ledger.apply`) → wake the HQ link → counters → the decision stream.
+/// The daemon, the POS API, the operation commands and `bench redeem` all decide through it.
+///
+/// The signature is checked against the ledger's cached key ring (`Ledger.currentTrustedKeys`): it is read once
+/// and again only after the keys change (a downlink `keys` message, `ledger keys add` from another process).
 public final class OperationDesk: Sendable {
     /// Who asks: the lane, its role (which decides what it may do), the operator and when.
     public struct Asker: Sendable {
@@ -33,8 +37,8 @@ public final class OperationDesk: Sendable {
     private let latency: ScanLatencyRecorder?
     private let results = Mutex<[ResultCode: Int]>([:])
 
-    public init(ledger: Ledger, disk: DiskGuard, link: HQLink?, counters: GatewayCounters, decisions: DecisionStream,
-                latency: ScanLatencyRecorder? = nil) {
+    public init(ledger: Ledger, disk: DiskGuard, link: HQLink? = nil, counters: GatewayCounters = GatewayCounters(),
+                decisions: DecisionStream = DecisionStream(), latency: ScanLatencyRecorder? = nil) {
         self.ledger = ledger
         self.disk = disk
         self.link = link
@@ -53,7 +57,7 @@ public final class OperationDesk: Sendable {
         self.counters.bump(.scans)
         let answer: GuardedOutcome
         do {
-            let keys = try self.ledger.trustedKeys()
+            let keys = try self.ledger.currentTrustedKeys()
             let context = DecisionContext(lane: asker.lane, operator: asker.operatorName, role: asker.role, time: asker.time)
             answer = try self.disk.apply(OperationRequest(
                 operation: operation, code: code, signature: keys.check(code), context: context, idempotencyKey: idempotencyKey))

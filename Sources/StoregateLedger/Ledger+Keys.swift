@@ -21,6 +21,7 @@ extension Ledger {
         } catch {
             throw LedgerError(.invalidValue, error.message)
         }
+        defer { self.keyRing.invalidate() }
         try self.writer.write { db in
             try db.execute(
                 sql: """
@@ -35,7 +36,8 @@ extension Ledger {
     /// Retires a key: codes signed with it no longer verify. Returns false if there is no such key.
     @discardableResult
     public func retireTrustedKey(keyID: String, at time: Timestamp) throws -> Bool {
-        try self.writer.write { db in
+        defer { self.keyRing.invalidate() }
+        return try self.writer.write { db in
             try db.execute(sql: "UPDATE trusted_keys SET retired_ms = ? WHERE key_id = ? AND retired_ms IS NULL",
                            arguments: [time.milliseconds, keyID])
             return db.changesCount > 0
@@ -51,7 +53,13 @@ extension Ledger {
         }
     }
 
-    /// The key ring for checking code signatures: every key not retired.
+    /// The key ring for checking code signatures, kept in memory until the keys change (``trustedKeys()`` reads the
+    /// table every time). This is what every operation checks its code's signature with.
+    public func currentTrustedKeys() throws -> TrustedKeys {
+        try self.keyRing.keys { try self.trustedKeys() }
+    }
+
+    /// The key ring for checking code signatures, read from the table: every key not retired.
     public func trustedKeys() throws -> TrustedKeys {
         var keys: [String: String] = [:]
         for info in try self.trustedKeyList() where info.retired == nil {

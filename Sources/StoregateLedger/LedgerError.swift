@@ -19,6 +19,8 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let importFailed = Code(rawValue: "import_failed")
         /// A downlink message's stream is already at (or past) its sequence number.
         public static let downlinkReplayed = Code(rawValue: "downlink_replayed")
+        /// Opened read-only, the ledger has migrations pending (opening it normally would apply them).
+        public static let schemaNotCurrent = Code(rawValue: "schema_not_current")
     }
 
     public var code: Code

@@ -247,6 +247,9 @@ public final class MQTTClient: Sendable {
             self.box.connected.store(false, ordering: .sequentiallyConsistent)
         }
         self.box.continuation.finish()
+        // The driver (the HQ link's uplink) holds this client: dropping it here, where the loop thread is the only
+        // reader, breaks client → box → driver → client, so the client is deinitialised and `mosquitto_destroy` runs.
+        self.box.driver = nil
         self.loopFinished.signal()
     }
 

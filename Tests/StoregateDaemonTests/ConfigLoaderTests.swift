@@ -2,6 +2,7 @@ import StoregateAPI
 import StoregateCore
 import StoregateDaemon
 import StoregateLedger
+import StoregateMQTTClient
 import Testing
 
 /// Each invalid key gives its own error, naming the key.

@@ -32,7 +32,7 @@ struct StatusCommand: ParsableCommand {
             let age = (now - daemon.timeMs) / 1000
             print("broker    \(daemon.broker): \(daemon.state) (as of \(age) s ago)\(daemon.lastError.map { "; last error: \($0)" } ?? "")")
             if let refusal = daemon.uplinkRefusal { print("REFUSED   \(refusal)") }
-            if let disk = daemon.disk { print("disk      \(Self.describe(disk))") }
+            if let disk = daemon.disk { print("disk      \(disk.summary)") }
             for scanner in daemon.scanners {
                 print("scanner   \(scanner.summary)")
             }
@@ -44,18 +44,5 @@ struct StatusCommand: ParsableCommand {
             print("oldest    event \(seq), \((now - created) / 1000) s old")
         }
         print("last sync \(lastSync.map { "\((now - $0.milliseconds) / 1000) s ago" } ?? "never (no signed downlink message applied yet)")")
-    }
-
-    static func describe(_ disk: DiskStatus) -> String {
-        var parts = [disk.freeBytes.map { "\($0 >> 20) MiB free" } ?? "free space unknown"]
-        if disk.lowSpace { parts.append("LOW: verifies not journaled (\(disk.verifiesNotJournaled) so far)") }
-        if disk.reserveHeld {
-            parts.append("\(disk.reserveBytes >> 20) MiB reserve held")
-        } else if disk.reserveReleasedMs != nil {
-            parts.append("DISK WAS FULL: the reserve was released; free space now")
-        } else if disk.reserveBytes > 0 {
-            parts.append("no reserve (it did not fit)")
-        }
-        return parts.joined(separator: "; ")
     }
 }
