@@ -8,7 +8,7 @@ import Synchronization
 
 /// `GET /metrics`: the gateway's counters and gauges in Prometheus text format (swift-prometheus writes the format).
 ///
-/// The gateway counts in ``GatewayCounters`` and ``OperationDesk/resultCounts`` (what the heartbeat publishes too);
+/// The gateway counts in ``GatewayCounters`` (what the heartbeat publishes too);
 /// a scrape adds what they grew by since the last scrape to the Prometheus counters and reads the gauges fresh.
 final class GatewayMetrics: Sendable {
     static let scannerStates = ["running", "finished", "stopped", "failed"]
@@ -52,7 +52,7 @@ final class GatewayMetrics: Sendable {
     /// The text of one scrape.
     func render(desk: OperationDesk, scanners: [ScannerStatus]) -> [UInt8] {
         let counts = desk.counters.snapshot
-        let results = desk.resultCounts
+        let results = desk.counters.resultCounts
         self.seen.withLock { seen in
             for (counter, metric) in self.counters {
                 let now = counts[counter.rawValue] ?? 0

@@ -10,6 +10,8 @@ public struct Ledger: Sendable {
     let writer: DatabasePool
     let cache: LedgerCache
     let keyRing: TrustedKeysCache
+    /// Where async callers' ledger calls run (``AsyncLedger``).
+    let thread: LedgerThread
     let statements: WriterStatements
     /// The file the ledger lives in.
     public let path: String
@@ -59,6 +61,7 @@ public struct Ledger: Sendable {
         self.writer = pool
         self.cache = LedgerCache()
         self.keyRing = TrustedKeysCache()
+        self.thread = LedgerThread(name: "storegate-ledger")
         self.statements = WriterStatements()
         self.path = path
     }
