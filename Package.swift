@@ -160,7 +160,7 @@ let package = Package(
             name: "StoregateDoctor",
             dependencies: [
                 "StoregateCore", "StoregateFoundation", "StoregateContract", "StoregateLedger", "StoregateMQTTClient",
-                "StoregateScanners", "StoregateDaemon",
+                "StoregateScanners", "StoregateGateway", "StoregateDaemon",
             ],
             swiftSettings: strictSettings
         ),

@@ -65,8 +65,9 @@ final class GatewayMetrics: Sendable {
                 seen.results[result] = now
             }
         }
-        if let summary = try? desk.ledger.outboxSummary() { self.backlog.set(Int64(summary.undelivered)) }
-        self.connected.set(Int64(desk.linkStatus?.state == "online" ? 1 : 0))
+        let report = try? StatusReport(ledger: desk.ledger, daemon: desk.linkStatus)
+        if let report { self.backlog.set(Int64(report.backlog)) }
+        self.connected.set(Int64(report?.isOnline == true ? 1 : 0))
         for (state, gauge) in self.scanners {
             gauge.set(Int64(scanners.count { $0.state == state }))
         }

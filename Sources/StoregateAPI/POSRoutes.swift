@@ -69,7 +69,7 @@ struct POSRoutes: Sendable {
     func status() async -> Response {
         do {
             let daemon = self.desk.linkStatus
-            let data = try await self.desk.ledger.async.run { try StatusJSON.data(ledger: $0, daemon: daemon) }
+            let data = try await self.desk.ledger.async.run { try StatusReport(ledger: $0, daemon: daemon).json }
             return JSONResponse.make(.ok, bytes: Array(data))
         } catch {
             return APIError(status: .serviceUnavailable, code: "ledger_unavailable", message: "the ledger cannot be read: \(error)").response
