@@ -94,8 +94,6 @@ extension Ledger {
         let version = try pragma.step() ? pragma.int64(0) ?? 0 : 0
         pragma.reset()
         if let snapshot = self.cache.current(dataVersion: version) { return snapshot }
-        // Another connection may have committed (another process changing the trusted keys among other things).
-        self.keyRing.invalidate()
         let policy = try Self.loadPolicy(db)
         guard !policy.storeID.isEmpty else {
             throw LedgerError(.notInitialised, "the ledger has no store id yet: run `storegate ledger init --db \(self.path) --store-id ID --region REGION`")

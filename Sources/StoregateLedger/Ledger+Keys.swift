@@ -54,9 +54,19 @@ extension Ledger {
     }
 
     /// The key ring for checking code signatures, kept in memory until the keys change (``trustedKeys()`` reads the
-    /// table every time). This is what every operation checks its code's signature with.
+    /// table every time). This is what every operation checks its code's signature with. Costs one
+    /// `PRAGMA data_version` on the writer (no disk access), which tells whether another process committed.
     public func currentTrustedKeys() throws -> TrustedKeys {
-        try self.keyRing.keys { try self.trustedKeys() }
+        try self.keyRing.keys(dataVersion: self.writerDataVersion()) { try self.trustedKeys() }
+    }
+
+    /// The writer's `PRAGMA data_version`: it moves whenever another connection (another process) commits.
+    private func writerDataVersion() throws -> Int64 {
+        try self.writer.writeWithoutTransaction { db in
+            let pragma = try self.statements.forTransaction(db).dataVersion
+            defer { pragma.reset() }
+            return try pragma.step() ? pragma.int64(0) ?? 0 : 0
+        }
     }
 
     /// The key ring for checking code signatures, read from the table: every key not retired.

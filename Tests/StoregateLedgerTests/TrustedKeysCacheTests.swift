@@ -1,5 +1,5 @@
 import StoregateCore
-import StoregateLedger
+@testable import StoregateLedger
 import StoregateTesting
 import StoregateTrust
 import Testing
@@ -30,19 +30,36 @@ import Testing
         #expect(try fixture.ledger.currentTrustedKeys().keyIDs == [])
     }
 
-    @Test func aKeyAddedByAnotherConnectionIsSeenOnceTheWriterNoticesItsCommit() throws {
+    @Test func aKeyAddedByAnotherProcessIsSeenByTheNextOperation() throws {
         let fixture = try LedgerFixture()
         defer { fixture.remove() }
-        try fixture.register(ids: ["01/09506000134352/21/OTHER1"])
         #expect(try fixture.ledger.currentTrustedKeys().keyIDs == [])
         // Another process (here: another connection) trusts a key next to the running gateway.
         let other = try Ledger(path: fixture.path)
         try other.addTrustedKey(keyID: "hq1", publicKey: self.key.publicKeyText, at: .testNow)
-        // Until this ledger's writer runs a transaction, the ring comes from memory (the table already has the key).
-        #expect(try fixture.ledger.currentTrustedKeys().keyIDs == [])
-        #expect(try fixture.ledger.trustedKeys().keyIDs == ["hq1"])
-        // The writer's next transaction sees the database changed under it and drops the cached ring.
-        try fixture.apply(.verify, .unit(serial: "OTHER1"))
         #expect(try fixture.ledger.currentTrustedKeys().keyIDs == ["hq1"])
+        try other.retireTrustedKey(keyID: "hq1", at: .testNow)
+        #expect(try fixture.ledger.currentTrustedKeys().keyIDs == [])
+    }
+
+    @Test func theRingIsBuiltOnceAndAgainOnlyAfterAChange() throws {
+        let cache = TrustedKeysCache()
+        var loads = 0
+        func keys(dataVersion: Int64) throws -> TrustedKeys {
+            try cache.keys(dataVersion: dataVersion) {
+                loads += 1
+                return TrustedKeys()
+            }
+        }
+        _ = try keys(dataVersion: 1)
+        _ = try keys(dataVersion: 1)
+        #expect(loads == 1, "nothing changed: from memory")
+        cache.invalidate()
+        _ = try keys(dataVersion: 1)
+        #expect(loads == 2, "a key written through this process")
+        _ = try keys(dataVersion: 2)
+        #expect(loads == 3, "another process committed")
+        _ = try keys(dataVersion: 2)
+        #expect(loads == 3)
     }
 }
