@@ -88,11 +88,6 @@ public final class DiskGuard: Sendable {
         return .recorded(try self.write { try self.ledger.apply(request) })
     }
 
-    /// ``apply(_:)`` on the ledger's thread, for async callers.
-    public func apply(_ request: OperationRequest) async throws -> GuardedOutcome {
-        try await self.ledger.async.run { _ in try self.apply(request) }
-    }
-
     /// ``maintain()`` on the ledger's thread (free space, pruning and the reserve file all block), for async callers.
     public func maintainOffThePool() async {
         _ = try? await self.ledger.async.run { _ in self.maintain() }
