@@ -85,7 +85,6 @@ let package = Package(
         .target(
             name: "StoregateContract",
             dependencies: [
-                "StoregateCore",
                 "StoregateFoundation",
                 "StoregateTrust",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -140,9 +139,8 @@ let package = Package(
         // The daemon: config, the scan → decision pipeline, sd_notify, the ServiceGroup wiring.
         .target(
             name: "StoregateDaemon",
-            dependencies: ["StoregateConfig", "StoregateMQTTClient", "StoregateContract", "StoregateFoundation", 
+            dependencies: ["StoregateConfig", "StoregateMQTTClient", "StoregateContract", "StoregateFoundation",
                 "StoregateCore",
-                "StoregateTrust",
                 "StoregateLedger",
                 "StoregateScanners",
                 "StoregateLink",
@@ -192,7 +190,17 @@ let package = Package(
         // Builders and fixtures shared by the test targets.
         .target(
             name: "StoregateTesting",
-            dependencies: ["StoregateFoundation", "StoregateCore", "StoregateTrust", "StoregateLedger"],
+            dependencies: ["StoregateCore", "StoregateLedger", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // `storegate doctor`'s checks (config, ledger read-only, disk, broker, daemon, backlog, sync, scanners, service),
+        // a library so that they are tested without running the binary.
+        .target(
+            name: "StoregateDoctor",
+            dependencies: [
+                "StoregateConfig", "StoregateCore", "StoregateFoundation", "StoregateContract", "StoregateLedger",
+                "StoregateMQTTClient", "StoregateScanners", "StoregateGateway", "StoregateDaemon",
+            ],
             swiftSettings: strictSettings
         ),
         // The one executable: operator CLI now, daemon later.
@@ -207,8 +215,10 @@ let package = Package(
                 "StoregateDaemon",
                 "StoregateGateway",
                 "StoregateAPI",
+                "StoregateDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings,
             linkerSettings: [.unsafeFlags(releaseLinkerFlags, .when(configuration: .release))]
@@ -221,7 +231,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StoregateLedgerTests",
-            dependencies: ["StoregateFoundation", "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateTesting"],
+            dependencies: [
+                "StoregateFoundation", "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -232,23 +245,28 @@ let package = Package(
         ),
         .testTarget(
             name: "StoregateCLITests",
-            dependencies: ["StoregateFoundation", "StoregateCore", "StoregateLedger", "StoregateTesting"],
+            dependencies: ["StoregateCore", "StoregateLedger", "StoregateTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateDoctorTests",
+            dependencies: ["StoregateCore", "StoregateDoctor", "StoregateDaemon", "StoregateLedger", "StoregateTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StoregateLinkTests",
-            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation", "StoregateHQTools", 
-                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateLink", "StoregateTesting",
+            dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation",
+                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "StoregateAPITests",
-            dependencies: ["StoregateContract", "StoregateFoundation", 
-                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateLink", "StoregateGateway", "StoregateAPI",
-                "StoregateTesting",
+            dependencies: [
+                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateGateway", "StoregateAPI", "StoregateTesting",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -264,9 +282,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StoregateDaemonTests",
-            dependencies: ["StoregateConfig", "StoregateMQTTClient", "StoregateContract", "StoregateFoundation", 
-                "StoregateCore", "StoregateTrust", "StoregateLedger", "StoregateLink", "StoregateDaemon",
-                "StoregateScanners", "StoregateTesting", "StoregateAPI",
+            dependencies: ["StoregateConfig", "StoregateMQTTClient", "StoregateContract", "StoregateFoundation",
+                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateDaemon", "StoregateTesting", "StoregateAPI",
             ],
             swiftSettings: strictSettings
         ),

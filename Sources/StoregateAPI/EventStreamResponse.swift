@@ -31,7 +31,8 @@ enum EventStreamResponse {
             if let lastEventID {
                 replayedUpTo = lastEventID
                 while true {
-                    let page = try ledger.journal(fromSeq: replayedUpTo + 1, limit: Self.journalPage)
+                    let from = replayedUpTo + 1
+                    let page = try await ledger.async.run { try $0.journal(fromSeq: from, limit: Self.journalPage) }
                     for event in page { try await writer.write(ByteBuffer(string: Self.frame(DecisionEvent(event)))) }
                     replayedUpTo = page.last?.seq ?? replayedUpTo
                     if page.count < Self.journalPage { break }

@@ -8,7 +8,7 @@ import Synchronization
 
 /// `GET /metrics`: the gateway's counters and gauges in Prometheus text format (swift-prometheus writes the format).
 ///
-/// The gateway counts in ``GatewayCounters`` and ``OperationDesk/resultCounts`` (what the heartbeat publishes too);
+/// The gateway counts in ``GatewayCounters`` (what the heartbeat publishes too);
 /// a scrape adds what they grew by since the last scrape to the Prometheus counters and reads the gauges fresh.
 final class GatewayMetrics: Sendable {
     static let scannerStates = ["running", "finished", "stopped", "failed"]
@@ -52,7 +52,7 @@ final class GatewayMetrics: Sendable {
     /// The text of one scrape.
     func render(desk: OperationDesk, scanners: [ScannerStatus]) -> [UInt8] {
         let counts = desk.counters.snapshot
-        let results = desk.resultCounts
+        let results = desk.counters.resultCounts
         self.seen.withLock { seen in
             for (counter, metric) in self.counters {
                 let now = counts[counter.rawValue] ?? 0
@@ -65,8 +65,9 @@ final class GatewayMetrics: Sendable {
                 seen.results[result] = now
             }
         }
-        if let summary = try? desk.ledger.outboxSummary() { self.backlog.set(Int64(summary.undelivered)) }
-        self.connected.set(Int64(desk.linkStatus?.state == "online" ? 1 : 0))
+        let report = try? StatusReport(ledger: desk.ledger, daemon: desk.linkStatus)
+        if let report { self.backlog.set(Int64(report.backlog)) }
+        self.connected.set(Int64(report?.isOnline == true ? 1 : 0))
         for (state, gauge) in self.scanners {
             gauge.set(Int64(scanners.count { $0.state == state }))
         }

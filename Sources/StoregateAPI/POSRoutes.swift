@@ -21,16 +21,19 @@ struct POSRoutes: Sendable {
             var request = request
             return await self.perform(context.parameters.get("operation") ?? "", request: &request)
         }
-        router.get("/v1/status") { _, _ in self.status() }
-        router.get("/v1/codes/**") { _, context in self.code(context.parameters.getCatchAll().joined(separator: "/")) }
+        router.get("/v1/status") { _, _ in await self.status() }
+        router.get("/v1/codes/**") { _, context in await self.code(context.parameters.getCatchAll().joined(separator: "/")) }
         router.get("/v1/events") { request, _ in
             let lastEventID = request.headers[Self.lastEventIDHeader].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
             return EventStreamResponse.make(
                 self.desk.decisions, ledger: self.desk.ledger, lastEventID: lastEventID, keepAlive: self.configuration.keepAlive)
         }
         router.get("/metrics") { _, _ in
+            // The backlog gauge reads the ledger: on the ledger's thread, like every ledger call of the API.
+            let (metrics, desk, scanners) = (self.metrics, self.desk, self.scanners())
+            let text = (try? await desk.ledger.async.run { _ in metrics.render(desk: desk, scanners: scanners) }) ?? []
             var buffer = ByteBuffer()
-            buffer.writeBytes(self.metrics.render(desk: self.desk, scanners: self.scanners()))
+            buffer.writeBytes(text)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: buffer))
         }
     }
@@ -50,12 +53,8 @@ struct POSRoutes: Sendable {
             let asker = OperationDesk.Asker(
                 lane: body.lane, role: self.configuration.role(ofLane: body.lane), operatorName: body.operatorName ?? "lane-\(body.lane)",
                 time: .now, origin: .api)
-            switch try self.desk.perform(operation, on: code, by: asker, idempotencyKey: body.idempotencyKey) {
-            case .recorded(let outcome):
-                return JSONResponse.make(.ok, OutcomeJSON.line(outcome))
-            case .notJournaled(let decision):
-                return JSONResponse.make(.ok, OutcomeJSON.line(notJournaled: decision, operation: operation, codeID: code.valid ? code.id : nil))
-            }
+            let answer = try await self.desk.perform(operation, on: code, by: asker, idempotencyKey: body.idempotencyKey)
+            return JSONResponse.make(.ok, OutcomeJSON.line(answer, operation: operation, code: code))
         } catch let error as APIError {
             return error.response
         } catch let error as LedgerError where error.code == .idempotencyKeyReused {
@@ -67,22 +66,24 @@ struct POSRoutes: Sendable {
     }
 
     /// `GET /v1/status`: what `storegate status --json` shows, with the link's live status under `daemon`.
-    func status() -> Response {
+    func status() async -> Response {
         do {
-            return JSONResponse.make(.ok, bytes: Array(try StatusJSON.data(ledger: self.desk.ledger, daemon: self.desk.linkStatus)))
+            let daemon = self.desk.linkStatus
+            let data = try await self.desk.ledger.async.run { try StatusReport(ledger: $0, daemon: daemon).json }
+            return JSONResponse.make(.ok, bytes: Array(data))
         } catch {
             return APIError(status: .serviceUnavailable, code: "ledger_unavailable", message: "the ledger cannot be read: \(error)").response
         }
     }
 
     /// `GET /v1/codes/{id}`: a canonical id (its slashes as they are, or percent-encoded) or a scan.
-    func code(_ path: String) -> Response {
+    func code(_ path: String) async -> Response {
         let text = path.removingPercentEncoding ?? path
         guard let id = ScanText.parse(text, parser: self.parser).id else {
             return APIError(status: .badRequest, code: "invalid_code", message: "\(text) is not a code").response
         }
         do {
-            let history = try self.desk.ledger.history(codeID: id)
+            let history = try await self.desk.ledger.async.history(codeID: id)
             guard history.record != nil || !history.events.isEmpty else {
                 return APIError(status: .notFound, code: "unknown_code", message: "\(id) is not in the registry and was never scanned here").response
             }

@@ -40,8 +40,17 @@ public struct TopicScheme: Sendable, Equatable {
         "$share/\(group)/\(fleetFilter(kind))"
     }
 
+    /// Every gateway topic of every kind (a test's or a debugging session's view of the whole fleet).
+    public static var fleetFilterAllKinds: String { "\(root)/+/+/#" }
+
+    /// Every topic under the contract's root (HQ's own downlink topics included), e.g. for a broker ACL.
+    public static var everything: String { "\(root)/#" }
+
+    /// One store's stream of one kind, from any of its gateways.
+    public static func storeFilter(_ kind: GatewayTopic.Kind, storeID: String) -> String { "\(root)/\(storeID)/+/\(kind.rawValue)" }
+
     /// One store's downlink reports, from any of its gateways.
-    public static func downlinkReportsFilter(storeID: String) -> String { "\(root)/\(storeID)/+/downlink" }
+    public static func downlinkReportsFilter(storeID: String) -> String { Self.storeFilter(.downlink, storeID: storeID) }
 
     /// Every topic of one gateway (what to look at with `mosquitto_sub`).
     public static func gatewayFilter(storeID: String, gatewayID: String) -> String { "\(root)/\(storeID)/\(gatewayID)/#" }

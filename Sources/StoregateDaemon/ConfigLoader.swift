@@ -47,7 +47,7 @@ public enum ConfigLoader {
         if let mqtt = reader.section(table, "mqtt") {
             if let url = reader.string(mqtt, "mqtt.url") {
                 if BrokerAddress(url: url) == nil {
-                    reader.fail("mqtt.url", "\(url) is not a broker URL; use mqtt://HOST:PORT or mqtts://HOST:PORT (port 1–65535)")
+                    reader.fail("mqtt.url", "\(url) is not a broker URL; use \(BrokerAddress.expectedForm) (port 1–65535)")
                 } else {
                     config.brokerURL = url
                 }
@@ -117,8 +117,8 @@ public enum ConfigLoader {
                 }
             }
             if let name = reader.string(api, "api.default_role") {
-                if let role = LaneRole(rawValue: name) { config.apiDefaultRole = role } else {
-                    reader.fail("api.default_role", "\(name) is not a role; use one of \(LaneRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                do { config.apiDefaultRole = try LaneRole(named: name) } catch {
+                    reader.fail("api.default_role", "\(error)")
                 }
             }
         }
@@ -138,7 +138,7 @@ public enum ConfigLoader {
                     if source == nil { reader.fail("\(prefix).source", "missing; e.g. source = \"replay:/path/scans.txt\"") }
                     if lane == nil { reader.fail("\(prefix).lane", "missing; e.g. lane = \"1\"") }
                     if role == nil {
-                        reader.fail("\(prefix).role", "\(roleName ?? "missing"): use one of \(LaneRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                        reader.fail("\(prefix).role", roleName.map { "\(UnknownLaneRole(name: $0))" } ?? "missing; use one of \(LaneRole.names)")
                     }
                     if let source, let problem = SourceFactory.problem(with: source) {
                         reader.fail("\(prefix).source", "\(source): \(problem) (supported: \(SourceFactory.supported))")

@@ -9,6 +9,7 @@ import StoregateGateway
 import StoregateLedger
 public import StoregateLink
 public import StoregateMQTTClient
+import Synchronization
 import UnixSignals
 
 /// Why the daemon would not start (bad ledger, store id mismatch, broker options).
@@ -61,23 +62,6 @@ public enum Daemon {
         let topics = TopicScheme(storeID: policy.storeID, gatewayID: gatewayID)
         let counters = GatewayCounters()
 
-        let willLedger = ledger
-        let client = try MQTTClient(options: config.connectionOptions(
-            to: broker, clientID: config.clientID ?? "storegate-\(gatewayID)",
-            sessionExpirySeconds: UInt32(config.sessionExpirySeconds),
-            will: {
-                // The Last Will: offline, with the figures known at connect time.
-                let summary = (try? willLedger.outboxSummary()) ?? OutboxSummary()
-                let now = Timestamp.now.milliseconds
-                let status = GatewayStatus(
-                    state: "offline", gatewayId: gatewayID, storeId: policy.storeID, version: Self.version, timeMs: now,
-                    broker: broker.description, backlog: summary.undelivered, oldestUndeliveredSeq: summary.oldestUndeliveredSeq,
-                    oldestUndeliveredAgeMs: summary.oldestUndeliveredMilliseconds.map { max(0, now - $0) }, shed: summary.shed,
-                    lastDownlinkSyncMs: (try? willLedger.lastDownlinkSync())?.milliseconds,
-                    uplinkRefusal: nil, lastError: "connection lost (Last Will)", scanners: [], counters: nil, disk: disk.status)
-                return (try? HQJSON.encode(status)).map { MQTTWill(topic: topics.status, payload: $0, retain: true) }
-            }))
-
         var linkConfiguration = HQLinkConfiguration(topics: topics, brokerDescription: broker.description, version: Self.version)
         linkConfiguration.window = config.window
         linkConfiguration.heartbeatIntervalMilliseconds = config.heartbeatSeconds * 1000
@@ -85,6 +69,12 @@ public enum Daemon {
         linkConfiguration.interleaveAfter = config.interleaveAfter
         linkConfiguration.statusFile = config.resolvedStatusFile
         linkConfiguration.exitWhenDrained = exitWhenDrained
+        let statusBuilder = GatewayStatusBuilder(ledger: ledger, configuration: linkConfiguration, disk: disk)
+        let client = try MQTTClient(options: config.connectionOptions(
+            to: broker, clientID: config.clientID ?? "storegate-\(gatewayID)",
+            sessionExpirySeconds: UInt32(config.sessionExpirySeconds),
+            will: { statusBuilder.lastWill() }))
+
         let downlink = config.downlinkEnabled
             ? DownlinkProcessor(ledger: ledger, storeID: policy.storeID, logger: logger,
                                 scratchDirectory: (config.databasePath as NSString).deletingLastPathComponent)
@@ -122,8 +112,12 @@ public enum Daemon {
     }
 }
 
-/// Lets the link ask the pipeline (built after it) for scanner states.
-final class PipelineBox: @unchecked Sendable {
-    // Written once before the group starts, read afterwards.
-    var pipeline: ScanPipeline?
+/// Lets the link ask the pipeline (built after it, since the pipeline's desk wakes the link) for scanner states.
+final class PipelineBox: Sendable {
+    private let current = Mutex<ScanPipeline?>(nil)
+
+    var pipeline: ScanPipeline? {
+        get { self.current.withLock { $0 } }
+        set { self.current.withLock { $0 = newValue } }
+    }
 }

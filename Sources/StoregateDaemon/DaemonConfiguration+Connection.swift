@@ -8,10 +8,9 @@ extension DaemonConfiguration {
     public func connectionOptions(to broker: BrokerAddress, clientID: String, sessionExpirySeconds: UInt32,
                                   will: (@Sendable () -> MQTTWill?)? = nil) -> MQTTConnectionOptions {
         MQTTConnectionOptions(
-            host: broker.host, port: broker.port, clientID: clientID, keepAliveSeconds: self.keepAliveSeconds,
-            sessionExpirySeconds: sessionExpirySeconds, username: self.username, password: self.password,
-            tls: broker.tls ? MQTTTLSOptions(caFile: self.caFile ?? MQTTTLSOptions.systemCABundle, certificateFile: self.certificateFile,
-                                             keyFile: self.keyFile) : nil,
+            broker: broker, clientID: clientID, caFile: self.caFile, certificateFile: self.certificateFile,
+            keyFile: self.keyFile, keepAliveSeconds: self.keepAliveSeconds, sessionExpirySeconds: sessionExpirySeconds,
+            username: self.username, password: self.password,
             backoff: ReconnectBackoff(initialMilliseconds: self.reconnectMinimumMilliseconds,
                                       maximumMilliseconds: self.reconnectMaximumMilliseconds),
             will: will)

@@ -23,7 +23,7 @@ public struct ScannerConfiguration: Sendable, Equatable {
 /// default; ``ConfigLoader`` validates and names the key in every error.
 public struct DaemonConfiguration: Sendable, Equatable {
     // [gateway]
-    public var databasePath = "/var/lib/storegate/ledger.sqlite"
+    public var databasePath = Self.defaultDatabasePath
     /// When set, must match the ledger's store id (a ledger initialised without one takes it).
     public var storeID: String?
     /// Where the last status is written for `storegate status`; default: the ledger's path + `.status.json`.
@@ -77,6 +77,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// The broker as parsed from ``brokerURL``.
     public var broker: BrokerAddress? { BrokerAddress(url: self.brokerURL) }
     public var resolvedStatusFile: String { self.statusFile ?? Self.defaultStatusFile(ledger: self.databasePath) }
+
+    /// The ledger every command uses unless told otherwise (`gateway.db`, `--db`).
+    public static let defaultDatabasePath = "/var/lib/storegate/ledger.sqlite"
+    /// The config file `run`, `doctor` and `config check` read unless told otherwise.
+    public static let defaultConfigFile = "/etc/storegate/storegate.toml"
 
     /// Where the daemon writes its status when `gateway.status_file` is not set: beside the ledger.
     public static func defaultStatusFile(ledger: String) -> String { ledger + ".status.json" }

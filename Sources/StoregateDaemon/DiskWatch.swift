@@ -14,7 +14,7 @@ public struct DiskWatch: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            self.disk.maintain()
+            await self.disk.maintainOffThePool()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
         }
     }

@@ -11,8 +11,9 @@ import Synchronization
 /// Scan sources → parse → ``OperationDesk`` (signature check, `Ledger.apply`, the HQ link, the event stream) → the
 /// cashier's answer, as a `Service`.
 ///
-/// Each scan is decided and committed before the next one from the same source is read; on graceful shutdown the
-/// sources are cancelled but a scan already in hand is finished (the ledger call is synchronous).
+/// Each scan is decided and committed (on the ledger's thread, see `AsyncLedger`) before the next one from the same
+/// source is read; on graceful shutdown the sources are cancelled but a scan already in hand is finished (the ledger
+/// call, once submitted, runs to its end).
 public final class ScanPipeline: Service, Sendable {
     private let desk: OperationDesk
     private let scanners: [ScannerConfiguration]
@@ -72,7 +73,7 @@ public final class ScanPipeline: Service, Sendable {
                 group.addTask {
                     do {
                         try await source.run { event in
-                            self.handle(event, scanner: scanner, parser: parser)
+                            await self.handle(event, scanner: scanner, parser: parser)
                         }
                         self.setState(scanner, "finished", nil)
                     } catch is CancellationError {
@@ -91,7 +92,7 @@ public final class ScanPipeline: Service, Sendable {
         self.states.withLock { $0[scanner.source]?.state = state; $0[scanner.source]?.detail = detail }
     }
 
-    private func handle(_ event: ScanEvent, scanner: ScannerConfiguration, parser: CodeParser) {
+    private func handle(_ event: ScanEvent, scanner: ScannerConfiguration, parser: CodeParser) async {
         let entered = ContinuousClock.now
         let operation = self.operations[event.role] ?? .verify
         // A partial scan could still look like a valid shorter code (a serial cut short): never parse it.
@@ -99,7 +100,7 @@ public final class ScanPipeline: Service, Sendable {
             ? parser.parse(event.bytes) : ParsedCode(kind: .unknown, symbology: event.symbology, errors: [.incompleteScan])
         let asker = OperationDesk.Asker(lane: event.lane, role: event.role, operatorName: scanner.operatorName, time: event.lastReport, origin: .scanner)
         do {
-            let answer = try self.desk.perform(operation, on: code, by: asker, entered: entered)
+            let answer = try await self.desk.perform(operation, on: code, by: asker, entered: entered)
             let recorded: String
             switch answer {
             case .recorded(let outcome): recorded = "event \(outcome.seq)"

@@ -8,6 +8,8 @@ public struct DecisionEvent: Sendable, Equatable {
     public enum Origin: String, Sendable {
         case scanner
         case api
+        /// An operation command (`storegate redeem …`) or `bench redeem`.
+        case cli
     }
 
     /// Journal sequence number; nil for a verify answered without a journal event (disk space low).

@@ -3,10 +3,13 @@ public import StoregateCore
 public import StoregateLedger
 public import StoregateLink
 import StoregateTrust
-import Synchronization
 
 /// The one path every operation takes, whether a scanner scanned the code or the POS asked over the API:
 /// signature check → ``DiskGuard/apply(_:)`` (→ `Ledger.apply`) → wake the HQ link → counters → the decision stream.
+/// The daemon, the POS API, the operation commands and `bench redeem` all decide through it.
+///
+/// The signature is checked against the ledger's cached key ring (`Ledger.currentTrustedKeys`): it is read once
+/// and again only after the keys change (a downlink `keys` message, `ledger keys add` from another process).
 public final class OperationDesk: Sendable {
     /// Who asks: the lane, its role (which decides what it may do), the operator and when.
     public struct Asker: Sendable {
@@ -31,10 +34,9 @@ public final class OperationDesk: Sendable {
     public let decisions: DecisionStream
     private let link: HQLink?
     private let latency: ScanLatencyRecorder?
-    private let results = Mutex<[ResultCode: Int]>([:])
 
-    public init(ledger: Ledger, disk: DiskGuard, link: HQLink?, counters: GatewayCounters, decisions: DecisionStream,
-                latency: ScanLatencyRecorder? = nil) {
+    public init(ledger: Ledger, disk: DiskGuard, link: HQLink? = nil, counters: GatewayCounters = GatewayCounters(),
+                decisions: DecisionStream = DecisionStream(), latency: ScanLatencyRecorder? = nil) {
         self.ledger = ledger
         self.disk = disk
         self.link = link
@@ -53,7 +55,7 @@ public final class OperationDesk: Sendable {
         self.counters.bump(.scans)
         let answer: GuardedOutcome
         do {
-            let keys = try self.ledger.trustedKeys()
+            let keys = try self.ledger.currentTrustedKeys()
             let context = DecisionContext(lane: asker.lane, operator: asker.operatorName, role: asker.role, time: asker.time)
             answer = try self.disk.apply(OperationRequest(
                 operation: operation, code: code, signature: keys.check(code), context: context, idempotencyKey: idempotencyKey))
@@ -63,7 +65,7 @@ public final class OperationDesk: Sendable {
         }
         let decision = answer.decision
         self.counters.bump(decision.result.isAccepted ? .accepted : .rejected)
-        self.results.withLock { $0[decision.result, default: 0] += 1 }
+        self.counters.count(decision.result)
         var seq: Int64?
         var eventID: String?
         if case .recorded(let outcome) = answer {
@@ -79,8 +81,15 @@ public final class OperationDesk: Sendable {
         return answer
     }
 
-    /// Decisions so far by result code (replayed answers included, like the accepted/rejected counters).
-    public var resultCounts: [ResultCode: Int] { self.results.withLock { $0 } }
+    /// ``perform(_:on:by:idempotencyKey:entered:)`` for async callers (the scan pipeline, the POS API): the whole
+    /// path — signature check, disk guard, the fsync'd commit — runs on the ledger's thread while the caller is
+    /// suspended, so no thread of the cooperative pool blocks on it.
+    public func perform(_ operation: Operation, on code: ParsedCode, by asker: Asker, idempotencyKey: String? = nil,
+                        entered: ContinuousClock.Instant = .now) async throws -> GuardedOutcome {
+        try await self.ledger.async.run { _ in
+            try self.perform(operation, on: code, by: asker, idempotencyKey: idempotencyKey, entered: entered)
+        }
+    }
 
     /// The HQ link's last status, when the desk runs in the daemon.
     public var linkStatus: GatewayStatus? { self.link?.status }

@@ -10,6 +10,14 @@ public enum OutcomeJSON {
         Self.line(operation: outcome.operation, decision: outcome.decision, codeID: outcome.codeID, recorded: outcome)
     }
 
+    /// What ``OperationDesk/perform(_:on:by:idempotencyKey:entered:)`` answered for `code`, recorded or not.
+    public static func line(_ answer: GuardedOutcome, operation: Operation, code: ParsedCode) -> String {
+        switch answer {
+        case .recorded(let outcome): Self.line(outcome)
+        case .notJournaled(let decision): Self.line(notJournaled: decision, operation: operation, codeID: code.valid ? code.id : nil)
+        }
+    }
+
     /// A verify answered while disk space is low: decided, not journaled, so it has no `seq` or `event_id`.
     public static func line(notJournaled decision: Decision, operation: Operation, codeID: String?) -> String {
         Self.line(operation: operation, decision: decision, codeID: codeID, recorded: nil)

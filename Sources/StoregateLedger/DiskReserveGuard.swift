@@ -88,6 +88,11 @@ public final class DiskGuard: Sendable {
         return .recorded(try self.write { try self.ledger.apply(request) })
     }
 
+    /// ``maintain()`` on the ledger's thread (free space, pruning and the reserve file all block), for async callers.
+    public func maintainOffThePool() async {
+        _ = try? await self.ledger.async.run { _ in self.maintain() }
+    }
+
     /// Runs a ledger write; if it finds the disk full, releases the reserve and runs it once more. Every write the
     /// daemon makes goes through here (operations, delivery marks, downlink), so a full disk never stops it.
     /// `body` must be one transaction: a failed one rolled back, so running it again doubles nothing.

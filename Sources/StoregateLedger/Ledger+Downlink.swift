@@ -134,7 +134,10 @@ extension Ledger {
     /// `replayed`) if the stream is already at `seq` or beyond, so a message is applied at most once even if two
     /// copies race.
     public func applyDownlink(stream: String, seq: Int64, payloadHash: String, change: DownlinkChange, at time: Timestamp) throws {
-        defer { self.cache.invalidate() }
+        defer {
+            self.cache.invalidate()
+            if case .keys = change { self.keyRing.invalidate() }
+        }
         try self.writer.write { db in
             if let current = try Int64.fetchOne(db, sql: "SELECT seq FROM downlink_streams WHERE stream = ?", arguments: [stream]),
                current >= seq {

@@ -23,13 +23,15 @@ extension Ledger {
         } catch {
             throw LedgerError(.invalidValue, error.message)
         }
+        defer { self.keyRing.invalidate() }
         try self.writer.write { db in try KeyTable.codeSigning.add(db, keyID: keyID, publicKey: publicKey, at: time) }
     }
 
     /// Retires a key: codes signed with it no longer verify. Returns false if there is no such key.
     @discardableResult
     public func retireTrustedKey(keyID: String, at time: Timestamp) throws -> Bool {
-        try self.writer.write { db in try KeyTable.codeSigning.retire(db, keyIDs: [keyID], at: time) > 0 }
+        defer { self.keyRing.invalidate() }
+        return try self.writer.write { db in try KeyTable.codeSigning.retire(db, keyIDs: [keyID], at: time) > 0 }
     }
 
     public func trustedKeyList() throws -> [TrustedKeyInfo] {
@@ -41,7 +43,23 @@ extension Ledger {
         }
     }
 
-    /// The key ring for checking code signatures: every key not retired.
+    /// The key ring for checking code signatures, kept in memory until the keys change (``trustedKeys()`` reads the
+    /// table every time). This is what every operation checks its code's signature with. Costs one
+    /// `PRAGMA data_version` on the writer (no disk access), which tells whether another process committed.
+    public func currentTrustedKeys() throws -> TrustedKeys {
+        try self.keyRing.keys(dataVersion: self.writerDataVersion()) { try self.trustedKeys() }
+    }
+
+    /// The writer's `PRAGMA data_version`: it moves whenever another connection (another process) commits.
+    private func writerDataVersion() throws -> Int64 {
+        try self.writer.writeWithoutTransaction { db in
+            let pragma = try self.statements.forTransaction(db).dataVersion
+            defer { pragma.reset() }
+            return try pragma.step() ? pragma.int64(0) ?? 0 : 0
+        }
+    }
+
+    /// The key ring for checking code signatures, read from the table: every key not retired.
     public func trustedKeys() throws -> TrustedKeys {
         var keys: [String: String] = [:]
         for info in try self.trustedKeyList() where info.retired == nil {

@@ -9,13 +9,16 @@ import StoregateCore
 public struct Ledger: Sendable {
     let writer: DatabasePool
     let cache: LedgerCache
+    let keyRing: TrustedKeysCache
+    /// Where async callers' ledger calls run (``AsyncLedger``).
+    let thread: LedgerThread
     let statements: WriterStatements
     /// The file the ledger lives in.
     public let path: String
 
     /// Opens (and migrates) the ledger at `path`, checking that the durability it promises is really in force.
     public init(path: String, configuration: LedgerConfiguration = LedgerConfiguration()) throws {
-        if !configuration.createIfMissing && !FileManager.default.fileExists(atPath: path) {
+        if (configuration.readOnly || !configuration.createIfMissing) && !FileManager.default.fileExists(atPath: path) {
             throw LedgerError(.notFound, "no ledger at \(path): create it with `storegate ledger init --db \(path) --store-id ID --region REGION`")
         }
         LedgerFileMode.prepare(path: path, createIfMissing: configuration.createIfMissing)
@@ -23,6 +26,7 @@ public struct Ledger: Sendable {
         config.busyMode = .timeout(configuration.busyTimeoutSeconds)
         config.foreignKeysEnabled = true
         config.label = "storegate-ledger"
+        config.readonly = configuration.readOnly
         // Readers answer status, outbox and history queries; the writer (redemptions) keeps SQLite's default
         // cache. Each connection has its own page cache, so a few small readers keep the daemon's memory flat.
         config.maximumReaderCount = 2
@@ -50,6 +54,31 @@ public struct Ledger: Sendable {
         guard journalMode?.lowercased() == "wal" else {
             throw LedgerError(.durability, "the ledger at \(path) is not in WAL mode (\(journalMode ?? "?"))")
         }
+        if configuration.readOnly {
+            try Self.requireCurrentSchema(pool, path: path)
+        } else {
+            try Self.migrateAndIdentify(pool)
+        }
+        self.writer = pool
+        self.cache = LedgerCache()
+        self.keyRing = TrustedKeysCache()
+        self.thread = LedgerThread(name: "storegate-ledger")
+        self.statements = WriterStatements()
+        self.path = path
+    }
+
+    private static func requireCurrentSchema(_ pool: DatabasePool, path: String) throws {
+        let migrator = LedgerSchema.migrator
+        let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+        let pending = migrator.migrations.filter { !applied.contains($0) }
+        guard pending.isEmpty else {
+            throw LedgerError(.schemaNotCurrent, "the ledger at \(path) needs migrations \(pending.joined(separator: ", ")); "
+                + "opened read-only it is left as it is (`storegate run` migrates it at start)")
+        }
+    }
+
+    /// Brings the schema up to date and gives a new ledger its gateway id.
+    private static func migrateAndIdentify(_ pool: DatabasePool) throws {
         try LedgerSchema.migrator.migrate(pool)
         try pool.write { db in
             if try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'gateway_id'") == nil {
@@ -57,10 +86,6 @@ public struct Ledger: Sendable {
                                arguments: [UUID().uuidString.lowercased()])
             }
         }
-        self.writer = pool
-        self.cache = LedgerCache()
-        self.statements = WriterStatements()
-        self.path = path
     }
 
     /// The `synchronous` level in force on the writing connection (2 = FULL), read through the writer.

@@ -13,10 +13,15 @@ public struct LedgerConfiguration: Sendable {
     public var busyTimeoutSeconds: Double
     /// When false, opening a path with no ledger fails instead of creating one (every command but `ledger init`).
     public var createIfMissing: Bool
+    /// Open to look, never to change (`storegate doctor`): no migration, no write; a ledger whose schema is not
+    /// current is refused (``LedgerError/Code/schemaNotCurrent``) instead of being migrated.
+    public var readOnly: Bool
 
-    public init(synchronous: Synchronous = .full, busyTimeoutSeconds: Double = 5, createIfMissing: Bool = false) {
+    public init(synchronous: Synchronous = .full, busyTimeoutSeconds: Double = 5, createIfMissing: Bool = false,
+                readOnly: Bool = false) {
         self.synchronous = synchronous
         self.busyTimeoutSeconds = busyTimeoutSeconds
         self.createIfMissing = createIfMissing
+        self.readOnly = readOnly
     }
 }

@@ -11,7 +11,8 @@ final class MQTTCallbackBox: Sendable {
     /// one that ended before its CONNACK.
     let connacks = Atomic<Int>(0)
     /// When set, events go to it (synchronously, on the loop thread) instead of the stream. Written by
-    /// ``MQTTClient/start(driver:)`` before the loop thread exists, then only read on that thread: no lock per event.
+    /// ``MQTTClient/start(driver:)`` before the loop thread exists, then only read on that thread, which also clears
+    /// it when it ends: no lock per event.
     nonisolated(unsafe) var driver: (any MQTTLoopDriver)?
 
     init(continuation: AsyncStream<MQTTEvent>.Continuation) {

@@ -22,7 +22,8 @@ public final class MQTTClient: Sendable {
     private let wakeUp: LoopWakeUp
     private let stopRequested = Atomic<Bool>(false)
     private let started = Atomic<Bool>(false)
-    private let loopFinished = DispatchSemaphore(value: 0)
+    /// Whether the loop thread has ended, and who waits for it to (resumed by the loop thread as it ends).
+    private let loopEnd = Mutex<(ended: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
     /// Everything the broker connection reports when no driver is set; finishes when the loop thread ends.
     public let events: AsyncStream<MQTTEvent>
 
@@ -187,13 +188,12 @@ public final class MQTTClient: Sendable {
             self.box.continuation.finish()
             return
         }
-        let finished = self.loopFinished
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                finished.wait()
-                finished.signal()
-                continuation.resume()
+            let ended = self.loopEnd.withLock { end -> Bool in
+                if !end.ended { end.waiters.append(continuation) }
+                return end.ended
             }
+            if ended { continuation.resume() }
         }
     }
 
@@ -247,7 +247,15 @@ public final class MQTTClient: Sendable {
             self.box.connected.store(false, ordering: .sequentiallyConsistent)
         }
         self.box.continuation.finish()
-        self.loopFinished.signal()
+        // The driver (the HQ link's uplink) holds this client: dropping it here, where the loop thread is the only
+        // reader, breaks client → box → driver → client, so the client is deinitialised and `mosquitto_destroy` runs.
+        self.box.driver = nil
+        let waiters = self.loopEnd.withLock { end -> [CheckedContinuation<Void, Never>] in
+            end.ended = true
+            defer { end.waiters.removeAll() }
+            return end.waiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// One pass over a connection: wait for the socket (or a wake-up), read and handle what arrived, give the

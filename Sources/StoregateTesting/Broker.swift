@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,12 +7,12 @@ import Glibc
 /// A real mosquitto broker for a test: its own directory, an explicit config on a free loopback port, started
 /// and waited for until it listens. Queue limits are set explicitly: mosquitto's default (1000 queued QoS 1
 /// messages per client) silently drops messages for a subscriber that falls behind (FACTS.md).
-public final class Broker: @unchecked Sendable {
+public final class Broker: Sendable {
     public let port: Int
     public let directory: TemporaryDirectory
     public let configFile: String
-    private let lock = NSLock()
-    private var process: ChildProcess?
+    /// The running mosquitto; replaced by ``start()`` after a ``terminate()``.
+    private let process = Mutex<ChildProcess?>(nil)
 
     /// `extraConfig` is appended to the config (ACLs, a TLS listener, …); `listener` false leaves the plain
     /// listener out (for a TLS-only broker whose listener `extraConfig` declares on ``port``).
@@ -59,7 +60,7 @@ public final class Broker: @unchecked Sendable {
         let process = try ChildProcess(
             executable: Self.executable, arguments: ["-c", self.configFile],
             stdoutFile: self.directory.file("stdout.log"), stderrFile: self.directory.file("stderr.log"))
-        self.lock.withLock { self.process = process }
+        self.process.withLock { $0 = process }
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if Self.canConnect(port: self.port) { return }
@@ -74,13 +75,13 @@ public final class Broker: @unchecked Sendable {
 
     /// Kills the broker at once (SIGKILL: no goodbye to clients, like a crash or a cut cable).
     public func kill() {
-        let process = self.lock.withLock { self.process }
+        let process = self.process.withLock { $0 }
         process?.killNow()
     }
 
     /// Stops the broker with SIGTERM (it saves its persistence file) and waits for it.
     public func terminate() {
-        let process = self.lock.withLock { self.process }
+        let process = self.process.withLock { $0 }
         process?.signal(SIGTERM)
         if process?.wait(seconds: 10) == nil { process?.killNow() }
     }

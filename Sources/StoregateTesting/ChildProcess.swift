@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 #if canImport(Glibc)
 public import Glibc
 #endif
@@ -6,11 +7,11 @@ public import Glibc
 /// A child process started with `posix_spawn` and an empty signal mask. `Foundation.Process` started from a
 /// Swift task inherits libdispatch's blocked SIGTERM/SIGINT (FACTS.md), so a daemon under test could never see
 /// the SIGTERM a graceful-shutdown test sends it.
-public final class ChildProcess: @unchecked Sendable {
+public final class ChildProcess: Sendable {
     public let pid: pid_t
     public let executable: String
-    private let lock = NSLock()
-    private var exitStatus: Int32?
+    /// Set once the child has been reaped (so its pid is never waited for, or signalled, again).
+    private let exitStatus = Mutex<Int32?>(nil)
 
     /// Starts `executable` with `arguments`; stdout and stderr go to the given files (appended) or /dev/null.
     public init(executable: String, arguments: [String], environment: [String: String]? = nil,
@@ -59,16 +60,16 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// True until the child has exited (and been reaped).
     public var isRunning: Bool {
-        self.lock.lock()
-        defer { self.lock.unlock() }
-        if self.exitStatus != nil { return false }
-        var status: Int32 = 0
-        let result = waitpid(self.pid, &status, WNOHANG)
-        if result == self.pid {
-            self.exitStatus = Self.decode(status)
-            return false
+        self.exitStatus.withLock { exitStatus in
+            if exitStatus != nil { return false }
+            var status: Int32 = 0
+            let result = waitpid(self.pid, &status, WNOHANG)
+            if result == self.pid {
+                exitStatus = Self.decode(status)
+                return false
+            }
+            return result == 0
         }
-        return result == 0
     }
 
     /// Waits up to `seconds` for the child to exit; its exit code (128+signal when killed), or nil on timeout.
@@ -83,9 +84,7 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     public var exitCode: Int32? {
-        self.lock.lock()
-        defer { self.lock.unlock() }
-        return self.exitStatus
+        self.exitStatus.withLock { $0 }
     }
 
     /// SIGKILL and reap.

@@ -18,9 +18,29 @@ public struct HTTPReply: Sendable {
     public var errorCode: String? { (self.json["error"] as? [String: Any])?["code"] as? String }
 }
 
+/// An HTTP client for async tests. The exchange itself is blocking socket I/O, so it runs on a thread of its own
+/// while the test is suspended: a test waiting for its answer never holds a thread of the cooperative pool that the
+/// server under test (or another test, running in parallel) needs.
 public enum HTTPTestClient {
     public static func request(port: Int, _ method: String, _ path: String, headers: [String: String] = [:],
-                               body: [UInt8]? = nil) throws -> HTTPReply {
+                               body: [UInt8]? = nil) async throws -> HTTPReply {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPReply, any Error>) in
+            let thread = Thread {
+                continuation.resume(with: Result { try Self.exchange(port: port, method, path, headers: headers, body: body) })
+            }
+            thread.name = "http-test-client"
+            thread.start()
+        }
+    }
+
+    /// POST with a JSON body.
+    public static func post(port: Int, _ path: String, json: String, headers: [String: String] = [:]) async throws -> HTTPReply {
+        try await Self.request(port: port, "POST", path, headers: headers.merging(["Content-Type": "application/json"]) { $1 },
+                               body: Array(json.utf8))
+    }
+
+    private static func exchange(port: Int, _ method: String, _ path: String, headers: [String: String],
+                                 body: [UInt8]?) throws -> HTTPReply {
         let socket = try LoopbackSocket(port: port)
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
@@ -33,11 +53,6 @@ public enum HTTPTestClient {
             answer += chunk
         }
         return try Self.parse(answer)
-    }
-
-    /// POST with a JSON body.
-    public static func post(port: Int, _ path: String, json: String, headers: [String: String] = [:]) throws -> HTTPReply {
-        try Self.request(port: port, "POST", path, headers: headers.merging(["Content-Type": "application/json"]) { $1 }, body: Array(json.utf8))
     }
 
     static func parse(_ bytes: [UInt8]) throws -> HTTPReply {

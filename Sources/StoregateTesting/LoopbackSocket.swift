@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// A blocking TCP connection to a port on 127.0.0.1, for tests that speak HTTP to the real server.
-final class LoopbackSocket: @unchecked Sendable {
+final class LoopbackSocket: Sendable {
     let fd: Int32
 
     /// `receiveBufferBytes`: set before connecting (so the advertised window stays small), for a client that

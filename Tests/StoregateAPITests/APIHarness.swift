@@ -42,12 +42,12 @@ struct APIHarness {
         self.fixture.remove()
     }
 
-    func post(_ operation: String, _ json: String, headers: [String: String] = [:]) throws -> HTTPReply {
-        try HTTPTestClient.post(port: self.port, "/v1/\(operation)", json: json, headers: headers)
+    func post(_ operation: String, _ json: String, headers: [String: String] = [:]) async throws -> HTTPReply {
+        try await HTTPTestClient.post(port: self.port, "/v1/\(operation)", json: json, headers: headers)
     }
 
-    func get(_ path: String) throws -> HTTPReply {
-        try HTTPTestClient.request(port: self.port, "GET", path)
+    func get(_ path: String) async throws -> HTTPReply {
+        try await HTTPTestClient.request(port: self.port, "GET", path)
     }
 
     var journalLength: Int64 {

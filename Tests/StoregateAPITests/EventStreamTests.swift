@@ -6,7 +6,7 @@ import Testing
 
 /// `GET /v1/events`: every decision, in order, with its journal seq; a subscriber that stops reading is cut off
 /// without holding anything else up.
-@Suite(.serialized)
+@Suite
 struct EventStreamTests {
     @Test func theStreamDeliversTheDecisionsOfAPICallsInOrderWithTheirSeq() async throws {
         try await APIHarness.with { api in
@@ -14,9 +14,9 @@ struct EventStreamTests {
             defer { client.close() }
             try await waitUntil("subscribed", seconds: 10) { client.subscribed }
 
-            _ = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"3","operator":"li"}"#)
-            _ = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"3","operator":"li"}"#)
-            _ = try api.post("verify", #"{"scan":"\#(APIHarness.codes[1])","lane":"4"}"#)
+            _ = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"3","operator":"li"}"#)
+            _ = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"3","operator":"li"}"#)
+            _ = try await api.post("verify", #"{"scan":"\#(APIHarness.codes[1])","lane":"4"}"#)
             try await waitUntil("three decisions", seconds: 10) { client.decisions.count >= 3 }
 
             let decisions = client.decisions
@@ -43,7 +43,7 @@ struct EventStreamTests {
                 client.frames.filter { $0.comments.contains("keep-alive") }.count >= 2
             }
             #expect(client.decisions.isEmpty)
-            _ = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[2])","lane":"1"}"#)
+            _ = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[2])","lane":"1"}"#)
             try await waitUntil("the decision after the keep-alives", seconds: 10) { client.decisions.count == 1 }
             #expect(client.decisions.first?.id == "1")
             #expect(!client.ended)
@@ -52,11 +52,11 @@ struct EventStreamTests {
 
     @Test func aClientResumingWithLastEventIDGetsTheJournalAfterItThenLiveDecisions() async throws {
         try await APIHarness.with(bufferLimit: 8) { api in
-            for code in APIHarness.codes { _ = try api.post("sell", #"{"scan":"\#(code)","lane":"5"}"#) }
+            for code in APIHarness.codes { _ = try await api.post("sell", #"{"scan":"\#(code)","lane":"5"}"#) }
             let client = try EventStreamClient(port: api.port, lastEventID: 2)
             defer { client.close() }
             try await waitUntil("the journal after 2", seconds: 10) { client.decisions.count >= 3 }
-            _ = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"5"}"#)
+            _ = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"5"}"#)
             try await waitUntil("the live decision", seconds: 10) { client.decisions.count >= 4 }
 
             #expect(client.decisions.map(\.id) == ["3", "4", "5", "6"])
@@ -73,9 +73,9 @@ struct EventStreamTests {
             defer { client.close() }
             try await waitUntil("subscribed", seconds: 10) { client.subscribed }
             let body = #"{"scan":"\#(APIHarness.codes[0])","lane":"3","idempotency_key":"once"}"#
-            _ = try api.post("sell", body)
-            _ = try api.post("sell", body)
-            _ = try api.post("verify", #"{"scan":"\#(APIHarness.codes[1])","lane":"3"}"#)
+            _ = try await api.post("sell", body)
+            _ = try await api.post("sell", body)
+            _ = try await api.post("verify", #"{"scan":"\#(APIHarness.codes[1])","lane":"3"}"#)
             try await waitUntil("two decisions", seconds: 10) { client.decisions.count >= 2 }
             #expect(client.decisions.map(\.id) == ["1", "2"])
         }

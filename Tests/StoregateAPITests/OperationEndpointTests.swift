@@ -5,20 +5,20 @@ import StoregateTesting
 import Testing
 
 /// `POST /v1/{operation}` over real HTTP against a real ledger.
-@Suite(.serialized)
+@Suite
 struct OperationEndpointTests {
     @Test func aRedemptionIsAcceptedOnceThenAlreadyRedeemed() async throws {
         try await APIHarness.with { api in
             let body = #"{"scan":"\#(APIHarness.codes[0])","lane":"7","operator":"anna"}"#
 
-            let first = try api.post("redeem", body)
+            let first = try await api.post("redeem", body)
             #expect(first.status == 200)
             #expect(first.headers["content-type"] == "application/json")
             #expect(first.json["result"] as? String == "accepted")
             #expect(first.json["id"] as? String == APIHarness.codes[0])
             #expect(first.json["seq"] as? Int == 1)
 
-            let second = try api.post("redeem", body)
+            let second = try await api.post("redeem", body)
             #expect(second.status == 200)
             #expect(second.json["result"] as? String == "already_redeemed")
             #expect(second.json["earlier_lane"] as? String == "7")
@@ -30,7 +30,7 @@ struct OperationEndpointTests {
         try await APIHarness.with { api in
             // The element string of code API2 with a lot after the serial: AI 21 is variable length and ends at GS.
             for spelling in ["{GS}", "<GS>", "\\\\x1d", "\\u001d"] {
-                let reply = try api.post("verify", #"{"scan":"]d2010950600013435221API2\#(spelling)10LOT1","lane":"1"}"#)
+                let reply = try await api.post("verify", #"{"scan":"]d2010950600013435221API2\#(spelling)10LOT1","lane":"1"}"#)
                 #expect(reply.status == 200)
                 #expect(reply.json["id"] as? String == APIHarness.codes[1], "\(spelling): \(reply.text)")
             }
@@ -40,11 +40,11 @@ struct OperationEndpointTests {
     @Test func aRepeatedIdempotencyKeyReturnsTheFirstAnswerAndWritesNothing() async throws {
         try await APIHarness.with { api in
             let body = #"{"scan":"\#(APIHarness.codes[0])","lane":"2","idempotency_key":"till2-0001"}"#
-            let first = try api.post("sell", body)
+            let first = try await api.post("sell", body)
             #expect(first.json["result"] as? String == "accepted")
             let length = try api.journalLength
 
-            let again = try api.post("sell", #"{"scan":"\#(APIHarness.codes[0])","lane":"2"}"#, headers: ["Idempotency-Key": "till2-0001"])
+            let again = try await api.post("sell", #"{"scan":"\#(APIHarness.codes[0])","lane":"2"}"#, headers: ["Idempotency-Key": "till2-0001"])
             #expect(again.status == 200)
             #expect(again.json["result"] as? String == "accepted")
             #expect(again.json["replayed"] as? Bool == true)
@@ -55,9 +55,9 @@ struct OperationEndpointTests {
 
     @Test func anIdempotencyKeyReusedForAnotherRequestIsAConflict() async throws {
         try await APIHarness.with { api in
-            _ = try api.post("sell", #"{"scan":"\#(APIHarness.codes[0])","lane":"2","idempotency_key":"k1"}"#)
+            _ = try await api.post("sell", #"{"scan":"\#(APIHarness.codes[0])","lane":"2","idempotency_key":"k1"}"#)
             let length = try api.journalLength
-            let reused = try api.post("sell", #"{"scan":"\#(APIHarness.codes[1])","lane":"2","idempotency_key":"k1"}"#)
+            let reused = try await api.post("sell", #"{"scan":"\#(APIHarness.codes[1])","lane":"2","idempotency_key":"k1"}"#)
             #expect(reused.status == 409)
             #expect(reused.errorCode == "idempotency_key_reused")
             #expect(try api.journalLength == length)
@@ -76,7 +76,7 @@ struct OperationEndpointTests {
     ])
     func aBadBodyIsRefusedWithItsCodeAndChangesNothing(body: String, status: Int, code: String) async throws {
         try await APIHarness.with { api in
-            let reply = try api.post("redeem", body)
+            let reply = try await api.post("redeem", body)
             #expect(reply.status == status, "\(reply.text)")
             #expect(reply.errorCode == code, "\(reply.text)")
             #expect(try api.journalLength == 0)
@@ -85,14 +85,14 @@ struct OperationEndpointTests {
 
     @Test func theMessageOfAMissingFieldNamesIt() async throws {
         try await APIHarness.with { api in
-            let reply = try api.post("redeem", #"{"scan":"x"}"#)
+            let reply = try await api.post("redeem", #"{"scan":"x"}"#)
             #expect(((reply.json["error"] as? [String: Any])?["message"] as? String)?.contains("lane") == true, "\(reply.text)")
         }
     }
 
     @Test func anUnknownOperationIsRefused() async throws {
         try await APIHarness.with { api in
-            let reply = try api.post("refund", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
+            let reply = try await api.post("refund", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
             #expect(reply.status == 400)
             #expect(reply.errorCode == "unknown_operation")
             #expect(try api.journalLength == 0)
@@ -102,27 +102,27 @@ struct OperationEndpointTests {
     @Test func anOversizedScanAndAnOversizedBodyAreRefused() async throws {
         try await APIHarness.with { api in
             let longScan = String(repeating: "9", count: 5_000)
-            let scan = try api.post("redeem", #"{"scan":"\#(longScan)","lane":"1"}"#)
+            let scan = try await api.post("redeem", #"{"scan":"\#(longScan)","lane":"1"}"#)
             #expect(scan.status == 400)
             #expect(scan.errorCode == "invalid_field")
             let huge = String(repeating: "x", count: 20_000)
-            let body = try api.post("redeem", #"{"scan":"\#(huge)","lane":"1"}"#)
+            let body = try await api.post("redeem", #"{"scan":"\#(huge)","lane":"1"}"#)
             #expect(body.status == 413)
             #expect(body.errorCode == "body_too_large")
             #expect(try api.journalLength == 0)
             // Still serving.
-            #expect(try api.post("verify", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#).status == 200)
+            #expect(try await api.post("verify", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#).status == 200)
         }
     }
 
     @Test func aLaneActsInItsScannersRoleAndOthersInTheDefaultRole() async throws {
         try await APIHarness.with(laneRoles: ["dock": .receiving]) { api in
-            let atTheDock = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"dock"}"#)
+            let atTheDock = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"dock"}"#)
             #expect(atTheDock.status == 200)
             #expect(atTheDock.json["result"] as? String == "not_allowed_for_lane")
             #expect(atTheDock.json["accepted"] as? Bool == false)
             // A lane without a scanner is a checkout (the default): it may redeem.
-            let atATill = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"till-4"}"#)
+            let atATill = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"till-4"}"#)
             #expect(atATill.json["result"] as? String == "accepted")
             let events = try api.fixture.ledger.journal(fromSeq: 1, limit: 10)
             #expect(events.map(\.role) == [.receiving, .checkout])
@@ -132,7 +132,7 @@ struct OperationEndpointTests {
     @Test func whenTheLedgerCannotRecordTheAnswerIs503AndSaysNothingWasRecorded() async throws {
         try await APIHarness.with { api in
             try api.fixture.ledger.close()
-            let reply = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
+            let reply = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
             #expect(reply.status == 503)
             #expect(reply.errorCode == "not_recorded")
             #expect(((reply.json["error"] as? [String: Any])?["message"] as? String)?.contains("nothing was recorded") == true)

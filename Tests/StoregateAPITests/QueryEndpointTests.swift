@@ -4,14 +4,14 @@ import StoregateTesting
 import Testing
 
 /// `GET /v1/status`, `/v1/codes/{id}`, `/metrics` and what the router refuses.
-@Suite(.serialized)
+@Suite
 struct QueryEndpointTests {
     @Test func aCodesHistoryIsShownAndAnUnknownCodeIsNotFound() async throws {
         try await APIHarness.with { api in
-            _ = try api.post("sell", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
-            _ = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
+            _ = try await api.post("sell", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
+            _ = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
 
-            let shown = try api.get("/v1/codes/\(APIHarness.codes[0])")
+            let shown = try await api.get("/v1/codes/\(APIHarness.codes[0])")
             #expect(shown.status == 200, "\(shown.text)")
             #expect(shown.json["state"] as? String == "redeemed")
             #expect(shown.json["registered"] as? Bool == true)
@@ -19,14 +19,14 @@ struct QueryEndpointTests {
             #expect(events.map { $0["op"] as? String } == ["sell", "redeem"])
             #expect(events.map { $0["seq"] as? Int } == [1, 2])
 
-            let encoded = try api.get("/v1/codes/" + APIHarness.codes[0].replacingOccurrences(of: "/", with: "%2F"))
+            let encoded = try await api.get("/v1/codes/" + APIHarness.codes[0].replacingOccurrences(of: "/", with: "%2F"))
             #expect(encoded.status == 200)
             #expect(encoded.json["id"] as? String == APIHarness.codes[0])
 
-            let unknown = try api.get("/v1/codes/01/09506000134352/21/NEVER")
+            let unknown = try await api.get("/v1/codes/01/09506000134352/21/NEVER")
             #expect(unknown.status == 404)
             #expect(unknown.errorCode == "unknown_code")
-            let garbage = try api.get("/v1/codes/not-a-code")
+            let garbage = try await api.get("/v1/codes/not-a-code")
             #expect(garbage.status == 400)
             #expect(garbage.errorCode == "invalid_code")
         }
@@ -34,8 +34,8 @@ struct QueryEndpointTests {
 
     @Test func theStatusIsWhatStatusJSONShows() async throws {
         try await APIHarness.with { api in
-            _ = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
-            let status = try api.get("/v1/status")
+            _ = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
+            let status = try await api.get("/v1/status")
             #expect(status.status == 200)
             #expect(status.json["gateway_id"] as? String == (try api.fixture.ledger.gatewayID()))
             #expect(status.json["journal_length"] as? Int == 1)
@@ -45,12 +45,12 @@ struct QueryEndpointTests {
 
     @Test func metricsMoveByExactlyTheRequestsMade() async throws {
         try await APIHarness.with { api in
-            let before = try Metrics(api.get("/metrics"))
-            _ = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
-            _ = try api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
-            _ = try api.post("redeem", #"{"lane":"1"}"#)
-            _ = try api.get("/v1/nowhere")
-            let scrape = try api.get("/metrics")
+            let before = try await Metrics(api.get("/metrics"))
+            _ = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
+            _ = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
+            _ = try await api.post("redeem", #"{"lane":"1"}"#)
+            _ = try await api.get("/v1/nowhere")
+            let scrape = try await api.get("/metrics")
             #expect(scrape.headers["content-type"]?.hasPrefix("text/plain") == true)
             let after = try Metrics(scrape)
 
@@ -71,7 +71,7 @@ struct QueryEndpointTests {
     @Test func anUnknownPathIsAnErrorObject() async throws {
         try await APIHarness.with { api in
             for path in ["/v2/anything", "/v1/redeem"] {
-                let reply = try api.get(path)
+                let reply = try await api.get(path)
                 #expect(reply.status == 404)
                 #expect(reply.errorCode == "not_found")
             }

@@ -55,7 +55,7 @@ struct RandomRequestTests {
             for round in 0..<400 {
                 let operation = Int.random(in: 0..<8, using: &random) == 0 ? "bogus" : Self.operations.randomElement(using: &random)!
                 let body = Self.body(&random)
-                let reply = try HTTPTestClient.request(port: api.port, "POST", "/v1/\(operation)",
+                let reply = try await HTTPTestClient.request(port: api.port, "POST", "/v1/\(operation)",
                                                        headers: ["Content-Type": "application/json"], body: body)
                 let described = "round \(round): \(operation) \(String(decoding: body.prefix(120), as: UTF8.self)) → \(reply.status) \(reply.text.prefix(200))"
                 #expect(Self.statuses.contains(reply.status), "\(described)")
@@ -71,7 +71,7 @@ struct RandomRequestTests {
             }
             #expect(recorded > 10 && refused > 100, "both paths exercised: \(recorded) recorded, \(refused) refused")
             #expect(try api.journalLength == before + recorded, "a journal event per accepted request, none for the refused ones")
-            let still = try api.post("redeem", #"{"scan":"01/09506000134352/21/API5","lane":"1"}"#)
+            let still = try await api.post("redeem", #"{"scan":"01/09506000134352/21/API5","lane":"1"}"#)
             #expect(still.status == 200 && still.json["result"] as? String == "accepted", "\(still.text)")
         }
     }

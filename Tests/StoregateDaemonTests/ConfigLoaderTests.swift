@@ -3,6 +3,7 @@ import StoregateAPI
 import StoregateCore
 import StoregateDaemon
 import StoregateLedger
+import StoregateMQTTClient
 import Testing
 import StoregateConfig
 

@@ -1,4 +1,5 @@
 import Foundation
+import StoregateContract
 import StoregateMQTTClient
 import StoregateTesting
 import Synchronization
@@ -25,7 +26,7 @@ final class EventCounter: Sendable {
         let task = Task { [self] in
             for await event in client.events {
                 switch event {
-                case .connected: _ = try? client.subscribe("storegate/v1/+/+/events")
+                case .connected: _ = try? client.subscribe(TopicScheme.fleetFilter(.events))
                 case .subscribed: self.subscribed.store(true, ordering: .sequentiallyConsistent)
                 case .message(_, let payload, _):
                     guard let seq = Self.seq(of: payload) else { continue }

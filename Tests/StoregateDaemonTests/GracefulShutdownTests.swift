@@ -1,4 +1,5 @@
 import Foundation
+import StoregateContract
 import StoregateLedger
 import StoregateTesting
 import Testing
@@ -81,7 +82,7 @@ struct GracefulShutdownTests {
         let output = directory.file("status.json")
         let sub = try ChildProcess(
             executable: "mosquitto_sub",
-            arguments: ["-p", String(port), "-V", "mqttv5", "-t", "storegate/v1/S1/+/status", "-C", "1", "-W", "5"],
+            arguments: ["-p", String(port), "-V", "mqttv5", "-t", TopicScheme.storeFilter(.status, storeID: "S1"), "-C", "1", "-W", "5"],
             stdoutFile: output)
         sub.wait(seconds: 10)
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""

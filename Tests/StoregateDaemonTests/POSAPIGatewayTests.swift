@@ -43,7 +43,7 @@ struct POSAPIGatewayTests {
         #expect(scans.map { $0["operation"] as? String } == ["sell", "sell", "sell"])
         #expect(scans.map { $0["lane"] as? String } == ["1", "1", "1"])
 
-        let reply = try HTTPTestClient.post(port: apiPort, "/v1/redeem", json: #"{"scan":"\#(prize)","lane":"pos-1","operator":"mei"}"#)
+        let reply = try await HTTPTestClient.post(port: apiPort, "/v1/redeem", json: #"{"scan":"\#(prize)","lane":"pos-1","operator":"mei"}"#)
         #expect(reply.status == 200, "\(reply.text)")
         #expect(reply.json["result"] as? String == "accepted")
         let seq = reply.json["seq"] as? Int

@@ -23,7 +23,7 @@ struct ContractSchemaTests {
         let signer = DownlinkSigner.generate(keyID: "hq-dl-1")
         try fixture.ledger.addDownlinkKey(keyID: "hq-dl-1", publicKey: signer.publicKeyText, at: .testNow)
         try fixture.register(ids: ["01/09506000134352/21/A1"])
-        let subscriber = try TestSubscriber(port: broker.port, filter: "storegate/v1/+/+/#")
+        let subscriber = try TestSubscriber(port: broker.port, filter: TopicScheme.fleetFilterAllKinds)
         try await subscriber.waitUntilSubscribed()
         try fixture.produce(6)
         try fixture.apply(.redeem, .malformed())

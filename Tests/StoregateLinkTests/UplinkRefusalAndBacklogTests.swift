@@ -14,9 +14,9 @@ struct UplinkRefusalAndBacklogTests {
         // Anonymous clients may publish their status and reports but not events (an ACL mistake at HQ).
         let aclFile = fixture.directory.file("acl")
         try """
-            topic readwrite storegate/v1/+/+/status
-            topic readwrite storegate/v1/+/+/heartbeat
-            topic read storegate/#
+            topic readwrite \(TopicScheme.fleetFilter(.status))
+            topic readwrite \(TopicScheme.fleetFilter(.heartbeat))
+            topic read \(TopicScheme.everything)
             """.write(toFile: aclFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: aclFile)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fixture.directory.path)

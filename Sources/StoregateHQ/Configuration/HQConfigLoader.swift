@@ -53,7 +53,7 @@ public enum HQConfigLoader {
         if let mqtt = reader.section(table, "mqtt") {
             if let url = reader.string(mqtt, "mqtt.url") {
                 if BrokerAddress(url: url) == nil {
-                    reader.fail("mqtt.url", "\(url) is not a broker URL; use mqtt://HOST:PORT or mqtts://HOST:PORT (port 1–65535)")
+                    reader.fail("mqtt.url", "\(url) is not a broker URL; use \(BrokerAddress.expectedForm) (port 1–65535)")
                 } else {
                     config.mqtt.url = url
                 }

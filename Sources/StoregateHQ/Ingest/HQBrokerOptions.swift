@@ -5,14 +5,12 @@ extension HQConfiguration.MQTT {
     /// it is away are delivered when it is back), MQTT v5 for shared subscriptions.
     func connectionOptions(clientID: String? = nil) throws(HQError) -> MQTTConnectionOptions {
         guard let address = BrokerAddress(url: self.url) else {
-            throw HQError("mqtt.url: \(self.url) is not mqtt://HOST:PORT or mqtts://HOST:PORT")
+            throw HQError("mqtt.url: \(self.url) is not \(BrokerAddress.expectedForm)")
         }
         return MQTTConnectionOptions(
-            host: address.host, port: address.port, clientID: clientID ?? self.clientID, keepAliveSeconds: 30,
-            sessionExpirySeconds: UInt32(self.sessionExpirySeconds), username: self.username, password: self.password,
-            tls: address.tls ? MQTTTLSOptions(caFile: self.caFile ?? MQTTTLSOptions.systemCABundle,
-                                              certificateFile: self.certificateFile, keyFile: self.keyFile) : nil,
-            backoff: ReconnectBackoff(initialMilliseconds: 100, maximumMilliseconds: 5_000))
+            broker: address, clientID: clientID ?? self.clientID, caFile: self.caFile, certificateFile: self.certificateFile,
+            keyFile: self.keyFile, sessionExpirySeconds: UInt32(self.sessionExpirySeconds), username: self.username,
+            password: self.password, backoff: ReconnectBackoff(initialMilliseconds: 100, maximumMilliseconds: 5_000))
     }
 }
 

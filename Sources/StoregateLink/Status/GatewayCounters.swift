@@ -1,6 +1,8 @@
+public import StoregateCore
 import Synchronization
 
-/// The main counters, shared by the pipeline and the HQ link and published in the heartbeat.
+/// The gateway's counters, kept once: the operations (and their result codes) counted by the `OperationDesk`, the
+/// link's publishes, deliveries and reconnects. The heartbeat, the status file and `/metrics` all read them here.
 public final class GatewayCounters: Sendable {
     /// The counter names are the heartbeat's keys.
     public enum Counter: String, Sendable, CaseIterable {
@@ -16,12 +18,21 @@ public final class GatewayCounters: Sendable {
     }
 
     private let values = Mutex<[Counter: Int]>([:])
+    private let results = Mutex<[ResultCode: Int]>([:])
 
     public init() {}
 
     public func bump(_ counter: Counter, by amount: Int = 1) {
         self.values.withLock { $0[counter, default: 0] += amount }
     }
+
+    /// Counts a decision by its result code (replayed answers included, like the accepted/rejected counters).
+    public func count(_ result: ResultCode) {
+        self.results.withLock { $0[result, default: 0] += 1 }
+    }
+
+    /// Decisions so far by result code.
+    public var resultCounts: [ResultCode: Int] { self.results.withLock { $0 } }
 
     public func value(_ counter: Counter) -> Int {
         self.values.withLock { $0[counter] ?? 0 }

@@ -82,7 +82,7 @@ public struct ScanSourceSpec: Sendable, Hashable, CustomStringConvertible {
                 assignment.lane = value
             case "role":
                 guard let role = LaneRole(rawValue: value) else {
-                    throw fail("role '\(value)' is not one of \(LaneRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw fail("role '\(value)' is not one of \(LaneRole.names)")
                 }
                 assignment.role = role
             case "layout":

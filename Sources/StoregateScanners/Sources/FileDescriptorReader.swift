@@ -17,11 +17,10 @@ enum FileDescriptorEvent: Sendable {
 
 /// Reads a file descriptor on its own thread (poll with a 50 ms timeout, so stop is seen promptly) and hands the
 /// bytes to async code through a stream. Used for evdev, serial ports and stdin.
-final class FileDescriptorReader: @unchecked Sendable {
-    // `thread` is set in start() and joined in stop() by the owning task only.
+final class FileDescriptorReader: Sendable {
     private let descriptor: Int32
     private let stopRequested = Atomic<Bool>(false)
-    private var thread: JoinableThread?
+    private let thread = Mutex<JoinableThread?>(nil)
     let events: AsyncStream<FileDescriptorEvent>
     private let continuation: AsyncStream<FileDescriptorEvent>.Continuation
 
@@ -31,13 +30,13 @@ final class FileDescriptorReader: @unchecked Sendable {
     }
 
     func start() {
-        self.thread = JoinableThread { [self] in self.loop() }
+        let thread = JoinableThread { [self] in self.loop() }
+        self.thread.withLock { $0 = thread }
     }
 
     func stop() {
         self.stopRequested.store(true, ordering: .releasing)
-        self.thread?.join()
-        self.thread = nil
+        self.thread.withLock { $0.take() }?.join()
         self.continuation.finish()
     }
 

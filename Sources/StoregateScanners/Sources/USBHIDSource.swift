@@ -29,14 +29,26 @@ public struct USBHIDSource: ScanSource {
     }
 
     public func run(emit: @Sendable (ScanEvent) async throws -> Void) async throws {
-        let finder = USBDeviceFinder(mode: self.discovery ?? .current(), rescanInterval: self.rescanInterval)
-        defer { finder.close() }
+        let (mode, interval) = (self.discovery ?? .current(), self.rescanInterval)
+        // Making the finder starts libusb (and its hot-plug thread); like every blocking libusb step here, off the pool.
+        let finder = await BlockingCall.run { USBDeviceFinder(mode: mode, rescanInterval: interval) }
+        do {
+            try await self.find(with: finder, emit: emit)
+        } catch {
+            await BlockingCall.run { finder.close() }
+            throw error
+        }
+        await BlockingCall.run { finder.close() }
+    }
+
+    private func find(with finder: USBDeviceFinder, emit: @Sendable (ScanEvent) async throws -> Void) async throws {
         self.onStatus?("finding \(self.match) by \(finder.mode)")
         var lastProblem: String?
         while !Task.isCancelled {
             let opened: USBOpenScanner
             do {
-                switch try finder.open(self.match) {
+                let match = self.match
+                switch try await BlockingCall.run({ () throws(USBError) in try finder.open(match) }) {
                 case .scanner(let scanner):
                     opened = scanner
                 case .absent:
@@ -75,12 +87,29 @@ public struct USBHIDSource: ScanSource {
                 continuation.yield(.gone(USBError(code: -99, operation: "buffering reports")))
             }
         }
-        defer {
+        session.start()
+        do {
+            try await self.readReports(stream, decoder: &decoder, device: device, assignment: assignment, emit: emit)
+        } catch {
+            await Self.stop(session, continuation, opened)
+            throw error
+        }
+        await Self.stop(session, continuation, opened)
+    }
+
+    /// Stops the transfers (waiting for libusb to hand them back), then releases the device: blocking, off the pool.
+    private static func stop(_ session: USBInterruptSession, _ continuation: AsyncStream<USBSessionEvent>.Continuation,
+                             _ opened: USBOpenScanner) async {
+        await BlockingCall.run {
             session.stop()
             continuation.finish()
             opened.close()
         }
-        session.start()
+    }
+
+    private func readReports(_ stream: AsyncStream<USBSessionEvent>, decoder: inout ReportScanDecoder,
+                             device: String, assignment: LaneAssignment,
+                             emit: @Sendable (ScanEvent) async throws -> Void) async throws {
         func deliver(_ segments: [ScanSegment]) async throws {
             for segment in segments {
                 try await emit(ScanEvent(segment: segment, device: device, assignment: assignment))

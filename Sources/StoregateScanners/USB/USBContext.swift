@@ -8,9 +8,9 @@ internal import Glibc
 /// libusb updates a context's device list only on hot-plug events, so where those do not arrive (no udevd) a fresh
 /// context per rescan is how storegate sees devices plugged in; it is cheap (a walk of sysfs). See
 /// ``USBDiscoveryMode``.
-public final class USBContext: @unchecked Sendable {
-    // libusb contexts are thread-safe; the pointer is immutable after init.
-    let pointer: OpaquePointer
+public final class USBContext: Sendable {
+    /// libusb contexts are thread-safe (hence `nonisolated(unsafe)`: the pointer itself never changes).
+    nonisolated(unsafe) let pointer: OpaquePointer
 
     public init() throws(USBError) {
         var context: OpaquePointer?

@@ -1,9 +1,10 @@
 internal import CLibUSB
 
 /// One device on the bus, as listed: ids, place on the bus and its HID interfaces. Opening it is separate.
-public final class USBDevice: @unchecked Sendable {
-    // A referenced libusb_device; libusb device references may be used from any thread.
-    let pointer: OpaquePointer
+public final class USBDevice: Sendable {
+    /// A referenced libusb_device; libusb device references may be used from any thread (hence
+    /// `nonisolated(unsafe)`: the pointer itself never changes).
+    nonisolated(unsafe) let pointer: OpaquePointer
     let context: USBContext
     public let vendorID: UInt16
     public let productID: UInt16

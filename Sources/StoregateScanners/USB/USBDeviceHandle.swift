@@ -2,14 +2,15 @@
 internal import Glibc
 #endif
 internal import CLibUSB
+import Synchronization
 
 /// An open device. Close it with ``close()`` after every transfer on it has finished (libusb's rule).
-public final class USBDeviceHandle: @unchecked Sendable {
-    // libusb handles may be used from several threads; close() is called once, by the owner, after transfers end.
-    let pointer: OpaquePointer
+public final class USBDeviceHandle: Sendable {
+    /// libusb handles may be used from several threads (hence `nonisolated(unsafe)`: the pointer itself never changes).
+    nonisolated(unsafe) let pointer: OpaquePointer
     public let device: USBDevice
-    private var claimed: [Int32] = []
-    private var closed = false
+    /// The interfaces claimed, and whether the handle was closed (close() may race the owner's deinit).
+    private let state = Mutex<(claimed: [Int32], closed: Bool)>(([], false))
 
     init(pointer: OpaquePointer, device: USBDevice) {
         self.pointer = pointer
@@ -22,12 +23,16 @@ public final class USBDeviceHandle: @unchecked Sendable {
 
     /// Releases claimed interfaces (reattaching the kernel driver libusb detached) and closes the device.
     public func close() {
-        guard !self.closed else { return }
-        self.closed = true
-        for interface in self.claimed {
+        let claimed = self.state.withLock { state -> [Int32]? in
+            guard !state.closed else { return nil }
+            state.closed = true
+            defer { state.claimed = [] }
+            return state.claimed
+        }
+        guard let claimed else { return }
+        for interface in claimed {
             _ = libusb_release_interface(self.pointer, interface)
         }
-        self.claimed = []
         libusb_close(self.pointer)
     }
 
@@ -46,7 +51,7 @@ public final class USBDeviceHandle: @unchecked Sendable {
             }
         }
         try usbCall("claiming interface \(number)", device: name) { libusb_claim_interface(self.pointer, interface) }
-        self.claimed.append(interface)
+        self.state.withLock { $0.claimed.append(interface) }
     }
 
     /// A string descriptor in US English (manufacturer, product, serial number), nil for index 0 or on error.

@@ -1,7 +1,7 @@
 import StoregateCore
 
 /// A matched USB HID scanner, opened and claimed: everything a ``USBHIDSource`` session needs.
-final class USBHIDConnection: @unchecked Sendable {
+final class USBHIDConnection: Sendable {
     // Immutable after open; closed once by the source after its session has stopped.
     let handle: USBDeviceHandle
     let interface: USBHIDInterface

@@ -6,8 +6,9 @@ import StoregateGateway
 import StoregateLedger
 import StoregateTrust
 
-/// `storegate bench redeem`: durable redemptions through `Ledger.apply`, one transaction each with an
-/// idempotency key, as the daemon will run them; prints tx/s and latency percentiles.
+/// `storegate bench redeem`: durable redemptions through the daemon's path (`OperationDesk`: cached signature
+/// check, disk guard, `Ledger.apply`), one transaction each with an idempotency key; prints tx/s and latency
+/// percentiles.
 struct BenchRedeemCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redeem", abstract: "Redeem codes from a CSV through the ledger; print tx/s, p50, p99.")
@@ -19,7 +20,7 @@ struct BenchRedeemCommand: ParsableCommand {
     func run() throws {
         let ids = try Self.firstColumn(of: self.codes, limit: self.count)
         let ledger = try Ledger(path: self.db)
-        let keys = try ledger.trustedKeys()
+        let desk = OperationDesk(ledger: ledger, disk: DiskGuard(ledger: ledger, configuration: DiskGuardConfiguration()))
         let parser = CodeParser()
         var latencies: [UInt64] = []
         latencies.reserveCapacity(ids.count)
@@ -28,11 +29,9 @@ struct BenchRedeemCommand: ParsableCommand {
         for (index, id) in ids.enumerated() {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let code = ScanText.parse(id, parser: parser)
-            let context = DecisionContext(lane: "L1", operator: "op1", role: .checkout, time: .now)
-            let outcome = try ledger.apply(OperationRequest(
-                operation: .redeem, code: code, signature: keys.check(code), context: context,
-                idempotencyKey: "bench-\(index)"))
-            if outcome.result.isAccepted { accepted += 1 }
+            let asker = OperationDesk.Asker(lane: "L1", role: .checkout, operatorName: "op1", time: .now, origin: .cli)
+            let answer = try desk.perform(.redeem, on: code, by: asker, idempotencyKey: "bench-\(index)")
+            if answer.decision.result.isAccepted { accepted += 1 }
             latencies.append(DispatchTime.now().uptimeNanoseconds - t0)
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9

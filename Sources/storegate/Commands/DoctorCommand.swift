@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import StoregateDaemon
+import StoregateDoctor
 
 /// `storegate doctor`: what a field technician runs on a store box. Checks everything storegate depends on and says,
 /// per check, OK / WARN / FAIL with the evidence and the fix. Exit 0 when nothing failed, 1 when something did.
@@ -15,7 +17,7 @@ struct DoctorCommand: AsyncParsableCommand {
     )
 
     @Option(help: "The TOML configuration the daemon uses.")
-    var config = "/etc/storegate/storegate.toml"
+    var config = DaemonConfiguration.defaultConfigFile
     @OptionGroup var overrides: ConfigOverrides
     @Option(help: "Seconds to wait for the broker's CONNACK.")
     var timeout: Double = 5
@@ -32,12 +34,9 @@ struct DoctorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = DoctorContext(configPath: self.config, overrides: self.overrides,
+        let context = DoctorContext(configPath: self.config, overrides: self.overrides.apply(to:),
                                     timeout: .milliseconds(Int64(self.timeout * 1000)), deep: self.deep)
-        var findings: [DoctorFinding] = []
-        for check in DoctorChecks.all {
-            findings.append(await check.finding(context))
-        }
+        let findings = await DoctorChecks.run(context)
         if self.output.json {
             try printJSON(findings)
         } else {

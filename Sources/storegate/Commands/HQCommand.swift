@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import StoregateContract
 import StoregateCore
 import StoregateDaemon
@@ -16,7 +17,7 @@ struct HQCommand: AsyncParsableCommand {
 }
 
 struct BrokerOption: ParsableArguments {
-    @Option(help: "Broker, mqtt://HOST:PORT or mqtts://HOST:PORT.")
+    @Option(help: "Broker, \(BrokerAddress.expectedForm).")
     var broker = "mqtt://127.0.0.1:1883"
     @Option(help: "CA file for mqtts://.") var caFile: String?
     @Option(help: "Client certificate for mqtts://.") var certFile: String?
@@ -24,12 +25,10 @@ struct BrokerOption: ParsableArguments {
 
     func options(clientID: String) throws -> MQTTConnectionOptions {
         guard let address = BrokerAddress(url: self.broker) else {
-            throw ValidationError("--broker \(self.broker) is not mqtt://HOST:PORT or mqtts://HOST:PORT")
+            throw ValidationError("--broker \(self.broker) is not \(BrokerAddress.expectedForm)")
         }
         return MQTTConnectionOptions(
-            host: address.host, port: address.port, clientID: clientID,
-            tls: address.tls ? MQTTTLSOptions(caFile: self.caFile ?? MQTTTLSOptions.systemCABundle,
-                                              certificateFile: self.certFile, keyFile: self.keyFile) : nil,
+            broker: address, clientID: clientID, caFile: self.caFile, certificateFile: self.certFile, keyFile: self.keyFile,
             backoff: ReconnectBackoff(initialMilliseconds: 100, maximumMilliseconds: 2_000))
     }
 }
@@ -89,11 +88,14 @@ struct HQTailCommand: AsyncParsableCommand {
     }
 }
 
-final class LastMessageClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last = Date()
-    func touch() { self.lock.withLock { self.last = Date() } }
-    func secondsSince() -> Double { self.lock.withLock { Date().timeIntervalSince(self.last) } }
+/// When `hq tail` last heard a message (its `--idle-exit` clock), touched by the message loop, read by the timer.
+final class LastMessageClock: Sendable {
+    private let last = Mutex(ContinuousClock.now)
+    func touch() { self.last.withLock { $0 = .now } }
+    func secondsSince() -> Double {
+        let elapsed = self.last.withLock { ContinuousClock.now - $0 }
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
 }
 
 /// `storegate hq keygen`: a downlink signing key.

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import StoregateContract
+import UnixSignals
 import StoregateCore
 import StoregateScanners
 import Synchronization
@@ -27,7 +29,7 @@ struct ListenCommand: AsyncParsableCommand {
     @Option(help: "Lane for devices whose spec names none.")
     var lane: String = "default"
 
-    @Option(help: "Role for devices whose spec names none: \(LaneRole.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Role for devices whose spec names none: \(LaneRole.names).")
     var role: String = LaneRole.checkout.rawValue
 
     @Option(help: "Keyboard layout for devices whose spec names none.")
@@ -46,7 +48,7 @@ struct ListenCommand: AsyncParsableCommand {
     @OptionGroup var codeOptions: CodeParserOptions
 
     func validate() throws {
-        guard LaneRole(rawValue: self.role) != nil else { throw ValidationError("--role \(self.role): not a role") }
+        do { _ = try LaneRole(named: self.role) } catch { throw ValidationError("--role \(error)") }
         guard KeyboardLayout.named(self.layout) != nil else { throw ValidationError("--layout \(self.layout): not a layout") }
         _ = try self.specs()
     }
@@ -88,9 +90,11 @@ struct ListenCommand: AsyncParsableCommand {
                     return false
                 }
             }
-            let signals = StopSignals()
+            // SIGINT/SIGTERM stop the listen cleanly: libusb releases the interfaces and the kernel driver is
+            // reattached (a killed process leaves the scanner without a driver until replugged).
+            let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
             group.addTask {
-                await signals.wait()
+                for await _ in signals { return true }
                 return true
             }
             if let seconds = self.seconds {
@@ -184,8 +188,6 @@ struct ListenScanJSON: Encodable {
     }
 
     func encoded() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        String(decoding: try HQJSON.encode(self), as: UTF8.self)
     }
 }

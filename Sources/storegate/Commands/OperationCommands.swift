@@ -27,9 +27,7 @@ struct OperationArguments: ParsableArguments {
     var idempotencyKey: String?
 
     func validate() throws {
-        guard LaneRole(rawValue: self.role) != nil else {
-            throw ValidationError("--role \(self.role) is not a role; use one of \(LaneRole.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        do { _ = try LaneRole(named: self.role) } catch { throw ValidationError("--role \(error)") }
         if self.scan == "-" && self.idempotencyKey != nil {
             throw ValidationError("--key applies to one scan; in batch mode (-) each line is its own operation")
         }
@@ -41,26 +39,28 @@ struct OperationArguments: ParsableArguments {
 enum OperationRunner {
     static func run(_ operation: StoregateCore.Operation, _ arguments: OperationArguments) throws {
         let ledger = try Ledger(path: arguments.ledger.db)
-        let keys = try ledger.trustedKeys()
+        // The same path as the daemon's: cached signature check, the disk guard (no reserve held by a one-shot
+        // command), the ledger.
+        let desk = OperationDesk(ledger: ledger, disk: DiskGuard(ledger: ledger, configuration: DiskGuardConfiguration()))
         let parser = CodeParser()
         let role = LaneRole(rawValue: arguments.role) ?? .service
-        func applyOne(_ text: String, key: String?) throws -> OperationOutcome {
+        func applyOne(_ text: String, key: String?) throws -> Bool {
             let code = ScanText.parse(text, parser: parser)
-            let context = DecisionContext(lane: arguments.lane, operator: arguments.operatorName, role: role, time: .now)
-            return try ledger.apply(OperationRequest(
-                operation: operation, code: code, signature: keys.check(code), context: context, idempotencyKey: key))
+            let asker = OperationDesk.Asker(lane: arguments.lane, role: role, operatorName: arguments.operatorName,
+                                            time: .now, origin: .cli)
+            let answer = try desk.perform(operation, on: code, by: asker, idempotencyKey: key)
+            OutcomePrinter.print(answer, operation: operation, code: code, json: arguments.output.json)
+            return answer.decision.result.isAccepted
         }
         if arguments.scan == "-" {
             while let line = readLine(strippingNewline: true) {
                 let text = line.hasSuffix("\r") ? String(line.dropLast()) : line
                 if text.isEmpty { continue }
-                OutcomePrinter.print(try applyOne(text, key: nil), json: arguments.output.json)
+                _ = try applyOne(text, key: nil)
             }
             return
         }
-        let outcome = try applyOne(arguments.scan, key: arguments.idempotencyKey)
-        OutcomePrinter.print(outcome, json: arguments.output.json)
-        if !outcome.result.isAccepted { throw ExitCode(1) }
+        if try !applyOne(arguments.scan, key: arguments.idempotencyKey) { throw ExitCode(1) }
     }
 }
 

@@ -34,8 +34,8 @@ struct RunCommand: AsyncParsableCommand {
         if self.role.count != self.source.count {
             throw ValidationError("give one --role per --source (\(self.source.count) sources, \(self.role.count) roles)")
         }
-        for role in self.role where LaneRole(rawValue: role) == nil {
-            throw ValidationError("--role \(role) is not a role; use receiving, checkout, redemption or service")
+        for role in self.role {
+            do { _ = try LaneRole(named: role) } catch { throw ValidationError("--role \(error)") }
         }
         if self.lane.count > self.source.count { throw ValidationError("more --lane than --source") }
         if let api = self.api, api != "none", APIAddress(api) == nil {
@@ -75,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     static func loadConfiguration(_ path: String?) throws -> DaemonConfiguration {
-        let file = path ?? "/etc/storegate/storegate.toml"
+        let file = path ?? DaemonConfiguration.defaultConfigFile
         if path == nil && !FileManager.default.fileExists(atPath: file) { return DaemonConfiguration() }
         do {
             return try ConfigLoader.load(path: file)
@@ -96,7 +96,7 @@ struct ConfigCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Validate a config file: every problem, each naming its key. Exit 0 valid, 2 invalid.")
     @Argument(help: "The TOML file.")
-    var path = "/etc/storegate/storegate.toml"
+    var path = DaemonConfiguration.defaultConfigFile
 
     func run() throws {
         do {

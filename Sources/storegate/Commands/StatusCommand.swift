@@ -20,42 +20,11 @@ struct StatusCommand: ParsableCommand {
         let ledger = try Ledger(path: self.ledger.db)
         let file = self.statusFile ?? DaemonConfiguration.defaultStatusFile(ledger: self.ledger.db)
         let daemon = (try? Data(contentsOf: URL(fileURLWithPath: file))).flatMap { try? HQJSON.decode(GatewayStatus.self, from: Array($0)) }
+        let report = try StatusReport(ledger: ledger, daemon: daemon)
         if self.output.json {
-            FileHandle.standardOutput.write(try StatusJSON.data(ledger: ledger, daemon: daemon) + Data("\n".utf8))
-            return
-        }
-        let summary = try ledger.outboxSummary()
-        let lastSync = try ledger.lastDownlinkSync()
-        let now = Timestamp.now.milliseconds
-        print("gateway   \(try ledger.gatewayID())")
-        if let daemon {
-            let age = (now - daemon.timeMs) / 1000
-            print("broker    \(daemon.broker): \(daemon.state) (as of \(age) s ago)\(daemon.lastError.map { "; last error: \($0)" } ?? "")")
-            if let refusal = daemon.uplinkRefusal { print("REFUSED   \(refusal)") }
-            if let disk = daemon.disk { print("disk      \(Self.describe(disk))") }
-            for scanner in daemon.scanners {
-                print("scanner   \(scanner.summary)")
-            }
+            FileHandle.standardOutput.write(try report.json + Data("\n".utf8))
         } else {
-            print("broker    unknown: no status file at \(file) (is `storegate run` running?)")
+            print(report.lines(statusFile: file).joined(separator: "\n"))
         }
-        print("backlog   \(summary.undelivered) undelivered of \(summary.headSeq) events\(summary.shed > 0 ? ", \(summary.shed) telemetry events shed" : "")")
-        if let seq = summary.oldestUndeliveredSeq, let created = summary.oldestUndeliveredMilliseconds {
-            print("oldest    event \(seq), \((now - created) / 1000) s old")
-        }
-        print("last sync \(lastSync.map { "\((now - $0.milliseconds) / 1000) s ago" } ?? "never (no signed downlink message applied yet)")")
-    }
-
-    static func describe(_ disk: DiskStatus) -> String {
-        var parts = [disk.freeBytes.map { "\($0 >> 20) MiB free" } ?? "free space unknown"]
-        if disk.lowSpace { parts.append("LOW: verifies not journaled (\(disk.verifiesNotJournaled) so far)") }
-        if disk.reserveHeld {
-            parts.append("\(disk.reserveBytes >> 20) MiB reserve held")
-        } else if disk.reserveReleasedMs != nil {
-            parts.append("DISK WAS FULL: the reserve was released; free space now")
-        } else if disk.reserveBytes > 0 {
-            parts.append("no reserve (it did not fit)")
-        }
-        return parts.joined(separator: "; ")
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import StoregateContract
+import StoregateDaemon
 
 /// `--json`: machine output instead of human text.
 struct OutputOptions: ParsableArguments {
@@ -10,19 +12,15 @@ struct OutputOptions: ParsableArguments {
 /// `--db PATH`: the ledger file every command that touches the ledger takes.
 struct LedgerOptions: ParsableArguments {
     @Option(name: .long, help: "Path of the ledger (SQLite) file.")
-    var db: String = "/var/lib/storegate/ledger.sqlite"
+    var db: String = DaemonConfiguration.defaultDatabasePath
 }
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Writes one JSON value on one line, keys sorted so output is stable for scripts and golden tests, and in
-/// snake_case like everything else storegate prints or publishes.
+/// Writes one JSON value on one line, coded as everything storegate publishes (``HQJSON``: keys sorted so output
+/// is stable for scripts and golden tests, snake_case).
 func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    let data = try encoder.encode(value)
-    FileHandle.standardOutput.write(data + Data("\n".utf8))
+    FileHandle.standardOutput.write(Data(try HQJSON.encode(value) + Array("\n".utf8)))
 }

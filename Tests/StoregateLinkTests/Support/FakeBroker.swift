@@ -1,4 +1,5 @@
 import Foundation
+import StoregateContract
 import Synchronization
 
 /// A minimal MQTT v5 "broker" on a loopback port that the test controls: it accepts one client connection at a
@@ -154,7 +155,7 @@ final class FakeBroker: Sendable {
         // The payload of an event is its canonical JSON, which starts with its seq: {"v":1,"seq":N,...
         let text = String(decoding: body[(4 + topicLength)...], as: UTF8.self)
         var seq: Int64?
-        if topic.hasSuffix("/events"), let range = text.range(of: "\"seq\":") {
+        if GatewayTopic(topic: topic)?.kind == .events, let range = text.range(of: "\"seq\":") {
             seq = Int64(text[range.upperBound...].prefix { $0.isNumber })
         }
         return Publish(connection: connection, packetID: packetID, topic: topic, seq: seq)

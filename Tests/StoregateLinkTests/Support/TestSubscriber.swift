@@ -1,4 +1,5 @@
 import Foundation
+import StoregateContract
 import StoregateMQTTClient
 import StoregateTesting
 import Synchronization
@@ -19,7 +20,7 @@ final class TestSubscriber: Sendable {
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     /// `keepPayloads` false keeps only per-seq arrival counts (for the 100k-event test).
-    init(port: Int, filter: String = "storegate/v1/+/+/events", clientID: String = "test-hq-\(UUID().uuidString.prefix(8))",
+    init(port: Int, filter: String = TopicScheme.fleetFilter(.events), clientID: String = "test-hq-\(UUID().uuidString.prefix(8))",
          keepPayloads: Bool = true) throws {
         self.client = try MQTTClient(options: MQTTConnectionOptions(host: "127.0.0.1", port: port, clientID: clientID,
                                                                     backoff: ReconnectBackoff(initialMilliseconds: 50, maximumMilliseconds: 500)))

@@ -1,21 +1,21 @@
 /// What one check of `storegate doctor` found: a status, one line of evidence, more lines when there is more to
 /// say, and for a warning or failure what to do about it.
-struct DoctorFinding: Sendable, Encodable {
-    enum Status: String, Sendable, Encodable {
+public struct DoctorFinding: Sendable, Encodable {
+    public enum Status: String, Sendable, Encodable {
         case ok, warn, fail
         /// The check could not run here and says why (no systemd on a dev box, no ledger to read a backlog from).
         case skip
 
         /// `OK`, `WARN`, `FAIL`, `SKIP`: the first column of the human output.
-        var label: String { self.rawValue.uppercased() }
+        public var label: String { self.rawValue.uppercased() }
     }
 
-    var check: String
-    var status: Status
-    var summary: String
-    var details: [String] = []
+    public var check: String
+    public var status: Status
+    public var summary: String
+    public var details: [String] = []
     /// A command to run or a config key to change; nil when there is nothing to fix.
-    var fix: String?
+    public var fix: String?
 
     static func ok(_ check: String, _ summary: String, details: [String] = []) -> DoctorFinding {
         DoctorFinding(check: check, status: .ok, summary: summary, details: details)
@@ -34,7 +34,7 @@ struct DoctorFinding: Sendable, Encodable {
     }
 
     // `fix` is written as null when there is none, so every object has the same five keys.
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.check, forKey: .check)
         try container.encode(self.status, forKey: .status)

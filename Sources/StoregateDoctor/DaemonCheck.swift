@@ -1,6 +1,7 @@
 import Foundation
 import StoregateContract
 import StoregateDaemon
+import StoregateFoundation
 
 /// Check 5: the status file the daemon rewrites at every heartbeat (`gateway.status_file`, default
 /// `<db>.status.json`). Fresh means `storegate run` is running; it then says how the link is and what the scanners do.
@@ -34,7 +35,7 @@ struct DaemonCheck: DoctorCheck {
                          fix: Self.notRunningFix)
         }
         let scanners = status.scanners.map { "scanner \($0.summary)" }
-        let details = scanners + (status.disk.map { ["disk: \(StatusCommand.describe($0))"] } ?? [])
+        let details = scanners + (status.disk.map { ["disk: \($0.summary)"] } ?? [])
         let running = "running (status \(ageSeconds) s old), \(status.state) to \(status.broker), backlog \(status.backlog)"
         if let refusal = status.uplinkRefusal {
             return .fail(self.name, "\(running); HQ's broker refuses the events: \(refusal)", details: details,

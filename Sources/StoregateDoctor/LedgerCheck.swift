@@ -2,8 +2,9 @@ import StoregateCore
 import StoregateDaemon
 import StoregateLedger
 
-/// Check 2: the ledger exists, opens with the durability it promises (`synchronous=FULL` read back through the
-/// writer, WAL: ``Ledger`` refuses to open otherwise), has the current schema and a store id that matches the
+/// Check 2: the ledger exists, opens (read-only, never migrated) with the durability it promises
+/// (`synchronous=FULL` read back through the writer, WAL: ``Ledger`` refuses to open otherwise), has the current
+/// schema (an older one is a warning: `storegate run` migrates it) and a store id that matches the
 /// config; its journal length and chain head; with `--deep`, SQLite's `quick_check` and the journal's hash chain.
 struct LedgerCheck: DoctorCheck {
     let name = "ledger"
@@ -22,9 +23,15 @@ struct LedgerCheck: DoctorCheck {
                 self.name, "\(path) cannot be opened as a ledger: \(reason)",
                 fix: "keep the file (it holds the store's redemptions): `systemctl stop storegate`, copy it aside, restore "
                     + "the latest backup; `storegate ledger check \(context.dbArgument)` says what is damaged")
-        case .opened(let opened, let schemaBefore):
+        case .olderSchema(let schema):
+            return .warn(
+                self.name, "\(path): schema \(schema.applied.last ?? "none"), older than this storegate's "
+                    + "\(schema.known.last ?? "?") (pending: \(schema.pending.joined(separator: ", "))); left as it is",
+                details: ["the doctor opens the ledger read-only; the other ledger checks need the current schema"],
+                fix: "`storegate run` (or `systemctl start storegate`) migrates it at start")
+        case .opened(let opened, let found):
             ledger = opened
-            schema = schemaBefore
+            schema = found
         }
         var details: [String] = []
         var failures: [(String, String)] = []
@@ -40,12 +47,7 @@ struct LedgerCheck: DoctorCheck {
                              "run the storegate version that wrote it"))
         }
         let current = schema.known.last ?? "?"
-        if schema.pending.isEmpty {
-            details.append("schema \(current), current")
-        } else {
-            details.append("schema was at \(schema.applied.last ?? "none"): migrated to \(current) on opening, "
-                + "as `storegate run` does at start")
-        }
+        details.append("schema \(current), current")
         let storeID = try ledger.policy().storeID
         if storeID.isEmpty {
             failures.append(("no store id: the ledger was never initialised", context.ledgerInitCommand))

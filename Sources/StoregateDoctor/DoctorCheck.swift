@@ -17,14 +17,27 @@ extension DoctorCheck {
 
     /// For the checks that read the ledger: skipped, pointing at the ledger check, when it could not be opened.
     func skippedWithoutLedger() -> DoctorFinding {
-        .skip(self.name, "not checked: the ledger could not be opened (see ledger)")
+        .skip(self.name, "not checked: the ledger cannot be read as it is (see ledger)")
     }
 }
 
 /// Every check, in the order the output lists them: what the others depend on comes first.
-enum DoctorChecks {
+public enum DoctorChecks {
     static let all: [any DoctorCheck] = [
         ConfigCheck(), LedgerCheck(), DiskCheck(), BrokerCheck(), DaemonCheck(), BacklogCheck(), SyncCheck(),
         ScannersCheck(), ServiceCheck(),
     ]
+
+    /// The names of the checks, in output order.
+    public static var names: [String] { Self.all.map(\.name) }
+
+    /// Runs every check, or those named in `only` (each one even when another failed), and returns their findings
+    /// in output order.
+    public static func run(_ context: DoctorContext, only: Set<String>? = nil) async -> [DoctorFinding] {
+        var findings: [DoctorFinding] = []
+        for check in Self.all where only?.contains(check.name) ?? true {
+            findings.append(await check.finding(context))
+        }
+        return findings
+    }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// The human form of the doctor's findings: one line per check (`OK   broker   mqtt://… CONNACK in 3 ms`), and
 /// under a warning or failure its details and an indented `fix:` line.
-enum DoctorReport {
-    static func text(_ findings: [DoctorFinding], verbose: Bool) -> String {
+public enum DoctorReport {
+    public static func text(_ findings: [DoctorFinding], verbose: Bool) -> String {
         let nameWidth = findings.map(\.check.count).max() ?? 0
         var text = ""
         for finding in findings {

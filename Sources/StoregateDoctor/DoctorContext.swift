@@ -1,32 +1,35 @@
-import StoregateConfig
 import Foundation
+public import StoregateConfig
 import StoregateCore
-import StoregateDaemon
+public import StoregateDaemon
 import StoregateFoundation
 import StoregateLedger
 
 /// What the checks of `storegate doctor` share: the configuration as the daemon would see it, what loading it
 /// found, the ledger opened once, and the command's options.
-struct DoctorContext: Sendable {
+public struct DoctorContext: Sendable {
     /// How reading the config file went; when it was missing or invalid the other checks use the defaults (with
     /// the command line's overrides), which is what the config check says.
-    enum ConfigSource: Sendable {
+    public enum ConfigSource: Sendable {
         case loaded(path: String)
         case missing(path: String)
         case invalid(path: String, ConfigErrors)
     }
 
-    var configuration: DaemonConfiguration
-    var configSource: ConfigSource
+    public var configuration: DaemonConfiguration
+    public var configSource: ConfigSource
     var ledger: LedgerOpening
     /// How long the broker check waits for a CONNACK.
-    var timeout: Duration
+    public var timeout: Duration
     /// Run the checks that read the whole ledger file.
-    var deep: Bool
+    public var deep: Bool
     /// Milliseconds since the epoch when the doctor started: every age is measured from it.
-    var now: Int64
+    public var now: Int64
 
-    init(configPath: String, overrides: ConfigOverrides, timeout: Duration, deep: Bool) {
+    /// Reads the config at `configPath` (or notes that it is missing or invalid), applies the command line's
+    /// `overrides` and opens the configured ledger read-only.
+    public init(configPath: String, overrides: (inout DaemonConfiguration) -> Void = { _ in }, timeout: Duration,
+                deep: Bool) {
         var configuration = DaemonConfiguration()
         if !FileManager.default.fileExists(atPath: configPath) {
             self.configSource = .missing(path: configPath)
@@ -38,7 +41,7 @@ struct DoctorContext: Sendable {
                 self.configSource = .invalid(path: configPath, error)
             }
         }
-        overrides.apply(to: &configuration)
+        overrides(&configuration)
         self.configuration = configuration
         self.ledger = LedgerOpening(path: configuration.databasePath)
         self.timeout = timeout
@@ -56,13 +59,15 @@ struct DoctorContext: Sendable {
     var dbArgument: String { "--db \(self.configuration.databasePath)" }
 }
 
-/// The ledger, opened once for all checks, or why it could not be.
+/// The ledger, opened once for all checks, or why it could not be. The doctor only looks: it opens the ledger
+/// read-only and never migrates it (a ledger of an older schema is reported; `storegate run` migrates it at start).
 enum LedgerOpening: Sendable {
     case missing
     /// Not a usable ledger (not SQLite, damaged, refused its durability settings): SQLite's or the ledger's words.
     case unusable(String)
-    /// `schemaBefore` is the schema as found, read before opening migrated it.
-    case opened(Ledger, schemaBefore: LedgerSchemaState)
+    /// Written by an older storegate: migrations are pending, so this build's queries do not apply to it yet.
+    case olderSchema(LedgerSchemaState)
+    case opened(Ledger, schema: LedgerSchemaState)
 
     init(path: String) {
         guard FileManager.default.fileExists(atPath: path) else {
@@ -71,7 +76,11 @@ enum LedgerOpening: Sendable {
         }
         do {
             let schema = try LedgerSchemaState(path: path)
-            self = .opened(try Ledger(path: path), schemaBefore: schema)
+            guard schema.pending.isEmpty else {
+                self = .olderSchema(schema)
+                return
+            }
+            self = .opened(try Ledger(path: path, configuration: LedgerConfiguration(readOnly: true)), schema: schema)
         } catch {
             self = .unusable("\(error)")
         }

@@ -1,4 +1,5 @@
 import StoregateDaemon
+import StoregateGateway
 import StoregateLedger
 
 /// Check 6: what HQ has not acknowledged yet — how many events, how old the oldest, how much telemetry was shed.
@@ -9,13 +10,10 @@ struct BacklogCheck: DoctorCheck {
 
     func run(_ context: DoctorContext) throws -> DoctorFinding {
         guard let ledger = context.ledger.ledger else { return self.skippedWithoutLedger() }
-        let summary = try ledger.outboxSummary()
-        let ageMilliseconds = summary.oldestUndeliveredMilliseconds.map { context.now - $0 }
-        var text = "\(summary.undelivered) undelivered of \(summary.headSeq) events"
-        if let seq = summary.oldestUndeliveredSeq, let age = ageMilliseconds {
-            text += "; oldest: event \(seq), \(age / 1000) s old"
-        }
-        if summary.shed > 0 { text += "; \(summary.shed) telemetry (verify) events shed" }
+        let report = try StatusReport(ledger: ledger, daemon: nil, now: context.now)
+        let summary = (undelivered: report.backlog, shed: report.shed)
+        let ageMilliseconds = report.oldestUndeliveredAgeMs
+        let text = report.backlogSummary
         let halfShedLimit = context.configuration.shedTelemetryAbove / 2
         var reasons: [String] = []
         if let age = ageMilliseconds, age > Self.oldestAgeWarningMilliseconds {

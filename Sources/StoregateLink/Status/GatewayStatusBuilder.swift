@@ -1,0 +1,54 @@
+public import StoregateContract
+import StoregateCore
+import StoregateFoundation
+public import StoregateLedger
+public import StoregateMQTTClient
+
+/// The one place a ``GatewayStatus`` is built: the retained status and heartbeat the uplink publishes, the status
+/// file `storegate status` reads, and the Last Will the MQTT client registers at each connect. The ledger's
+/// figures (backlog, oldest undelivered, shed) are read here; what only the uplink knows comes in ``LinkState``.
+public struct GatewayStatusBuilder: Sendable {
+    /// What the uplink knows that the ledger does not.
+    struct LinkState {
+        var lastDownlinkSyncMs: Int64?
+        var uplinkRefusal: String?
+        var lastError: String?
+        var scanners: [ScannerStatus] = []
+        var counters: [String: Int]?
+    }
+
+    private let ledger: Ledger
+    private let topics: TopicScheme
+    private let version: String
+    private let brokerDescription: String
+    private let disk: DiskGuard?
+
+    public init(ledger: Ledger, configuration: HQLinkConfiguration, disk: DiskGuard?) {
+        self.ledger = ledger
+        self.topics = configuration.topics
+        self.version = configuration.version
+        self.brokerDescription = configuration.brokerDescription
+        self.disk = disk
+    }
+
+    func status(state: String, _ link: LinkState) -> GatewayStatus {
+        let summary = (try? self.ledger.outboxSummary()) ?? OutboxSummary()
+        let now = Timestamp.now.milliseconds
+        return GatewayStatus(
+            state: state, gatewayId: self.topics.gatewayID, storeId: self.topics.storeID, version: self.version,
+            timeMs: now, broker: self.brokerDescription, backlog: summary.undelivered,
+            oldestUndeliveredSeq: summary.oldestUndeliveredSeq,
+            oldestUndeliveredAgeMs: summary.oldestUndeliveredMilliseconds.map { max(0, now - $0) }, shed: summary.shed,
+            lastDownlinkSyncMs: link.lastDownlinkSyncMs, uplinkRefusal: link.uplinkRefusal, lastError: link.lastError,
+            scanners: link.scanners, counters: link.counters, disk: self.disk?.status)
+    }
+
+    /// The Last Will, built at each connect: offline, with the figures known then (the broker publishes it, retained,
+    /// if the connection is lost without a DISCONNECT).
+    public func lastWill() -> MQTTWill? {
+        let status = self.status(state: "offline", LinkState(
+            lastDownlinkSyncMs: (try? self.ledger.lastDownlinkSync())?.milliseconds,
+            lastError: "connection lost (Last Will)"))
+        return (try? HQJSON.encode(status)).map { MQTTWill(topic: self.topics.status, payload: $0, retain: true) }
+    }
+}
