@@ -2,6 +2,9 @@
 # The whole flow on one machine: a private mosquitto, a seeded ledger, `storegate run` playing a store's morning
 # from replay files, HQ's reference subscriber (`storegate hq tail`), signed downlink (a revocation, plus a
 # tampered and an unsigned message that must be rejected), and what the cashier saw beside what HQ received.
+# It ends at HQ's system of record: storegate-hq on a private PostgreSQL, started after the store's first lane
+# (so it must heal that gap with a signed requeue), a second store redeeming a cap the first already redeemed
+# (a double redemption only HQ sees, answered with a signed revocation to every store), and what HQ stored.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROOT="$(storegate_root)"
@@ -11,12 +14,15 @@ require_swift
 echo "== building"
 (cd "$ROOT" && swift build 2>&1 | tail -1)
 SG="$ROOT/.build/debug/storegate"
+SGHQ="$ROOT/.build/debug/storegate-hq"
 WORK="$(mktemp -d /tmp/storegate-demo.XXXXXX)"
 chmod 0777 "$WORK"   # mosquitto drops to its own user when started as root
 DB="$WORK/ledger.sqlite"
-BROKER_PID=""; TAIL_PID=""; GATEWAY_PID=""; STREAM_PID=""
+BROKER_PID=""; TAIL_PID=""; GATEWAY_PID=""; STREAM_PID=""; HQ_PID=""; PG_STARTED=""
 cleanup() {
-    for pid in "$GATEWAY_PID" "$STREAM_PID" "$TAIL_PID"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+    for pid in "$GATEWAY_PID" "$STREAM_PID" "$TAIL_PID" "$HQ_PID"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+    [ -n "$HQ_PID" ] && wait "$HQ_PID" 2>/dev/null || true
+    [ -n "$PG_STARTED" ] && bash "$ROOT/scripts/postgres-private.sh" stop "$WORK/pg" && echo "== PostgreSQL stopped" || true
     [ -n "$BROKER_PID" ] && kill "$BROKER_PID" 2>/dev/null && echo "== broker stopped" || true
 }
 trap cleanup EXIT
@@ -77,6 +83,35 @@ echo; echo "== 07:00 receiving lane: the case arrives (its 6 caps are received w
 printf '%s\n' "00$SSCC" > "$WORK/receiving.txt"
 run_lane "$WORK/receiving.txt" receiving 1
 
+echo; echo "== HQ: a private PostgreSQL 15 and storegate-hq, started only now: it never saw the receiving lane"
+PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+bash "$ROOT/scripts/postgres-private.sh" start "$WORK/pg" "$PG_PORT"; PG_STARTED=1
+cat > "$WORK/hq.toml" <<TOML
+[database]
+port = $PG_PORT
+user = "storegate"
+name = "storegate_hq"
+[mqtt]
+url = "$BROKER"
+client_id = "storegate-hq-demo"
+[downlink]
+key_id = "hq-dl-1"
+key_file = "$WORK/hq-dl-1.key"
+sync_beacon_seconds = 0
+[ingest]
+gap_requeue_after_seconds = 1
+requeue_resend_seconds = 5
+TOML
+cat > "$WORK/stores.csv" <<CSV
+store_id,name,region,province,city,county,township,distributor,time_zone
+S1,Lindenstraße,EU-DE,Berlin,Berlin,Mitte,,Nordgetränke,Europe/Berlin
+S2,Hafenkiosk,EU-DE,Hamburg,Hamburg,Altona,,Nordgetränke,Europe/Berlin
+CSV
+"$SGHQ" stores import --config "$WORK/hq.toml" "$WORK/stores.csv"
+"$SGHQ" run --config "$WORK/hq.toml" 2>"$WORK/hq.log" & HQ_PID=$!
+for _ in $(seq 100); do grep -q "connected to the broker" "$WORK/hq.log" 2>/dev/null && break; sleep 0.1; done
+sleep 0.5
+
 echo; echo "== 07:30 HQ revokes CAP5 (stolen shipment) with a signed message; also a tampered and an unsigned one"
 "$SG" hq publish --broker "$BROKER" --key-id hq-dl-1 --key "$WORK/hq-dl-1.key" --kind revocations --store S1 --seq 1 \
     --body "{\"revocations\":[{\"code\":\"01/$GTIN/21/CAP5\",\"reason\":\"stolen shipment\"}]}"
@@ -119,6 +154,30 @@ wait "$STREAM_PID" 2>/dev/null || true; STREAM_PID=""
 echo "GET /v1/events saw:"; sed 's/^/  /' "$WORK/events.txt"
 "$SG" run --db "$DB" --broker "$BROKER" --exit-when-drained --log-level warning   # deliver anything left
 
+echo; echo "== 11:00 store S2 (another gateway, same region) redeems CAP6 — which S1 already redeemed at 10:00"
+DB2="$WORK/ledger-s2.sqlite"
+"$SG" ledger init --db "$DB2" --store-id S2 --region EU-DE >/dev/null
+"$SG" ledger keys add --db "$DB2" HQ1 "$CODE_PUB" >/dev/null
+"$SG" hq trust --db "$DB2" --key-id hq-dl-1 --public-key "$DL_PUB" >/dev/null
+"$SG" import --db "$DB2" "$WORK/batch.csv" | tail -1
+"$SG" ledger campaign set --db "$DB2" summer-caps --from "$TODAY" --to "$LATER" >/dev/null
+"$SG" redeem --db "$DB2" --lane 1 --operator s2-counter "$(cap 6)" || true
+"$SG" run --db "$DB2" --broker "$BROKER" --exit-when-drained --log-level warning
+
+echo; echo "== HQ heals its gap: each gateway runs until HQ holds its whole journal (HQ's requeue arrives over the downlink)"
+hq_sql() { /usr/lib/postgresql/15/bin/psql -h 127.0.0.1 -p "$PG_PORT" -U storegate -d storegate_hq -tAq -c "$1"; }
+for store in S1 S2; do
+    db=$([ "$store" = S1 ] && echo "$DB" || echo "$DB2")
+    head=$("$SG" status --db "$db" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["journal_length"])')
+    "$SG" run --db "$db" --broker "$BROKER" --log-level warning & GATEWAY_PID=$!
+    for _ in $(seq 300); do
+        [ "$(hq_sql "SELECT coalesce(max(watermark), 0) FROM gateways WHERE store_id = '$store'")" -ge "$head" ] 2>/dev/null && break
+        sleep 0.1
+    done
+    sleep 1   # let the broadcast revocation reach this gateway too
+    kill -TERM "$GATEWAY_PID"; wait "$GATEWAY_PID" || true; GATEWAY_PID=""
+done
+
 sleep 1
 kill "$TAIL_PID" 2>/dev/null; wait "$TAIL_PID" 2>/dev/null || true; TAIL_PID=""
 
@@ -147,3 +206,23 @@ print(f"== summary: {len(cashier)} answers at the lanes, {uniq} unique events at
 PY
 echo; "$SG" status --db "$DB"
 "$SG" ledger check --db "$DB" | tail -1
+
+echo; echo "== what storegate-hq stored in PostgreSQL"
+hq_sql "SELECT 'store ' || store_id || ': watermark ' || watermark || ', events ' || events || ', duplicates dropped ' || duplicates
+        || ', status ' || coalesce(status_state, '?') FROM gateways ORDER BY store_id"
+echo "-- sell-out and redemptions per store and GTIN (hourly rollups, written with the events):"
+hq_sql "SELECT store_id || ' ' || gtin || ' ' || (CASE WHEN campaign = '' THEN '-' ELSE campaign END) || ': received ' || sum(received)
+        || ', sold ' || sum(sold) || ', redeemed ' || sum(redemptions) || ', voided ' || sum(voids) || ', rejected ' || sum(rejections)
+        FROM rollups_hourly GROUP BY store_id, gtin, campaign ORDER BY 1"
+echo "-- the same counted again from the raw events (must equal the rollups):"
+hq_sql "SELECT 'events ' || count(*) || ', sold ' || count(*) FILTER (WHERE op = 'sell' AND result = 'accepted')
+        || ', redeemed ' || count(*) FILTER (WHERE op = 'redeem' AND result = 'accepted') FROM events"
+echo "-- gaps healed (signed requeues HQ sent):"
+hq_sql "SELECT store_id || ' seq ' || from_seq || '-' || to_seq || ': ' || attempts || ' requeue(s), '
+        || CASE WHEN filled_ms IS NULL THEN 'NOT filled' ELSE 'filled' END FROM requeues ORDER BY 1"
+echo "-- alerts raised:"
+hq_sql "SELECT kind || ' ' || coalesce(code, '') || ' ' || details::text FROM alerts ORDER BY id"
+echo "-- downlink HQ sent, and what the gateways reported:"
+hq_sql "SELECT o.stream || ' seq ' || o.seq || ' → ' || coalesce(string_agg(r.store_id || ' ' || r.outcome, ', '), 'no report yet')
+        FROM downlink_outbox o LEFT JOIN downlink_reports r ON r.stream = o.stream AND r.seq = o.seq GROUP BY o.stream, o.seq ORDER BY 1"
+kill -TERM "$HQ_PID" 2>/dev/null; wait "$HQ_PID" 2>/dev/null || true; HQ_PID=""
