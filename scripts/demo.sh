@@ -186,7 +186,7 @@ python3 - "$WORK/cashier.log" "$WORK/hq.jsonl" <<'PY'
 import json, re, sys
 cashier = [l.rstrip("\n") for l in open(sys.argv[1]) if l.strip()]
 hq = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-events = {m["event"]["seq"]: m["event"] for m in hq if m["type"] == "event"}
+events = {m["event"]["seq"]: m["event"] for m in hq if m["type"] == "event" and m["store"] == "S1"}
 for line in cashier:
     m = re.search(r"event (\d+)\]", line)
     seq = int(m.group(1)) if m else None
@@ -201,7 +201,7 @@ for d in downlink:
 uniq = len(events); dups = sum(1 for m in hq if m["type"] == "duplicate")
 gaps = [m for m in hq if m["type"] == "gap"]
 print()
-print(f"== summary: {len(cashier)} answers at the lanes, {uniq} unique events at HQ, {dups} duplicates dropped, "
+print(f"== summary: {len(cashier)} answers at S1's lanes, {uniq} unique events of S1 at HQ, {dups} duplicates dropped, "
       f"{len(gaps)} gaps, {sum(1 for e in events.values() if e['op']=='redeem' and e['result']=='accepted')} redemptions accepted")
 PY
 echo; "$SG" status --db "$DB"
