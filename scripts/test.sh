@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, checks the systemd unit (seconds), builds once (debug, with tests), fuzzes the parser
-# for a bounded time, runs the whole Swift Testing suite, runs the suites that start the executable again against
-# the release binary (linked differently: see Package.swift), then the USB lab (scripts/usb-lab/test.sh: the
+# for a bounded time, runs the whole Swift Testing suite (storegate-hq's against a private PostgreSQL per test),
+# runs the suites that start the executable again against the release binary (linked differently: see
+# Package.swift) and checks that binary holds no HQ code, then the USB lab (scripts/usb-lab/test.sh: the
 # storegate binary against virtual USB scanners in a qemu guest, 1-2 minutes; its summary is the last line).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -27,6 +28,11 @@ echo "== the release binary, as a store box runs it, under the tests that start 
 swift build -c release --product storegate --static-swift-stdlib 2>&1 | grep -v "the use of \`mktemp' is dangerous"
 STOREGATE_BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate" \
     swift test --skip-build --disable-xctest --no-parallel --filter 'StoregateCLITests|StoregateDaemonTests'
+
+echo "== the store's binary links no HQ code (no PostgreSQL driver, no storegate-hq module)"
+HQ_SYMBOLS=$(nm "$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate" | grep -c -E 'PostgresNIO|11StoregateHQ[0-9A-Z]' || true)
+if [ "$HQ_SYMBOLS" -ne 0 ]; then echo "error: the storegate binary holds $HQ_SYMBOLS symbols of PostgresNIO or StoregateHQ" >&2; exit 1; fi
+echo "none"
 
 echo "== usb lab"
 sh scripts/usb-lab/test.sh "$(swift build --show-bin-path)/storegate"

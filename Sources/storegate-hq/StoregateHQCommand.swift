@@ -12,7 +12,7 @@ struct StoregateHQCommand: AsyncParsableCommand {
         commandName: "storegate-hq",
         abstract: "HQ's system of record: every store's events in PostgreSQL exactly once, gaps healed, chains checked, alerts, the signed downlink.",
         discussion: "Exit status: 0 success, 1 a check found problems, 2 usage, configuration or I/O error. docs/hq.md.",
-        subcommands: [RunCommand.self, MigrateCommand.self, StoresCommand.self, StatusCommand.self, SimulateCommand.self])
+        subcommands: [RunCommand.self, MigrateCommand.self, StoresCommand.self, StatusCommand.self, SimulateCommand.self, CodesCommand.self])
 }
 
 struct ConfigOption: ParsableArguments {
@@ -139,5 +139,44 @@ struct StatusCommand: AsyncParsableCommand {
                 """)
         }
         if report.gatewaysWithGaps > 0 || !report.openAlerts.isEmpty { throw ExitCode(1) }
+    }
+}
+
+struct CodesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "codes", abstract: "Code batches.", subcommands: [CodesIssueCommand.self])
+}
+
+struct CodesIssueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issue",
+        abstract: "Issue unit codes for a GTIN and send them, signed, to every store of a region; tracked until each store reports.")
+    @OptionGroup var options: ConfigOption
+    @Option(help: "The GTIN-14 (check digit verified).") var gtin: String
+    @Option(help: "How many unit codes (1–1,000,000).") var count: Int
+    @Option(help: "The campaign the codes take part in.") var campaign: String?
+    @Option(help: "The stores' region (as in stores.csv and the gateways' policy).") var region: String
+    @Option(help: "Product name stored with the codes.") var product: String?
+    @Option(help: "Write the codes, one per line, to this file (for printing).") var out: String?
+
+    func run() async throws {
+        let configuration = try self.options.load()
+        let logger = self.options.logger(configuration, label: "storegate-hq")
+        let request = CodeBatchIssuer.Request(gtin: self.gtin, count: self.count, campaign: self.campaign, region: self.region,
+                                              product: self.product)
+        do {
+            try CodeBatchIssuer.check(request)
+        } catch {
+            FileHandle.standardError.write(Data("storegate-hq: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let issued = try await withDatabase(configuration, logger: logger) { database in
+            try await database.migrate()
+            return try await CodeBatchIssuer(database: database, configuration: configuration).issue(request)
+        }
+        if let out = self.out {
+            try (issued.codes.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8)
+        }
+        print("batch \(issued.batchID): \(issued.codes.count) codes, \(issued.messages) signed messages to \(issued.stores.count) stores of \(self.region)"
+              + (issued.stores.isEmpty ? " (no store of that region is known: import stores first)" : ""))
     }
 }

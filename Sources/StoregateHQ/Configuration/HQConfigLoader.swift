@@ -10,7 +10,7 @@ public enum HQConfigLoader {
         "database": ["host", "port", "user", "password", "password_file", "name", "pool_size"],
         "mqtt": ["url", "client_id", "share_group", "username", "password", "ca_file", "cert_file", "key_file",
                  "session_expiry_seconds"],
-        "downlink": ["key_id", "key_file", "revoke_double_redemptions", "sync_beacon_seconds"],
+        "downlink": ["key_id", "key_file", "revoke_double_redemptions", "sync_beacon_seconds", "resend_seconds"],
         "ingest": ["batch_size", "batch_ms", "gap_requeue_after_seconds", "requeue_resend_seconds", "gap_alert_after_requeues"],
         "alerts": ["stale_gateway_seconds", "backlog_age_seconds", "counterfeit_per_hour"],
     ]
@@ -78,6 +78,9 @@ public enum HQConfigLoader {
             config.revokeDoubleRedemptions = reader.bool(downlink, "downlink.revoke_double_redemptions") ?? config.revokeDoubleRedemptions
             if let seconds = reader.int(downlink, "downlink.sync_beacon_seconds", 0...86_400) {
                 config.syncBeaconMilliseconds = Int64(seconds) * 1_000
+            }
+            if let seconds = reader.int(downlink, "downlink.resend_seconds", 1...86_400) {
+                config.downlinkResendMilliseconds = Int64(seconds) * 1_000
             }
         }
         if let ingest = reader.section(table, "ingest") {

@@ -45,6 +45,9 @@ public struct HQConfiguration: Sendable {
     public var gapAlertAfterRequeues = 3
     /// A code redeemed (accepted) at two gateways is revoked at every store over the signed downlink.
     public var revokeDoubleRedemptions = true
+    /// A store-targeted message of a code batch not reported by the store's gateway in this time is sent again
+    /// (the same signed bytes: a gateway that has it answers `duplicate`).
+    public var downlinkResendMilliseconds: Int64 = 60_000
     /// The signed `sync` beacon that keeps online stores from reaching their offline limit (0: none).
     public var syncBeaconMilliseconds: Int64 = 300_000
     /// A gateway with no status or heartbeat for this long, or whose retained status says offline, is alerted.

@@ -236,16 +236,20 @@ public enum HQMigrations {
                 batch_id text NOT NULL REFERENCES code_batches (batch_id)
             )
             """,
+            // One row per store and message of a batch (a big batch travels as several messages): `sent` until the
+            // store's gateway reports it `applied`, `duplicate` or `rejected`.
             """
             CREATE TABLE batch_distribution (
                 batch_id text NOT NULL REFERENCES code_batches (batch_id),
                 store_id text NOT NULL,
                 stream text NOT NULL,
                 seq bigint NOT NULL,
+                codes integer NOT NULL,
                 state text NOT NULL DEFAULT 'sent',
                 reason text,
+                sent_ms bigint NOT NULL,
                 updated_ms bigint NOT NULL,
-                PRIMARY KEY (batch_id, store_id)
+                PRIMARY KEY (batch_id, store_id, seq)
             )
             """,
             // Periodic work shared by every instance: `leader` is a lease (owner, until `next_ms`) that one instance

@@ -54,6 +54,7 @@ public final class HQJobs: Service, Sendable {
             try await self.partitions.makeAhead(days: self.configuration.partitionDaysAhead, now: now)
         }
         try await self.healGaps(now: now)
+        try await self.resendUnreportedBatches(now: now)
         if self.configuration.syncBeaconMilliseconds > 0, let downlink = self.downlink,
            try await self.due("sync_beacon", every: self.configuration.syncBeaconMilliseconds, now: now) {
             try await self.database.transaction { connection in
@@ -152,6 +153,16 @@ public final class HQJobs: Service, Sendable {
                 }
             }
         }
+    }
+
+    /// A code batch message its store has not reported is published again (the same signed bytes).
+    private func resendUnreportedBatches(now: Int64) async throws {
+        try await self.database.client.query("""
+            UPDATE downlink_outbox AS o SET published_ms = NULL
+            FROM batch_distribution AS d
+            WHERE d.state = 'sent' AND d.stream = o.stream AND d.seq = o.seq
+              AND o.published_ms < \(now - self.configuration.downlinkResendMilliseconds)
+            """, logger: self.logger)
     }
 
     /// Gateways whose retained status says offline (a Last Will), that went silent, or whose backlog is old.

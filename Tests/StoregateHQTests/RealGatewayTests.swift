@@ -1,0 +1,119 @@
+import Foundation
+import StoregateContract
+import StoregateHQ
+import StoregateTesting
+import Testing
+
+/// The whole path with real gateways: `storegate run` for two stores, mosquitto, storegate-hq, PostgreSQL.
+@Suite(.serialized) struct RealGatewayTests {
+    /// A store's gateway: its ledger (trusting HQ's downlink key) and the running daemon.
+    struct Gateway {
+        let store: String
+        let db: String
+        let binary: String
+        let log: String
+        var process: ChildProcess?
+
+        init(store: String, region: String, harness: HQHarness) throws {
+            self.store = store
+            self.binary = try StoregateBinary.path()
+            self.db = harness.directory.file("\(store).sqlite")
+            self.log = harness.directory.file("\(store).log")
+            try Self.run(self.binary, ["ledger", "init", "--db", self.db, "--store-id", store, "--region", region])
+            try Self.run(self.binary, ["hq", "trust", "--db", self.db, "--key-id", harness.signer.keyID,
+                                       "--public-key", harness.signer.publicKeyText])
+        }
+
+        mutating func start(_ broker: Broker) throws {
+            self.process = try ChildProcess(executable: self.binary, arguments: ["run", "--db", self.db, "--broker", broker.url,
+                                                                                 "--log-level", "info"],
+                                            stdoutFile: self.log, stderrFile: self.log)
+        }
+
+        /// An operation through the CLI, on the ledger the running daemon drains.
+        func operate(_ operation: String, _ code: String) throws {
+            let process = try ChildProcess(executable: self.binary, arguments: [
+                operation, "--db", self.db, "--lane", "1", "--operator", "\(self.store)-counter", "https://id.gs1.org/\(code)"])
+            _ = process.wait(seconds: 30)
+        }
+
+        /// `storegate status --json`'s number for `key` (`journal_length`, `backlog`).
+        func status(_ key: String) throws -> Int {
+            let output = self.log + ".status-\(UUID().uuidString).json"
+            let process = try ChildProcess(executable: self.binary, arguments: ["status", "--db", self.db, "--json"], stdoutFile: output)
+            _ = process.wait(seconds: 30)
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any]
+            return object?[key] as? Int ?? -1
+        }
+
+        func journalLength() throws -> Int { try self.status("journal_length") }
+
+        static func run(_ binary: String, _ arguments: [String]) throws {
+            let process = try ChildProcess(executable: binary, arguments: arguments)
+            #expect(process.wait(seconds: 30) == 0, "storegate \(arguments.joined(separator: " "))")
+        }
+
+        func stop() {
+            self.process?.signal(SIGTERM)
+            _ = self.process?.wait(seconds: 20)
+        }
+    }
+
+    @Test func batchesReachTheStoresGapsAreHealedAndADoubleRedemptionIsRevokedEverywhere() async throws {
+        let harness = try HQHarness()
+        var north = try Gateway(store: "S-north", region: "CN-31", harness: harness)
+        var south = try Gateway(store: "S-south", region: "CN-31", harness: harness)
+        try north.start(harness.broker)
+        try south.start(harness.broker)
+        defer { north.stop(); south.stop() }
+
+        // Before HQ runs, the north store scans three codes nobody issued: HQ never sees those events.
+        for serial in ["X1", "X2", "X3"] { try north.operate("verify", "01/09506000134352/21/\(serial)") }
+        try await waitUntil("the north gateway delivered them to the broker", seconds: 30, interval: .milliseconds(200)) {
+            (try? north.journalLength()) == 3 && (try? north.status("backlog")) == 0
+        }
+
+        let hq = try harness.start(harness.configuration())
+        try await waitUntil("the schema", seconds: 30, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM schema_migrations")) == 1
+        }
+        _ = try harness.value("""
+            INSERT INTO stores (store_id, name, region, province, city, distributor) VALUES
+                ('S-north', 'North', 'CN-31', 'Shanghai', 'Shanghai', 'D1'), ('S-south', 'South', 'CN-31', 'Shanghai', 'Shanghai', 'D1')
+            """)
+
+        // A batch issued for the region reaches both stores, signed; each reports it applied.
+        let issued = try await CodeBatchIssuer(database: hq.application.database, configuration: harness.configuration())
+            .issue(.init(gtin: "09506000134352", count: 20, campaign: nil, region: "CN-31", product: "cap"))
+        #expect(issued.stores == ["S-north", "S-south"])
+        try await waitUntil("both stores applied the batch", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("SELECT count(*) FROM batch_distribution WHERE state = 'applied'")) == 2
+        }
+
+        // The same cap redeemed at both stores: each gateway accepts it (neither knows of the other).
+        let cap = issued.codes[0]
+        try north.operate("redeem", cap)
+        try south.operate("redeem", cap)
+        try await waitUntil("the double redemption alerted", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'double_redemption'")) == 1
+        }
+        // HQ revoked it everywhere, and both gateways say they applied the revocation.
+        try await waitUntil("both gateways applied the revocation", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("SELECT count(*) FROM downlink_reports WHERE stream = 'revocations:*' AND outcome = 'applied'")) == 2
+        }
+
+        // The north store's first events, which HQ never received, came back through a signed requeue.
+        let northLength = try north.journalLength()
+        #expect(northLength == 4)
+        try await waitUntil("HQ holds the north store's whole journal", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("SELECT watermark FROM gateways WHERE store_id = 'S-north'")) == northLength
+        }
+        #expect(try harness.int("SELECT count(*) FROM requeues WHERE store_id = 'S-north' AND from_seq = 1 AND filled_ms IS NOT NULL") == 1)
+        #expect(try harness.int("SELECT count(*) FROM events WHERE store_id = 'S-north'") == northLength)
+        #expect(try harness.int("SELECT count(*) FROM events WHERE store_id = 'S-south'") == (try south.journalLength()))
+        #expect(try harness.int("SELECT count(*) FROM alerts WHERE kind IN ('chain_broken', 'sequence_conflict', 'invalid_event')") == 0)
+        try IngestExactlyOnceTests.expectRollupsEqualRecount(harness)
+        try await hq.stop()
+    }
+}

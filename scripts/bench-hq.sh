@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# storegate-hq ingest, measured side by side with PostgreSQL's own COPY of the same rows into the same tables:
+#   1. a private PostgreSQL and mosquitto; storegate-hq (release) with one instance, then two in one share group;
+#   2. `storegate-hq simulate` publishes GATEWAYS × EVENTS chained events as fast as the broker acknowledges;
+#      events/s is counted from the first publish to the moment every gateway's watermark reaches its last event;
+#   3. the reference: the stored rows exported, the tables emptied, and the same rows loaded with COPY (events and
+#      the exactly-once guard event_keys, same indexes), timed by psql;
+#   4. latency: a paced run (RATE events/s) and the p50/p99 of commit-at-HQ minus the event's time at the gateway;
+#   5. storegate-hq's peak RSS.
+# Usage: scripts/bench-hq.sh [GATEWAYS] [EVENTS] [RATE]   (defaults 1000 200 5000)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ROOT="$(storegate_root)"
+install_missing_packages
+require_swift
+GATEWAYS=${1:-1000}; EVENTS=${2:-200}; RATE=${3:-5000}
+TOTAL=$((GATEWAYS * EVENTS))
+(cd "$ROOT" && swift build -c release --product storegate-hq 2>&1 | tail -1)
+HQ="$(cd "$ROOT" && swift build -c release --show-bin-path)/storegate-hq"
+WORK="$(mktemp -d /tmp/storegate-bench-hq.XXXXXX)"; chmod 0777 "$WORK"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    bash "$ROOT/scripts/postgres-private.sh" stop "$WORK/pg" 2>/dev/null || true
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PG_PORT=$(free_port); MQ_PORT=$(free_port)
+bash "$ROOT/scripts/postgres-private.sh" start "$WORK/pg" "$PG_PORT"
+cat > "$WORK/mosquitto.conf" <<CONF
+listener $MQ_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 0
+max_queued_bytes 0
+max_inflight_messages 0
+CONF
+mosquitto -c "$WORK/mosquitto.conf" 2>/dev/null & PIDS+=($!)
+sleep 0.5
+sql() { /usr/lib/postgresql/15/bin/psql -h 127.0.0.1 -p "$PG_PORT" -U storegate -d storegate_hq -tAq -c "$1"; }
+config() {
+    cat > "$WORK/hq-$1.toml" <<TOML
+[database]
+port = $PG_PORT
+user = "storegate"
+name = "storegate_hq"
+[mqtt]
+url = "mqtt://127.0.0.1:$MQ_PORT"
+client_id = "bench-$1"
+[hq]
+log_level = "warning"
+TOML
+    echo "$WORK/hq-$1.toml"
+}
+"$HQ" migrate --config "$(config a)" >/dev/null
+reset() { sql "TRUNCATE events, event_keys, gateways, rollups_hourly, rollup_rejections, redemptions, alerts, requeues, downlink_outbox"; }
+start_instances() {
+    for name in "$@"; do "$HQ" run --config "$(config "$name")" 2>"$WORK/hq-$name.log" & PIDS+=($!); done
+    sleep 1.5
+}
+stop_instances() {
+    for pid in "${PIDS[@]:1}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    PIDS=("${PIDS[0]}")
+}
+wait_stored() {   # until every event is stored, contiguously
+    for _ in $(seq 6000); do
+        [ "$(sql "SELECT coalesce(sum(watermark), 0) FROM gateways")" -ge "$1" ] && return 0
+        sleep 0.05
+    done
+    echo "timed out" >&2; return 1
+}
+ingest_run() {   # $1: label; instances after
+    local label=$1; shift
+    reset; start_instances "$@"
+    local begin end
+    begin=$(date +%s.%N)
+    "$HQ" simulate --broker "mqtt://127.0.0.1:$MQ_PORT" --gateways "$GATEWAYS" --events "$EVENTS" --store-prefix "B" >/dev/null
+    wait_stored "$TOTAL"
+    end=$(date +%s.%N)
+    local rss
+    rss=$(for pid in "${PIDS[@]:1}"; do awk '/VmHWM/ {print $2}' "/proc/$pid/status"; done | paste -sd/)
+    stop_instances
+    python3 -c "print(f'$label: {$TOTAL} events in {$end-$begin:.2f} s = {$TOTAL/($end-$begin):,.0f} events/s; peak RSS {\"$rss\"} kB')"
+    echo "$TOTAL $end $begin" > "$WORK/last-run"
+}
+
+echo "== $GATEWAYS gateways × $EVENTS events = $TOTAL events"
+ingest_run "storegate-hq, 1 instance " a
+ONE=$(awk '{print $1/($2-$3)}' "$WORK/last-run")
+ingest_run "storegate-hq, 2 instances" a b
+TWO=$(awk '{print $1/($2-$3)}' "$WORK/last-run")
+
+# The reference: the rows the last run stored, loaded again with COPY into the emptied tables (same indexes).
+sql "COPY (SELECT * FROM events) TO '$WORK/events.copy'" 2>/dev/null || \
+    { chmod 0777 "$WORK"; sql "COPY (SELECT * FROM events) TO '$WORK/events.copy'"; }
+sql "COPY (SELECT * FROM event_keys) TO '$WORK/keys.copy'"
+reset
+COPY_START=$(date +%s.%N)
+sql "BEGIN; COPY event_keys FROM '$WORK/keys.copy'; COPY events FROM '$WORK/events.copy'; COMMIT;"
+COPY_END=$(date +%s.%N)
+COPY_RATE=$(python3 -c "print($TOTAL/($COPY_END-$COPY_START))")
+python3 -c "print(f'COPY reference          : {$TOTAL} rows of events + event_keys in {$COPY_END-$COPY_START:.2f} s = {$COPY_RATE:,.0f} rows/s')"
+python3 -c "print(f'ratio to COPY: 1 instance {$ONE/$COPY_RATE:.2f}x, 2 instances {$TWO/$COPY_RATE:.2f}x')"
+
+# Latency at a steady rate: the event's time at the (simulated) gateway to its commit at HQ.
+reset; start_instances a
+"$HQ" simulate --broker "mqtt://127.0.0.1:$MQ_PORT" --gateways "$GATEWAYS" --events $((RATE * 10 / GATEWAYS + 1)) --rate "$RATE" --store-prefix "L" >/dev/null
+wait_stored "$(sql "SELECT count(*) FROM event_keys")"
+sleep 0.5
+stop_instances
+sql "SELECT 'latency at $RATE events/s: p50 ' || round(percentile_cont(0.5) WITHIN GROUP (ORDER BY received_ms - time_ms)) || ' ms, p99 '
+     || round(percentile_cont(0.99) WITHIN GROUP (ORDER BY received_ms - time_ms)) || ' ms, max ' || max(received_ms - time_ms) || ' ms over '
+     || count(*) || ' events' FROM events"
