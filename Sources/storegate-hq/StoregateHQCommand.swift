@@ -125,10 +125,7 @@ struct StatusCommand: AsyncParsableCommand {
         let logger = self.options.logger(configuration, label: "storegate-hq")
         let report = try await withDatabase(configuration, logger: logger) { try await HQStatusReport.read($0, sampleSeconds: self.sample) }
         if self.json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(String(decoding: try HQJSON.encode(report), as: UTF8.self))
         } else {
             print("""
                 stores \(report.stores), gateways \(report.gateways) (\(report.gatewaysOffline) offline)
