@@ -56,8 +56,7 @@ public struct HQApplication: Sendable {
     }
 }
 
-/// Applies the migrations once the pool runs; ingest waits for nothing else, since a batch against a schema
-/// still being created fails and is retried.
+/// Applies the migrations once the pool runs; ingest and the jobs wait for them (`HQDatabase.schemaReady()`).
 struct MigrationService: Service {
     let database: HQDatabase
     let logger: Logger

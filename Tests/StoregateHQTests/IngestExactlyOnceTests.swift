@@ -42,7 +42,7 @@ import Testing
 
     @Test func duplicatesAndReorderingAreStoredOnceAndTheWatermarkReachesTheEnd() async throws {
         let harness = try HQHarness()
-        let hq = try harness.start(harness.configuration())
+        let hq = try await harness.start(harness.configuration())
         let publisher = try await GatewayPublisher(broker: harness.broker)
         var gateway = SimulatedGateway(storeID: "S001", gatewayID: "g1")
         let events = Self.morning(&gateway, count: 600)
@@ -76,8 +76,8 @@ import Testing
 
     @Test func twoInstancesSharingTheSubscriptionStoreEveryEventOnce() async throws {
         let harness = try HQHarness()
-        let first = try harness.start(harness.configuration(clientID: "hq-a"))
-        let second = try harness.start(harness.configuration(clientID: "hq-b"))
+        let first = try await harness.start(harness.configuration(clientID: "hq-a"))
+        let second = try await harness.start(harness.configuration(clientID: "hq-b"))
         let publisher = try await GatewayPublisher(broker: harness.broker)
         var messages: [(String, String, [UInt8])] = []
         for store in 1...5 {
@@ -105,7 +105,7 @@ import Testing
 
     @Test func aRestartedDatabaseLosesNothingAndCountsNothingTwice() async throws {
         let harness = try HQHarness()
-        let hq = try harness.start(harness.configuration())
+        let hq = try await harness.start(harness.configuration())
         let publisher = try await GatewayPublisher(broker: harness.broker)
         var gateway = SimulatedGateway(storeID: "S001", gatewayID: "g1")
         let events = Self.morning(&gateway, count: 2_000)

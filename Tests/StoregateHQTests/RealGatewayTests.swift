@@ -74,7 +74,7 @@ import Testing
             (try? north.journalLength()) == 3 && (try? north.status("backlog")) == 0
         }
 
-        let hq = try harness.start(harness.configuration())
+        let hq = try await harness.start(harness.configuration())
         try await waitUntil("the schema", seconds: 30, interval: .milliseconds(100)) {
             (try? harness.int("SELECT count(*) FROM schema_migrations")) == 1
         }
@@ -109,7 +109,10 @@ import Testing
         try await waitUntil("HQ holds the north store's whole journal", seconds: 60, interval: .milliseconds(200)) {
             (try? harness.int("SELECT watermark FROM gateways WHERE store_id = 'S-north'")) == northLength
         }
-        #expect(try harness.int("SELECT count(*) FROM requeues WHERE store_id = 'S-north' AND from_seq = 1 AND filled_ms IS NOT NULL") == 1)
+        // The next pass of the jobs marks the requeue filled.
+        try await waitUntil("the requeue marked filled", seconds: 10, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM requeues WHERE store_id = 'S-north' AND from_seq = 1 AND filled_ms IS NOT NULL")) == 1
+        }
         #expect(try harness.int("SELECT count(*) FROM events WHERE store_id = 'S-north'") == northLength)
         #expect(try harness.int("SELECT count(*) FROM events WHERE store_id = 'S-south'") == (try south.journalLength()))
         #expect(try harness.int("SELECT count(*) FROM alerts WHERE kind IN ('chain_broken', 'sequence_conflict', 'invalid_event')") == 0)

@@ -42,7 +42,7 @@ import Testing
 
     @Test func aBrokenChainIsAlertedWhenItsPredecessorArrivesWhateverTheOrder() async throws {
         let harness = try HQHarness()
-        let hq = try harness.start(harness.configuration())
+        let hq = try await harness.start(harness.configuration())
         let publisher = try await GatewayPublisher(broker: harness.broker)
         var gateway = SimulatedGateway(storeID: "S001", gatewayID: "g1")
         var events = (1...20).map { index in
@@ -66,7 +66,7 @@ import Testing
 
     @Test func aCodeRedeemedAtTwoStoresIsAlertedWithBothEventsAndRevokedEverywhere() async throws {
         let harness = try HQHarness()
-        let hq = try harness.start(harness.configuration())
+        let hq = try await harness.start(harness.configuration())
         let listener = try await DownlinkListener(broker: harness.broker, signer: harness.signer)
         let publisher = try await GatewayPublisher(broker: harness.broker)
         let cap = SimulatedGateway.unitCode(serial: "CAP-777")
@@ -101,7 +101,7 @@ import Testing
 
     @Test func aGapIsAskedForWithASignedRequeueAndClosesWhenTheEventsArrive() async throws {
         let harness = try HQHarness()
-        let hq = try harness.start(harness.configuration())
+        let hq = try await harness.start(harness.configuration())
         let listener = try await DownlinkListener(broker: harness.broker, signer: harness.signer)
         let publisher = try await GatewayPublisher(broker: harness.broker)
         var gateway = SimulatedGateway(storeID: "S001", gatewayID: "g1")
@@ -119,7 +119,10 @@ import Testing
         try await waitUntil("gap_unfilled", seconds: 30, interval: .milliseconds(200)) {
             (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'gap_unfilled' AND resolved_ms IS NULL")) == 1
         }
-        #expect(listener.messages.value.filter { $0.body.command == "requeue" }.count >= 3)
+        // The alert commits with the third requeue; that message is published just after.
+        try await waitUntil("the third requeue on the downlink", seconds: 10, interval: .milliseconds(100)) {
+            listener.messages.value.filter { $0.body.command == "requeue" }.count >= 3
+        }
         // The gateway answers: the gap fills, the requeue and the alert close.
         try await publisher.publish(events.filter { (21...30).contains($0.seq) }.map { ("S001", "g1", $0.payload) })
         try await harness.waitForWatermark(store: "S001", gateway: "g1", 50)
@@ -134,7 +137,7 @@ import Testing
 
     @Test func eventsThatAreNotEventsAreAlertedAndChangeNothing() async throws {
         let harness = try HQHarness()
-        let hq = try harness.start(harness.configuration())
+        let hq = try await harness.start(harness.configuration())
         let publisher = try await GatewayPublisher(broker: harness.broker)
         let bad: [[UInt8]] = [
             Array("not json".utf8), Array("{}".utf8), Array("[1,2]".utf8),

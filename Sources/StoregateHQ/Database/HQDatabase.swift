@@ -7,6 +7,7 @@ public import ServiceLifecycle
 public final class HQDatabase: Service, Sendable {
     public let client: PostgresClient
     let logger: Logger
+    private let schemaGate = SchemaGate()
 
     public init(configuration: HQConfiguration.Database, logger: Logger) {
         var postgres = PostgresClient.Configuration(
@@ -32,11 +33,11 @@ public final class HQDatabase: Service, Sendable {
         }
     }
 
-    /// Applies the migrations this database lacks, in order, each in its own transaction. Instances starting
-    /// together take turns on an advisory lock, so each migration runs once.
+    /// Applies the migrations this database lacks, in order, in one transaction. Instances starting together take
+    /// turns on an advisory lock, so each migration runs once.
     @discardableResult
     public func migrate() async throws -> [HQMigrations.Migration] {
-        try await self.transaction { connection in
+        let newlyApplied = try await self.transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(HQLocks.migrations))", logger: self.logger)
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -58,6 +59,19 @@ public final class HQDatabase: Service, Sendable {
                 done.append(migration)
             }
             return done
+        }
+        self.schemaGate.open()
+        return newlyApplied
+    }
+
+    /// Waits until this instance has applied (or found applied) every migration: true then, false when a
+    /// graceful shutdown comes first. Services that read or write the schema start with it.
+    func waitForSchema() async throws -> Bool {
+        do {
+            try await cancelWhenGracefulShutdown { try await self.schemaGate.wait() }
+            return true
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+            return false
         }
     }
 

@@ -50,8 +50,10 @@ public final class IngestService: Service, Sendable {
                     for await event in self.client.events { feed.yield(.mqtt(event)) }
                     feed.finish()
                 }
-                // While one batch commits, the next fills: the committer takes them in order.
+                // While one batch commits, the next fills: the committer takes them in order. The subscription
+                // starts at once (so the broker keeps what arrives), the first commit waits for the schema.
                 group.addTask {
+                    guard (try? await self.database.waitForSchema()) == true else { return }
                     for await batch in batches { await self.commit(batch) }
                 }
                 let ticker = Task {
@@ -83,6 +85,7 @@ public final class IngestService: Service, Sendable {
                 }
             case .mqtt(.connected(let sessionPresent)):
                 self.logger.info("connected to the broker", metadata: ["session_present": "\(sessionPresent)"])
+                self.statistics.update { $0.subscriptionsGranted = 0 }
                 for kind in GatewayTopic.Kind.allCases {
                     do {
                         try self.client.subscribe(TopicScheme.sharedFleetFilter(kind, group: self.configuration.mqtt.shareGroup))
@@ -94,6 +97,8 @@ public final class IngestService: Service, Sendable {
             case .mqtt(.subscribed(_, let granted)):
                 if granted.contains(where: { $0 >= 0x80 }) {
                     self.logger.error("the broker refused a subscription (granted \(granted)): check its ACL for the share group")
+                } else {
+                    self.statistics.update { $0.subscriptionsGranted += 1 }
                 }
             case .mqtt(.connectFailed(let reason)), .mqtt(.disconnected(let reason)):
                 if !reason.isEmpty { self.logger.warning("broker: \(reason)") }

@@ -3,6 +3,8 @@ import Synchronization
 /// What this instance has done since it started (for `storegate-hq status`, the log and the benchmark).
 public final class IngestStatistics: Sendable {
     public struct Snapshot: Sendable, Equatable {
+        /// Fleet subscriptions the broker granted on this connection (one per gateway topic kind when all is well).
+        public var subscriptionsGranted = 0
         public var received = 0
         public var stored = 0
         public var duplicates = 0

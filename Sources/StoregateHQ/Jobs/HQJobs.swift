@@ -36,6 +36,7 @@ public final class HQJobs: Service, Sendable {
         if self.downlink == nil {
             self.logger.warning("no downlink key configured ([downlink] key_id, key_file): gaps cannot be healed, nothing is sent to the stores")
         }
+        guard try await self.database.waitForSchema() else { return }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 if try await self.holdLease() { try await self.pass() }

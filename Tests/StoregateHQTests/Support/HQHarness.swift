@@ -62,13 +62,17 @@ final class HQHarness: Sendable {
         return file
     }
 
-    /// Starts an instance in this process; ``RunningHQ/stop()`` shuts it down gracefully.
-    func start(_ configuration: HQConfiguration) throws -> RunningHQ {
+    /// Starts an instance in this process and returns once it is subscribed to the fleet's topics (what gateways
+    /// publish before that is not its to see: its session is new); ``RunningHQ/stop()`` shuts it down gracefully.
+    func start(_ configuration: HQConfiguration) async throws -> RunningHQ {
         var logger = Logger(label: "hq-test") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         let application = try HQApplication(configuration: configuration, logger: logger)
         let group = application.serviceGroup(logger: logger, signals: [])
         let task = Task { try await group.run() }
+        try await waitUntil("storegate-hq subscribed", seconds: 30) {
+            application.statistics.snapshot.subscriptionsGranted >= GatewayTopic.Kind.allCases.count
+        }
         return RunningHQ(application: application, group: group, task: task)
     }
 
