@@ -4,7 +4,7 @@ import GRDB
 enum LedgerSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        for (name, statements) in [("v1", Self.v1), ("v2", Self.v2), ("v3", Self.v3), ("v4", Self.v4), ("v5", Self.v5)] {
+        for (name, statements) in [("v1", Self.v1), ("v2", Self.v2), ("v3", Self.v3), ("v4", Self.v4), ("v5", Self.v5), ("v6", Self.v6)] {
             migrator.registerMigration(name) { db in
                 for statement in statements {
                     try db.execute(sql: statement)
@@ -164,5 +164,49 @@ enum LedgerSchema {
     static let v5: [String] = [
         "CREATE TABLE outbox_pruned (seq INTEGER PRIMARY KEY NOT NULL)",
         "INSERT INTO outbox_pruned(seq) SELECT seq FROM journal j WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = j.seq)",
+    ]
+
+    /// Version 6: store sales and till access. A basket (`sales`, one row per POS receipt, and its `sale_lines`) is
+    /// written with its one `sale` journal event; a return adds to `returned` of the lines it takes back, so a line
+    /// can never be returned twice (the CHECK). `api_tokens` holds per-till bearer tokens: only the SHA-256 of the
+    /// secret is stored, and a revoked token keeps its row (revocation is final and listed).
+    static let v6: [String] = [
+        """
+        CREATE TABLE sales (
+            receipt TEXT PRIMARY KEY NOT NULL,
+            seq INTEGER NOT NULL REFERENCES journal(seq),
+            lane TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            currency TEXT,
+            time_ms INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE sale_lines (
+            receipt TEXT NOT NULL REFERENCES sales(receipt),
+            line INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('unit', 'plain', 'reward')),
+            code TEXT,
+            gtin TEXT,
+            campaign TEXT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            unit_price INTEGER,
+            discount INTEGER NOT NULL DEFAULT 0,
+            returned INTEGER NOT NULL DEFAULT 0 CHECK (returned >= 0 AND returned <= quantity),
+            PRIMARY KEY (receipt, line)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX sale_lines_by_code ON sale_lines(code) WHERE code IS NOT NULL",
+        """
+        CREATE TABLE api_tokens (
+            token_id TEXT PRIMARY KEY NOT NULL,
+            secret_hash BLOB NOT NULL UNIQUE,
+            till TEXT NOT NULL,
+            operator TEXT,
+            scopes TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            revoked_ms INTEGER
+        ) WITHOUT ROWID
+        """,
     ]
 }
