@@ -34,6 +34,7 @@ public final class POSAPI: Service, Sendable {
     public func run() async throws {
         let router = Router(context: BasicRequestContext.self)
         POSRoutes(configuration: self.configuration, desk: self.desk, metrics: GatewayMetrics(), scanners: self.scanners).register(on: router)
+        SalesRoutes(configuration: self.configuration, desk: self.desk).register(on: router)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let address = self.configuration.address
         let app = Application(

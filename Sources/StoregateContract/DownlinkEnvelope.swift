@@ -130,6 +130,8 @@ public struct DownlinkBody: Sendable, Equatable, Codable {
     public var undoSameLaneOrOperatorOnly: Bool?
     /// How long the store may go without a valid downlink message before refusing redemptions (0: no limit).
     public var maxTimeWithoutSyncMs: Int64?
+    /// How long after a sale its goods may be returned.
+    public var returnWindowMs: Int64?
     public var campaigns: [Campaign]?
     // keys
     public var codeKeys: KeyChanges?

@@ -19,7 +19,7 @@ public struct DecisionEvent: Sendable, Equatable {
     public var lane: String
     public var role: LaneRole
     public var operatorName: String
-    public var operation: Operation
+    public var operation: JournalOperation
     public var codeID: String?
     public var result: ResultCode
     public var reason: String
@@ -27,7 +27,7 @@ public struct DecisionEvent: Sendable, Equatable {
     public var origin: Origin?
 
     public init(seq: Int64?, eventID: String?, time: Timestamp, lane: String, role: LaneRole, operatorName: String,
-                operation: Operation, codeID: String?, result: ResultCode, reason: String, origin: Origin?) {
+                operation: JournalOperation, codeID: String?, result: ResultCode, reason: String, origin: Origin?) {
         self.seq = seq
         self.eventID = eventID
         self.time = time

@@ -32,7 +32,7 @@ public final class OperationDesk: Sendable {
     public let disk: DiskGuard
     public let counters: GatewayCounters
     public let decisions: DecisionStream
-    private let link: HQLink?
+    let link: HQLink?
     private let latency: ScanLatencyRecorder?
 
     public init(ledger: Ledger, disk: DiskGuard, link: HQLink? = nil, counters: GatewayCounters = GatewayCounters(),
@@ -77,7 +77,7 @@ public final class OperationDesk: Sendable {
         }
         self.decisions.publish(DecisionEvent(
             seq: seq, eventID: eventID, time: asker.time, lane: asker.lane, role: asker.role, operatorName: asker.operatorName,
-            operation: operation, codeID: code.valid ? code.id : nil, result: decision.result, reason: decision.reason, origin: asker.origin))
+            operation: JournalOperation(operation), codeID: code.valid ? code.id : nil, result: decision.result, reason: decision.reason, origin: asker.origin))
         return answer
     }
 

@@ -8,7 +8,7 @@ public struct JournalEvent: Sendable, Equatable {
     public var seq: Int64
     /// UUIDv7: HQ deduplicates on it.
     public var eventID: String
-    public var operation: Operation
+    public var operation: JournalOperation
     /// Canonical code id; nil when the scan was malformed.
     public var codeID: String?
     public var result: ResultCode

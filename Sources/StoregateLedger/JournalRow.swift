@@ -44,7 +44,7 @@ enum JournalRow {
     /// Decodes a row selected with ``columns``; unknown enum values (a newer writer) become an error.
     static func event(_ row: Row) throws -> JournalEvent {
         let seq: Int64 = row[0]
-        guard let operation = Operation(rawValue: row[2]), let result = ResultCode(rawValue: row[4]),
+        guard let operation = JournalOperation(rawValue: row[2]), let result = ResultCode(rawValue: row[4]),
             let role = LaneRole(rawValue: row[8])
         else {
             throw LedgerError(.invalidValue, "journal event \(seq) has an operation, result or role this version does not know")

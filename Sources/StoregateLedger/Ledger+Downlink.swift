@@ -11,16 +11,18 @@ public enum DownlinkChange: Sendable, Equatable {
         public var undoWindowMilliseconds: Int64?
         public var undoSameLaneOrOperatorOnly: Bool?
         public var maxTimeWithoutSyncMilliseconds: Int64?
+        public var returnWindowMilliseconds: Int64?
         public var campaigns: [CampaignPolicy]
 
         public init(region: String? = nil, allowProvisional: Bool? = nil, undoWindowMilliseconds: Int64? = nil,
                     undoSameLaneOrOperatorOnly: Bool? = nil, maxTimeWithoutSyncMilliseconds: Int64? = nil,
-                    campaigns: [CampaignPolicy] = []) {
+                    returnWindowMilliseconds: Int64? = nil, campaigns: [CampaignPolicy] = []) {
             self.region = region
             self.allowProvisional = allowProvisional
             self.undoWindowMilliseconds = undoWindowMilliseconds
             self.undoSameLaneOrOperatorOnly = undoSameLaneOrOperatorOnly
             self.maxTimeWithoutSyncMilliseconds = maxTimeWithoutSyncMilliseconds
+            self.returnWindowMilliseconds = returnWindowMilliseconds
             self.campaigns = campaigns
         }
     }
@@ -189,6 +191,10 @@ extension Ledger {
             if let value = policy.maxTimeWithoutSyncMilliseconds {
                 guard value >= 0 else { throw LedgerError(.invalidValue, "policy max_time_without_sync_ms must not be negative") }
                 try setSetting(db, SettingKey.maxTimeWithoutSync, String(value))
+            }
+            if let value = policy.returnWindowMilliseconds {
+                guard value >= 0 else { throw LedgerError(.invalidValue, "policy return_window_ms must not be negative") }
+                try setSetting(db, SettingKey.returnWindowMilliseconds, String(value))
             }
             for campaign in policy.campaigns {
                 guard !campaign.name.isEmpty, campaign.starts < campaign.ends else {

@@ -51,13 +51,16 @@ extension Ledger {
         }
     }
 
-    /// The code's registry row (nil if not registered) and every journal event about it, oldest first
-    /// (through the index `journal_by_code`, migration v3).
+    /// The code's registry row (nil if not registered) and every journal event about it, oldest first: its own
+    /// events (through the index `journal_by_code`, migration v3) and the baskets that sold it (`sale_lines_by_code`).
     public func history(codeID: String) throws -> CodeHistory {
         try self.writer.read { db in
             let record = try CodeRow.fetch(db, id: codeID)
-            let events = try Row.fetchAll(
-                db, sql: "SELECT \(JournalRow.columns) FROM journal WHERE code_id = ? ORDER BY seq", arguments: [codeID]
+            let events = try Row.fetchAll(db, sql: """
+                SELECT \(JournalRow.columns) FROM journal WHERE code_id = ?1
+                    OR seq IN (SELECT s.seq FROM sale_lines l JOIN sales s ON s.receipt = l.receipt WHERE l.code = ?1)
+                ORDER BY seq
+                """, arguments: [codeID]
             ).map(JournalRow.event)
             return CodeHistory(record: record, events: events)
         }

@@ -10,6 +10,7 @@ enum SettingKey {
     static let undoWindowMilliseconds = "undo_window_ms"
     static let undoSameLaneOrOperatorOnly = "undo_same_lane_or_operator_only"
     static let utcOffsetMinutes = "utc_offset_minutes"
+    static let returnWindowMilliseconds = "return_window_ms"
 }
 
 extension Ledger {
@@ -40,8 +41,8 @@ extension Ledger {
         try self.writer.write { db in
             var policy = try Self.loadPolicy(db)
             change(&policy)
-            guard policy.undoWindowMilliseconds >= 0 else {
-                throw LedgerError(.invalidValue, "undo window must not be negative")
+            guard policy.undoWindowMilliseconds >= 0, policy.returnWindowMilliseconds >= 0 else {
+                throw LedgerError(.invalidValue, "undo and return windows must not be negative")
             }
             guard (-14 * 60...14 * 60).contains(policy.utcOffsetMinutes) else {
                 throw LedgerError(.invalidValue, "UTC offset \(policy.utcOffsetMinutes) minutes is outside -840…840")
@@ -53,6 +54,7 @@ extension Ledger {
                 (SettingKey.undoWindowMilliseconds, String(policy.undoWindowMilliseconds)),
                 (SettingKey.undoSameLaneOrOperatorOnly, policy.undoSameLaneOrOperatorOnly ? "1" : "0"),
                 (SettingKey.utcOffsetMinutes, String(policy.utcOffsetMinutes)),
+                (SettingKey.returnWindowMilliseconds, String(policy.returnWindowMilliseconds)),
             ]
             for (key, value) in values {
                 try db.execute(sql: "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -108,6 +110,7 @@ extension Ledger {
         if let value = settings[SettingKey.undoWindowMilliseconds].flatMap({ Int64($0) }) { policy.undoWindowMilliseconds = value }
         if let value = settings[SettingKey.undoSameLaneOrOperatorOnly] { policy.undoSameLaneOrOperatorOnly = value == "1" }
         if let value = settings[SettingKey.utcOffsetMinutes].flatMap({ Int($0) }) { policy.utcOffsetMinutes = value }
+        if let value = settings[SettingKey.returnWindowMilliseconds].flatMap({ Int64($0) }) { policy.returnWindowMilliseconds = value }
         // Written by downlink (Ledger+Downlink); every applied downlink invalidates the cached policy.
         if let value = settings[SettingKey.maxTimeWithoutSync].flatMap({ Int64($0) }) { policy.maxTimeWithoutSyncMilliseconds = value }
         policy.lastHQSync = settings[SettingKey.lastDownlinkSync].flatMap { Int64($0) }.map(Timestamp.init(milliseconds:))

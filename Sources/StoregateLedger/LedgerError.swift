@@ -22,6 +22,8 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A key change breaks the key rules: a retired key id again, another public key behind a known id, or a
         /// downlink key retiring itself or the last one (``KeyTable``, `Ledger.writeKeys(_:db:at:)`).
         public static let keyRefused = Code(rawValue: "key_refused")
+        /// A return the receipt does not allow: unknown receipt, past the return window, more than was sold.
+        public static let returnRefused = Code(rawValue: "return_refused")
         /// Opened read-only, the ledger has migrations pending (opening it normally would apply them).
         public static let schemaNotCurrent = Code(rawValue: "schema_not_current")
     }

@@ -20,8 +20,11 @@ extension DecisionRules {
     static func decideVoid(record: CodeRecord, policy: StorePolicy, context: DecisionContext) -> Decision {
         var details = DecisionDetails(state: record.state)
         guard let last = record.lastChange else {
-            return Decision(result: .nothingToUndo, reason: "Nothing to undo: no operation on this code can be voided.",
-                            details: details)
+            // The ledger records a basket's sale and a return without a per-code undo: the receipt is what changed.
+            let reason = record.state == .sold
+                ? "Nothing to undo here: this unit was sold in a basket; take it back with a return against its receipt."
+                : "Nothing to undo: no operation on this code can be voided."
+            return Decision(result: .nothingToUndo, reason: reason, details: details)
         }
         details.earlier = last
         let age = context.time.milliseconds - last.time.milliseconds

@@ -23,6 +23,7 @@ public struct CampaignPolicy: Sendable, Equatable, Codable {
 public struct StorePolicy: Sendable, Equatable {
     /// Ten days, after EU FMD's rule for reverting a decommissioned pack.
     public static let defaultUndoWindowMilliseconds: Int64 = 10 * 86_400_000
+    public static let defaultReturnWindowMilliseconds: Int64 = 30 * 86_400_000
 
     public var storeID: String
     public var region: String
@@ -32,6 +33,8 @@ public struct StorePolicy: Sendable, Equatable {
     public var undoWindowMilliseconds: Int64
     /// When true (the default) only the lane or the operator that made a change may undo it.
     public var undoSameLaneOrOperatorOnly: Bool
+    /// How long after a sale its goods may be returned (`POST /v1/returns`).
+    public var returnWindowMilliseconds: Int64
     /// Offset of the store's local time from UTC, for "expired before today".
     public var utcOffsetMinutes: Int
     public var campaigns: [String: CampaignPolicy]
@@ -48,6 +51,7 @@ public struct StorePolicy: Sendable, Equatable {
         allowProvisional: Bool = false,
         undoWindowMilliseconds: Int64 = StorePolicy.defaultUndoWindowMilliseconds,
         undoSameLaneOrOperatorOnly: Bool = true,
+        returnWindowMilliseconds: Int64 = StorePolicy.defaultReturnWindowMilliseconds,
         utcOffsetMinutes: Int = 0,
         campaigns: [String: CampaignPolicy] = [:],
         maxTimeWithoutSyncMilliseconds: Int64 = 0,
@@ -58,6 +62,7 @@ public struct StorePolicy: Sendable, Equatable {
         self.allowProvisional = allowProvisional
         self.undoWindowMilliseconds = undoWindowMilliseconds
         self.undoSameLaneOrOperatorOnly = undoSameLaneOrOperatorOnly
+        self.returnWindowMilliseconds = returnWindowMilliseconds
         self.utcOffsetMinutes = utcOffsetMinutes
         self.campaigns = campaigns
         self.maxTimeWithoutSyncMilliseconds = maxTimeWithoutSyncMilliseconds

@@ -131,7 +131,8 @@ public struct DownlinkProcessor: Sendable {
             return .policy(DownlinkChange.Policy(
                 region: body.region, allowProvisional: body.allowProvisional, undoWindowMilliseconds: body.undoWindowMs,
                 undoSameLaneOrOperatorOnly: body.undoSameLaneOrOperatorOnly,
-                maxTimeWithoutSyncMilliseconds: body.maxTimeWithoutSyncMs, campaigns: campaigns))
+                maxTimeWithoutSyncMilliseconds: body.maxTimeWithoutSyncMs, returnWindowMilliseconds: body.returnWindowMs,
+                campaigns: campaigns))
         case "keys":
             var keys = DownlinkChange.Keys()
             keys.signedBy = keyID
