@@ -264,7 +264,7 @@ let package = Package(
         .testTarget(
             name: "StoregateAPITests",
             dependencies: [
-                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateGateway", "StoregateAPI", "StoregateTesting",
+                "StoregateContract", "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateGateway", "StoregateAPI", "StoregateTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

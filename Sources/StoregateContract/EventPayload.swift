@@ -25,6 +25,40 @@ public struct EventPayload: Sendable, Equatable, Decodable {
         /// The code's state before the operation.
         public var state: String?
         public var campaign: String?
+        /// `sale` and `return`: the POS receipt.
+        public var receipt: String?
+        /// `sale` and `return`: ISO 4217, absent where the till records no prices.
+        public var currency: String?
+        /// `sale`: the basket's lines; `return`: the lines taken back.
+        public var lines: [Line]?
+        /// `sales_summary`: the journal range and totals it covers.
+        public var summary: SalesSummary?
+
+        private enum CodingKeys: String, CodingKey {
+            case state, campaign, receipt, currency, lines, summary
+        }
+    }
+
+    /// One line of a `sale` or a `return` (docs/schemas/event.v1.json).
+    public struct Line: Sendable, Equatable, Decodable {
+        public var line: Int
+        /// `unit`, `plain` or `reward` (sales only).
+        public var type: String?
+        public var code: String?
+        public var gtin: String?
+        public var campaign: String?
+        public var quantity: Int64
+        public var unitPrice: Int64?
+        public var discount: Int64?
+        /// Sales: quantity × unit price − discount.
+        public var amount: Int64?
+        /// Returns: what this return gives back for the line.
+        public var refund: Int64?
+
+        private enum CodingKeys: String, CodingKey {
+            case line, type, code, gtin, campaign, quantity, discount, amount, refund
+            case unitPrice = "unit_price"
+        }
     }
 
     /// Why bytes are not an event.

@@ -14,6 +14,7 @@ public enum ConfigLoader {
         "mqtt": ["url", "client_id", "username", "password", "ca_file", "cert_file", "key_file", "keepalive_seconds",
                  "session_expiry_seconds", "reconnect_min_ms", "reconnect_max_ms", "window", "heartbeat_seconds"],
         "outbox": ["shed_telemetry_above", "interleave_after"],
+        "sales": ["summary_minutes"],
         "disk": ["reserve_mib", "low_space_mib", "keep_delivered_days"],
         "downlink": ["enabled", "keys"],
         "roles": Set(LaneRole.allCases.map(\.rawValue)),
@@ -109,6 +110,9 @@ public enum ConfigLoader {
                 }
                 config.operations[role] = operation
             }
+        }
+        if let sales = reader.section(table, "sales") {
+            config.salesSummaryMinutes = reader.int(sales, "sales.summary_minutes", 1...1_440) ?? config.salesSummaryMinutes
         }
         if let api = reader.section(table, "api") {
             if let listen = reader.string(api, "api.listen") {

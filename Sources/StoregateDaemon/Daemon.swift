@@ -96,9 +96,13 @@ public enum Daemon {
             "api": "\(config.api?.address.description ?? "disabled")",
         ])
         // Shutdown runs in reverse: systemd hears STOPPING, the API answers what it has in hand and ends its event
-        // streams, the pipeline finishes its scan, then the link flushes, says offline and disconnects.
+        // streams, the pipeline finishes its scan, the last sales summary is written, then the link flushes, says
+        // offline and disconnects.
+        let summaries = SalesSummaryService(
+            summarizer: SalesSummarizer(ledger: ledger, disk: disk, periodMinutes: config.salesSummaryMinutes), logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: link, successTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: summaries),
             .init(service: pipeline),
         ]
         if let api { services.append(.init(service: api)) }

@@ -44,6 +44,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var reconnectMaximumMilliseconds = 30_000
     public var window = 100
     public var heartbeatSeconds = 60
+    /// How often a `sales_summary` event is written (aligned to the store's wall clock), and at clean shutdown.
+    public var salesSummaryMinutes = 15
 
     // [outbox]
     public var shedTelemetryAbove = 500_000

@@ -84,7 +84,7 @@ extension Ledger {
             let discount: Int64 = row[6]
             let amount = (price ?? 0) * Int64(quantity) - discount
             let refund = amount * Int64(returned + taking) / Int64(quantity) - amount * Int64(returned) / Int64(quantity)
-            lines.append(ReturnOutcome.Line(line: number, gtin: row[3], code: code, quantity: taking, refund: refund))
+            lines.append(ReturnOutcome.Line(line: number, gtin: row[3], code: code, campaign: row[8], quantity: taking, refund: refund))
         }
         let refund = lines.reduce(0) { $0 + $1.refund }
         var details = JSONObjectWriter()
@@ -98,6 +98,7 @@ extension Ledger {
             nested.add("line", Int64(line.line))
             nested.add("code", line.code)
             nested.add("gtin", line.gtin)
+            nested.add("campaign", line.campaign)
             nested.add("quantity", Int64(line.quantity))
             nested.add("refund", line.refund)
         }
@@ -110,14 +111,14 @@ extension Ledger {
                              lines: lines, refund: refund, currency: currency, replayed: false)
     }
 
-    private static let saleLineColumns = "line, kind, code, gtin, quantity, unit_price, discount, returned"
+    private static let saleLineColumns = "line, kind, code, gtin, quantity, unit_price, discount, returned, campaign"
 
     private static func replayReturn(_ db: Database, request: SaleReturn, seq: Int64) throws -> ReturnOutcome {
         guard let event = try JournalRow.fetch(db, seq: seq), event.operation == .return,
               let wire = try? JSONDecoder().decode(ReturnWire.self, from: Data(event.details.utf8)) else {
             throw LedgerError(.invalidValue, "return \(request.returnID) points at journal event \(seq), which is not its return")
         }
-        let lines = wire.lines.map { ReturnOutcome.Line(line: $0.line, gtin: $0.gtin, code: $0.code, quantity: $0.quantity, refund: $0.refund) }
+        let lines = wire.lines.map { ReturnOutcome.Line(line: $0.line, gtin: $0.gtin, code: $0.code, campaign: $0.campaign, quantity: $0.quantity, refund: $0.refund) }
         return ReturnOutcome(returnID: request.returnID, receipt: request.receipt, seq: seq, eventID: event.eventID, lines: lines,
                              refund: wire.refund, currency: wire.currency, replayed: true)
     }
@@ -127,6 +128,7 @@ extension Ledger {
             var line: Int
             var code: String?
             var gtin: String?
+            var campaign: String?
             var quantity: Int
             var refund: Int64
         }

@@ -169,7 +169,8 @@ enum LedgerSchema {
     /// Version 6: store sales and till access. A basket (`sales`, one row per POS receipt, and its `sale_lines`) is
     /// written with its one `sale` journal event; a return adds to `returned` of the lines it takes back, so a line
     /// can never be returned twice (the CHECK). `api_tokens` holds per-till bearer tokens: only the SHA-256 of the
-    /// secret is stored, and a revoked token keeps its row (revocation is final and listed).
+    /// secret is stored, and a revoked token keeps its row (revocation is final and listed). The first
+    /// `sales_summary` starts after the events already in the journal.
     static let v6: [String] = [
         """
         CREATE TABLE sales (
@@ -197,6 +198,8 @@ enum LedgerSchema {
         ) WITHOUT ROWID
         """,
         "CREATE INDEX sale_lines_by_code ON sale_lines(code) WHERE code IS NOT NULL",
+        // The first `sales_summary` covers what happens from now on: HQ already holds the events before it.
+        "INSERT INTO settings(key, value) SELECT 'sales_summary_through_seq', COALESCE(MAX(seq), 0) FROM journal",
         """
         CREATE TABLE api_tokens (
             token_id TEXT PRIMARY KEY NOT NULL,

@@ -39,6 +39,7 @@ public struct ReturnOutcome: Sendable, Equatable {
         public var line: Int
         public var gtin: String?
         public var code: String?
+        public var campaign: String?
         public var quantity: Int
         /// This return's share of the line's amount, in minor units.
         public var refund: Int64
