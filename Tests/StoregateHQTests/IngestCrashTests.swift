@@ -61,7 +61,7 @@ import Testing
         let publisher = try await GatewayPublisher(broker: harness.broker)
         var hq = try startHQ()
         try await waitUntil("the schema", seconds: 30, interval: .milliseconds(100)) {
-            (try? harness.int("SELECT count(*) FROM schema_migrations")) == 1
+            (try? harness.int("SELECT count(*) FROM schema_migrations")) == HQMigrations.all.count
         }
         var generator = SeededGenerator(seed: 2026)
         var kills = 0

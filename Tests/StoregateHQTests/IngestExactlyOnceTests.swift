@@ -20,22 +20,34 @@ import Testing
     /// The rollups equal a recount of the stored events, column by column.
     static func expectRollupsEqualRecount(_ harness: HQHarness) throws {
         let rollups = try harness.value("""
-            SELECT sum(events), sum(received), sum(sold), sum(redemptions), sum(verifies), sum(rejections) FROM rollups_hourly
+            SELECT sum(events), sum(received), sum(sold), sum(returned), sum(redemptions), sum(verifies), sum(rejections),
+                   sum(revenue_minor) FROM rollups_hourly
             """)
+        // Baskets and returns count by their lines, read back from the stored payloads.
         let recount = try harness.value("""
+            WITH lines AS (
+                SELECT e.op, (l->>'quantity')::bigint AS quantity, coalesce((l->>'amount')::bigint, 0) AS amount,
+                       coalesce((l->>'refund')::bigint, 0) AS refund
+                FROM events AS e, jsonb_array_elements(convert_from(e.payload, 'UTF8')::jsonb->'details'->'lines') AS l
+                WHERE e.op IN ('sale', 'return') AND e.result = 'accepted')
             SELECT count(*), count(*) FILTER (WHERE op = 'receive' AND result = 'accepted'),
-                   count(*) FILTER (WHERE op = 'sell' AND result = 'accepted'),
+                   count(*) FILTER (WHERE op = 'sell' AND result = 'accepted')
+                       + (SELECT coalesce(sum(quantity), 0) FROM lines WHERE op = 'sale'),
+                   (SELECT coalesce(sum(quantity), 0) FROM lines WHERE op = 'return'),
                    count(*) FILTER (WHERE op = 'redeem' AND result = 'accepted'),
                    count(*) FILTER (WHERE op = 'verify' AND result = 'accepted'),
-                   count(*) FILTER (WHERE result <> 'accepted') FROM events
+                   count(*) FILTER (WHERE result <> 'accepted'),
+                   (SELECT coalesce(sum(amount), 0) - coalesce(sum(refund), 0) FROM lines)
+            FROM events
             """)
         #expect(rollups == recount)
+        // Lines of baskets add rows of their own SKUs that no event is stored under (events 0 there).
         let byHour = try harness.int("""
             SELECT count(*) FROM (
                 SELECT date_trunc('hour', to_timestamp(time_ms / 1000)) AS hour, store_id, gtin, campaign, count(*) AS n FROM events
                 GROUP BY 1, 2, 3, 4) AS e
             FULL JOIN rollups_hourly AS r USING (hour, store_id, gtin, campaign)
-            WHERE e.n IS DISTINCT FROM r.events
+            WHERE coalesce(e.n, 0) <> coalesce(r.events, 0)
             """)
         #expect(byHour == 0)
     }
@@ -96,7 +108,10 @@ import Testing
         // Both instances did part of the work.
         #expect(first.application.statistics.snapshot.stored > 0)
         #expect(second.application.statistics.snapshot.stored > 0)
-        #expect(first.application.statistics.snapshot.stored + second.application.statistics.snapshot.stored == 1_500)
+        // Each instance counts a batch just after its commit, which the watermark already shows.
+        try await waitUntil("both instances counted their last batch", seconds: 10) {
+            first.application.statistics.snapshot.stored + second.application.statistics.snapshot.stored == 1_500
+        }
         try Self.expectRollupsEqualRecount(harness)
         await publisher.stop()
         try await first.stop()

@@ -49,6 +49,15 @@ import Testing
 
         func journalLength() throws -> Int { try self.status("journal_length") }
 
+        /// A CLI command taking a JSON document (`sale`, `return`) on this store's ledger; returns its exit status.
+        @discardableResult
+        func ring(_ command: String, _ document: String, directory: TemporaryDirectory) throws -> Int32 {
+            let file = directory.file("\(self.store)-\(command)-\(UUID().uuidString).json")
+            try document.write(toFile: file, atomically: true, encoding: .utf8)
+            let process = try ChildProcess(executable: self.binary, arguments: [command, "--db", self.db, "--file", file, "--lane", "T1"])
+            return process.wait(seconds: 30) ?? -1
+        }
+
         static func run(_ binary: String, _ arguments: [String]) throws {
             let process = try ChildProcess(executable: binary, arguments: arguments)
             #expect(process.wait(seconds: 30) == 0, "storegate \(arguments.joined(separator: " "))")
@@ -76,7 +85,7 @@ import Testing
 
         let hq = try await harness.start(harness.configuration())
         try await waitUntil("the schema", seconds: 30, interval: .milliseconds(100)) {
-            (try? harness.int("SELECT count(*) FROM schema_migrations")) == 1
+            (try? harness.int("SELECT count(*) FROM schema_migrations")) == HQMigrations.all.count
         }
         _ = try harness.value("""
             INSERT INTO stores (store_id, name, region, province, city, distributor) VALUES
@@ -117,6 +126,49 @@ import Testing
         #expect(try harness.int("SELECT count(*) FROM events WHERE store_id = 'S-south'") == (try south.journalLength()))
         #expect(try harness.int("SELECT count(*) FROM alerts WHERE kind IN ('chain_broken', 'sequence_conflict', 'invalid_event')") == 0)
         try IngestExactlyOnceTests.expectRollupsEqualRecount(harness)
+        try await hq.stop()
+    }
+
+    @Test func basketsReturnsAndTheirSummaryArriveAsSellOutPerSKU() async throws {
+        let harness = try HQHarness()
+        var store = try Gateway(store: "S-east", region: "CN-31", harness: harness)
+        let units = (1...4).map { "01/09506000134352/21/B\($0)" }
+        let csv = harness.directory.file("east.csv")
+        try ("code\n" + units.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        try Gateway.run(store.binary, ["import", "--db", store.db, csv])
+        let hq = try await harness.start(harness.configuration())
+        try store.start(harness.broker)
+        defer { store.stop() }
+
+        // A mixed basket with a 再来一瓶 reward, a scanner-style one-line basket, a return, then the summary.
+        #expect(try store.ring("sale", #"""
+            {"receipt":"E-1","currency":"CNY","lines":[
+              {"code":"\#(units[0])","unit_price":600},
+              {"gtin":"4006381333931","quantity":3,"unit_price":250,"discount":50},
+              {"type":"reward","code":"\#(units[1])","gtin":"09506000134352"}]}
+            """#, directory: harness.directory) == 0)
+        #expect(try store.ring("sale", #"{"receipt":"E-2","currency":"CNY","lines":[{"code":"\#(units[2])","unit_price":600}]}"#,
+                               directory: harness.directory) == 0)
+        #expect(try store.ring("return", #"{"return_id":"ER-1","receipt":"E-1","lines":[{"line":2,"quantity":1}]}"#,
+                               directory: harness.directory) == 0)
+        try Gateway.run(store.binary, ["sales-summary", "--db", store.db])
+        let length = try store.journalLength()
+        #expect(length == 5)  // redeem, sale, sale, return, sales_summary
+        try await waitUntil("HQ holds the store's whole journal", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("SELECT watermark FROM gateways WHERE store_id = 'S-east'")) == length
+        }
+
+        // Sell-out per SKU as the tills rang it up: 2 + 1 free units of the serialised GTIN, 3 − 1 plain ones.
+        #expect(try harness.value("SELECT sold, returned, redemptions, revenue_minor FROM rollups_hourly WHERE store_id = 'S-east' AND gtin = '09506000134352' AND campaign = ''") == "3|0|1|1200")
+        #expect(try harness.value("SELECT sum(sold), sum(returned), sum(revenue_minor) FROM rollups_hourly WHERE gtin = '04006381333931'") == "3|1|467")
+        #expect(try harness.int("SELECT count(*) FROM sales_lines WHERE store_id = 'S-east'") == 4)
+        try IngestExactlyOnceTests.expectRollupsEqualRecount(harness)
+        // The summary was checked against the events of its range, and agreed.
+        try await waitUntil("the summary checked", seconds: 20, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM sales_summaries WHERE checked_ms IS NOT NULL")) == 1
+        }
+        #expect(try harness.value("SELECT first_seq || '-' || last_seq || ' ' || coalesce(problem, 'ok') FROM sales_summaries") == "1-4 ok")
+        #expect(try harness.int("SELECT count(*) FROM alerts WHERE kind = 'summary_mismatch'") == 0)
         try await hq.stop()
     }
 }

@@ -16,6 +16,7 @@ struct Alert: Sendable {
         case gatewayBehind = "gateway_behind"
         case diversion
         case counterfeitSpike = "counterfeit_spike"
+        case summaryMismatch = "summary_mismatch"
     }
 
     var kind: Kind

@@ -262,5 +262,25 @@ public enum HQMigrations {
             )
             """,
         ]),
+        Migration(version: 2, name: "sales summaries", statements: [
+            // A gateway's `sales_summary` says what its journal range [first_seq, last_seq] holds; the jobs check it
+            // against the stored events once the watermark passes last_seq (`checked_ms`), and a disagreement is an
+            // alert and a requeue of the range (`problem`).
+            """
+            CREATE TABLE sales_summaries (
+                store_id text NOT NULL,
+                gateway_id text NOT NULL,
+                seq bigint NOT NULL,
+                first_seq bigint NOT NULL,
+                last_seq bigint NOT NULL,
+                period_start_ms bigint NOT NULL,
+                period_end_ms bigint NOT NULL,
+                checked_ms bigint,
+                problem text,
+                PRIMARY KEY (store_id, gateway_id, seq)
+            )
+            """,
+            "CREATE INDEX sales_summaries_unchecked ON sales_summaries (store_id, gateway_id) WHERE checked_ms IS NULL",
+        ]),
     ]
 }

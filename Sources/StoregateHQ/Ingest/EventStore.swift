@@ -41,6 +41,8 @@ struct EventStore: Sendable {
                 try await self.insertEvents(stored, on: connection, now: now)
                 alerts += try await self.recordRedemptions(stored, on: connection, now: now)
                 try await self.addRollups(stored, on: connection)
+                try await self.insertSalesLines(stored, on: connection)
+                try await self.recordSummaries(stored, on: connection)
             }
             alerts += try await self.advance(gateways, with: stored, of: batch, on: connection, now: now)
             outcome.alerts = try await Alert.raise(alerts, on: connection, now: now, logger: logger)
@@ -188,15 +190,16 @@ struct EventStore: Sendable {
         let logger = self.database.logger
         try await connection.query("""
             INSERT INTO rollups_hourly (hour, store_id, gtin, campaign, events, received, sold, returned, redemptions, voids,
-                                        verifies, rejections)
-            SELECT to_timestamp(h / 1000), s, gt, c, e, rc, so, rt, rd, v, vf, rj
+                                        verifies, rejections, revenue_minor)
+            SELECT to_timestamp(h / 1000), s, gt, c, e, rc, so, rt, rd, v, vf, rj, rv
             FROM unnest(\(entries.map(\.key.hourMs))::bigint[], \(entries.map(\.key.storeID))::text[],
                         \(entries.map(\.key.gtin))::text[], \(entries.map(\.key.campaign))::text[],
                         \(entries.map(\.value.events))::bigint[], \(entries.map(\.value.received))::bigint[],
                         \(entries.map(\.value.sold))::bigint[], \(entries.map(\.value.returned))::bigint[],
                         \(entries.map(\.value.redemptions))::bigint[], \(entries.map(\.value.voids))::bigint[],
-                        \(entries.map(\.value.verifies))::bigint[], \(entries.map(\.value.rejections))::bigint[])
-                AS u(h, s, gt, c, e, rc, so, rt, rd, v, vf, rj)
+                        \(entries.map(\.value.verifies))::bigint[], \(entries.map(\.value.rejections))::bigint[],
+                        \(entries.map(\.value.revenueMinor))::bigint[])
+                AS u(h, s, gt, c, e, rc, so, rt, rd, v, vf, rj, rv)
             ON CONFLICT (hour, store_id, gtin, campaign) DO UPDATE SET
                 events = rollups_hourly.events + excluded.events,
                 received = rollups_hourly.received + excluded.received,
@@ -205,7 +208,8 @@ struct EventStore: Sendable {
                 redemptions = rollups_hourly.redemptions + excluded.redemptions,
                 voids = rollups_hourly.voids + excluded.voids,
                 verifies = rollups_hourly.verifies + excluded.verifies,
-                rejections = rollups_hourly.rejections + excluded.rejections
+                rejections = rollups_hourly.rejections + excluded.rejections,
+                revenue_minor = rollups_hourly.revenue_minor + excluded.revenue_minor
             """, logger: logger)
         let rejections = rollups.rejections.sorted { $0.key < $1.key }
         guard !rejections.isEmpty else { return }
@@ -217,6 +221,48 @@ struct EventStore: Sendable {
                         \(rejections.map(\.key.result))::text[], \(rejections.map(\.value))::bigint[]) AS u(h, s, gt, c, r, n)
             ON CONFLICT (hour, store_id, gtin, campaign, result) DO UPDATE SET count = rollup_rejections.count + excluded.count
             """, logger: logger)
+    }
+
+    /// The lines of accepted baskets, one row each (sell-out by SKU, price and currency).
+    private func insertSalesLines(_ events: [IncomingEvent], on connection: PostgresConnection) async throws {
+        var ids: [UUID] = [], numbers: [Int32] = [], stores: [String] = [], gtins: [String] = [], codes: [String] = []
+        var quantities: [Int64] = [], prices: [Int64] = [], discounts: [Int64] = [], currencies: [String] = [], times: [Int64] = []
+        for event in events where event.payload.op == "sale" && event.payload.result == "accepted" {
+            for line in event.payload.details?.lines ?? [] {
+                ids.append(event.eventID)
+                numbers.append(Int32(clamping: line.line))
+                stores.append(event.storeID)
+                gtins.append(line.gtin ?? "")
+                codes.append(line.code ?? "")
+                quantities.append(line.quantity)
+                prices.append(line.unitPrice ?? -1)
+                discounts.append(line.discount ?? 0)
+                currencies.append(event.payload.details?.currency ?? "")
+                times.append(event.payload.timeMs)
+            }
+        }
+        guard !ids.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO sales_lines (event_id, line, store_id, gtin, code, quantity, unit_price_minor, discount_minor, currency, time_ms)
+            SELECT id, n, s, g, NULLIF(c, ''), q, NULLIF(p, -1), d, NULLIF(cur, ''), t
+            FROM unnest(\(ids)::uuid[], \(numbers)::integer[], \(stores)::text[], \(gtins)::text[], \(codes)::text[],
+                        \(quantities)::bigint[], \(prices)::bigint[], \(discounts)::bigint[], \(currencies)::text[],
+                        \(times)::bigint[]) AS u(id, n, s, g, c, q, p, d, cur, t)
+            ON CONFLICT DO NOTHING
+            """, logger: self.database.logger)
+    }
+
+    /// Each `sales_summary` is kept until the jobs have checked it against the events of its range.
+    private func recordSummaries(_ events: [IncomingEvent], on connection: PostgresConnection) async throws {
+        for event in events where event.payload.op == "sales_summary" {
+            guard let summary = event.payload.details?.summary else { continue }
+            try await connection.query("""
+                INSERT INTO sales_summaries (store_id, gateway_id, seq, first_seq, last_seq, period_start_ms, period_end_ms)
+                VALUES (\(event.storeID), \(event.gatewayID), \(event.payload.seq), \(summary.firstSeq), \(summary.lastSeq),
+                        \(summary.periodStartMs), \(summary.periodEndMs))
+                ON CONFLICT DO NOTHING
+                """, logger: self.database.logger)
+        }
     }
 
     /// Moves each gateway's watermark over what is now contiguous, checking the chain link by link.

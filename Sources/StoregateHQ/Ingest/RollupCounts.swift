@@ -23,6 +23,8 @@ struct RollupCounts: Sendable {
         var voids: Int64 = 0
         var verifies: Int64 = 0
         var rejections: Int64 = 0
+        /// Minor units of the store's currency: basket amounts less refunds.
+        var revenueMinor: Int64 = 0
     }
 
     struct RejectionKey: Hashable, Comparable, Sendable {
@@ -38,18 +40,19 @@ struct RollupCounts: Sendable {
     private(set) var rejections: [RejectionKey: Int64] = [:]
 
     /// Counts one new event. What counts as what is the one definition HQ's totals use (docs/hq.md): accepted
-    /// operations by kind, every non-accepted result as a rejection by its result code.
+    /// operations by kind, every non-accepted result as a rejection by its result code. An event counts once under
+    /// its own GTIN and campaign (as stored in `events`); a basket's or a return's lines add their units and money
+    /// under each line's GTIN and campaign.
     mutating func add(_ event: IncomingEvent) {
         let payload = event.payload
-        let key = Key(hourMs: payload.timeMs - ((payload.timeMs % 3_600_000) + 3_600_000) % 3_600_000,
-                      storeID: event.storeID, gtin: payload.gtin ?? "", campaign: payload.details?.campaign ?? "")
+        let hourMs = payload.timeMs - ((payload.timeMs % 3_600_000) + 3_600_000) % 3_600_000
+        let key = Key(hourMs: hourMs, storeID: event.storeID, gtin: payload.gtin ?? "", campaign: payload.details?.campaign ?? "")
         var counters = self.counters[key] ?? Counters()
         counters.events += 1
         if payload.result == "accepted" {
             switch payload.op {
             case "receive": counters.received += 1
             case "sell": counters.sold += 1
-            case "return": counters.returned += 1
             case "redeem": counters.redemptions += 1
             case "void": counters.voids += 1
             case "verify": counters.verifies += 1
@@ -60,5 +63,18 @@ struct RollupCounts: Sendable {
             self.rejections[RejectionKey(key: key, result: payload.result), default: 0] += 1
         }
         self.counters[key] = counters
+        guard payload.result == "accepted", payload.op == "sale" || payload.op == "return" else { return }
+        for line in payload.details?.lines ?? [] {
+            let lineKey = Key(hourMs: hourMs, storeID: event.storeID, gtin: line.gtin ?? "", campaign: line.campaign ?? "")
+            var lineCounters = self.counters[lineKey] ?? Counters()
+            if payload.op == "sale" {
+                lineCounters.sold += line.quantity
+                lineCounters.revenueMinor += line.amount ?? 0
+            } else {
+                lineCounters.returned += line.quantity
+                lineCounters.revenueMinor -= line.refund ?? 0
+            }
+            self.counters[lineKey] = lineCounters
+        }
     }
 }

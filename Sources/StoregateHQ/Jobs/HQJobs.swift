@@ -55,6 +55,7 @@ public final class HQJobs: Service, Sendable {
             try await self.partitions.makeAhead(days: self.configuration.partitionDaysAhead, now: now)
         }
         try await self.healGaps(now: now)
+        try await SummaryCheck(database: self.database, downlink: self.downlink, logger: self.logger).run(now: now)
         try await self.resendUnreportedBatches(now: now)
         if self.configuration.syncBeaconMilliseconds > 0, let downlink = self.downlink,
            try await self.due("sync_beacon", every: self.configuration.syncBeaconMilliseconds, now: now) {
