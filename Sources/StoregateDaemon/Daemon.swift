@@ -80,10 +80,14 @@ public enum Daemon {
                                 scratchDirectory: (config.databasePath as NSString).deletingLastPathComponent)
             : nil
         let pipelineBox = PipelineBox()
+        let sourcesFinished: @Sendable () -> Bool = { pipelineBox.pipeline?.sourcesFinished ?? true }
+        let summaries = SalesSummaryService(
+            summarizer: SalesSummarizer(ledger: ledger, disk: disk, periodMinutes: config.salesSummaryMinutes), logger: logger,
+            sourcesFinished: exitWhenDrained ? sourcesFinished : nil)
         let link = HQLink(
             ledger: ledger, client: client, configuration: linkConfiguration, counters: counters, logger: logger,
             downlink: downlink, scanners: { pipelineBox.pipeline?.scannerStatus ?? [] },
-            sourcesFinished: { pipelineBox.pipeline?.sourcesFinished ?? true }, disk: disk, latency: latency)
+            sourcesFinished: { sourcesFinished() && summaries.isFinished }, disk: disk, latency: latency)
         let desk = OperationDesk(ledger: ledger, disk: disk, link: link, counters: counters, decisions: DecisionStream(), latency: latency)
         let pipeline = ScanPipeline(desk: desk, scanners: config.scanners, operations: config.operations, logger: logger, answers: answers)
         pipelineBox.pipeline = pipeline
@@ -98,8 +102,6 @@ public enum Daemon {
         // Shutdown runs in reverse: systemd hears STOPPING, the API answers what it has in hand and ends its event
         // streams, the pipeline finishes its scan, the last sales summary is written, then the link flushes, says
         // offline and disconnects.
-        let summaries = SalesSummaryService(
-            summarizer: SalesSummarizer(ledger: ledger, disk: disk, periodMinutes: config.salesSummaryMinutes), logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: link, successTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: summaries),

@@ -61,7 +61,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     // [roles]: the operation a scan on a lane of each role performs.
     public var operations: [LaneRole: StoregateCore.Operation] = [
-        .receiving: .receive, .checkout: .sell, .redemption: .redeem, .service: .verify,
+        .receiving: .receive, .checkout: .sell, .redemption: .redeem, .service: .verify, .sale: .sell,
     ]
 
     // [[scanner]]

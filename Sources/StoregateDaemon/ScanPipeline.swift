@@ -99,6 +99,10 @@ public final class ScanPipeline: Service, Sendable {
         let code = event.complete
             ? parser.parse(event.bytes) : ParsedCode(kind: .unknown, symbology: event.symbology, errors: [.incompleteScan])
         let asker = OperationDesk.Asker(lane: event.lane, role: event.role, operatorName: scanner.operatorName, time: event.lastReport, origin: .scanner)
+        if event.role == .sale {
+            await self.sell(code, by: asker, entered: entered)
+            return
+        }
         do {
             let answer = try await self.desk.perform(operation, on: code, by: asker, entered: entered)
             let recorded: String
@@ -113,6 +117,25 @@ public final class ScanPipeline: Service, Sendable {
             // The ledger could not decide (disk, corruption): the cashier must see that nothing was recorded.
             self.logger.error("lane \(event.lane): scan not recorded: \(error)")
             self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue): NOT RECORDED: \(error); scan again or call the supervisor")
+        }
+    }
+
+    /// A scanner-only till: the scan is a one-line basket.
+    private func sell(_ code: ParsedCode, by asker: OperationDesk.Asker, entered: ContinuousClock.Instant) async {
+        let desk = self.desk
+        let id = code.valid ? code.id ?? "-" : "-"
+        do {
+            let answer = try await desk.ledger.async.run { _ in try desk.sellScan(code, by: asker, entered: entered) }
+            switch answer {
+            case .sold(let outcome):
+                self.answers("lane \(asker.lane) (sale) \(id): SOLD on receipt \(outcome.receipt) [event \(outcome.seq ?? 0)]")
+            case .refused(let refusal):
+                let decision = refusal.decision
+                self.answers("lane \(asker.lane) (sale) \(id): REJECTED \(decision.result.rawValue): \(decision.reason)")
+            }
+        } catch {
+            self.logger.error("lane \(asker.lane): scan not recorded: \(error)")
+            self.answers("lane \(asker.lane) (sale): NOT RECORDED: \(error); scan again or call the supervisor")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import StoregateCore
 public import StoregateLedger
 import StoregateLink
@@ -30,6 +31,25 @@ extension OperationDesk {
         return outcome
     }
 
+    /// A scan on a scanner-only till (role `sale`): a one-line basket under a generated receipt id; a retail
+    /// barcode is a plain line of one. A rejected scan is journaled as a rejected `sell` (nothing changes), so
+    /// HQ still sees what was refused at the till (a counterfeit, a diverted unit) as it does for every lane.
+    public func sellScan(_ code: ParsedCode, by asker: Asker, entered: ContinuousClock.Instant = .now) throws -> ScanSaleAnswer {
+        let keys = try self.ledger.currentTrustedKeys()
+        var line = SaleLine(kind: .unit, code: code, signature: keys.check(code))
+        if code.valid, code.identityKind == .product {
+            line = SaleLine(kind: .plain, gtin: code.gtin)
+        }
+        let sale = BasketDocument.Sale(receipt: "scan-\(asker.lane)-\(UUID().uuidString.lowercased())", currency: nil, dryRun: false,
+                                       lines: [line], posTimeMs: nil, lane: asker.lane, operatorName: asker.operatorName)
+        let outcome = try self.sell(sale, by: asker)
+        if outcome.accepted {
+            if let seq = outcome.seq { self.latency?.scan(enteredAt: entered, committedAs: seq) }
+            return .sold(outcome)
+        }
+        return .refused(try self.perform(.sell, on: code, by: asker, entered: entered))
+    }
+
     /// Takes goods back against a receipt (``Ledger/applyReturn(_:)``), through the disk guard.
     public func takeBack(_ request: SaleReturn, by asker: Asker) throws -> ReturnOutcome {
         let outcome = try self.disk.write { try self.ledger.applyReturn(request) }
@@ -42,4 +62,12 @@ extension OperationDesk {
         }
         return outcome
     }
+}
+
+/// What a scan on a scanner-only till did.
+public enum ScanSaleAnswer: Sendable {
+    /// Sold as a one-line basket.
+    case sold(SaleOutcome)
+    /// Refused, and journaled as a rejected `sell`.
+    case refused(GuardedOutcome)
 }

@@ -33,7 +33,7 @@ public final class OperationDesk: Sendable {
     public let counters: GatewayCounters
     public let decisions: DecisionStream
     let link: HQLink?
-    private let latency: ScanLatencyRecorder?
+    let latency: ScanLatencyRecorder?
 
     public init(ledger: Ledger, disk: DiskGuard, link: HQLink? = nil, counters: GatewayCounters = GatewayCounters(),
                 decisions: DecisionStream = DecisionStream(), latency: ScanLatencyRecorder? = nil) {

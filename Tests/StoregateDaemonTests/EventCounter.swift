@@ -9,8 +9,8 @@ final class EventCounter: Sendable {
     private struct State {
         var counts: [Int64: Int] = [:]
         var arrivals = 0
-        var highestFirst: Int64 = 0
-        var inOrder = true
+        /// Each seq at its first arrival, in arrival order.
+        var firstArrivals: [Int64] = []
     }
 
     let client: MQTTClient
@@ -33,10 +33,7 @@ final class EventCounter: Sendable {
                     self.state.withLock { state in
                         state.arrivals += 1
                         state.counts[seq, default: 0] += 1
-                        if state.counts[seq] == 1 {
-                            if seq < state.highestFirst { state.inOrder = false }
-                            state.highestFirst = max(state.highestFirst, seq)
-                        }
+                        if state.counts[seq] == 1 { state.firstArrivals.append(seq) }
                     }
                 default: break
                 }
@@ -47,10 +44,17 @@ final class EventCounter: Sendable {
 
     var unique: Int { self.state.withLock { $0.counts.count } }
     var arrivals: Int { self.state.withLock { $0.arrivals } }
-    var firstArrivalsInOrder: Bool { self.state.withLock { $0.inOrder } }
+    var firstArrivalsInOrder: Bool { self.firstArrivalsInOrder(upTo: .max) }
+
+    /// Whether the events up to `seq` first arrived in sequence order (the uplink sends a live event ahead of a
+    /// long backlog, so events written after a backlog may overtake it).
+    func firstArrivalsInOrder(upTo seq: Int64) -> Bool {
+        let arrivals = self.state.withLock { $0.firstArrivals }.filter { $0 <= seq }
+        return zip(arrivals, arrivals.dropFirst()).allSatisfy { $0 < $1 }
+    }
 
     func waitUntilSubscribed() async throws {
-        try await waitUntil("subscription", seconds: 10) { self.subscribed.load(ordering: .sequentiallyConsistent) }
+        try await waitUntil("subscription", seconds: 30) { self.subscribed.load(ordering: .sequentiallyConsistent) }
     }
 
     func stop() async {

@@ -63,7 +63,8 @@ import Testing
         #expect(gateway.wait(seconds: 60) == 0, "\((try? String(contentsOfFile: work.file("gateway.log"), encoding: .utf8)) ?? "")")
 
         let ledger = try Ledger(path: db)
-        let events = try ledger.journal()
+        // The scans' events; the sales summary written as the gateway stopped comes after them.
+        let events = try ledger.journal().filter { $0.operation != .salesSummary }
         #expect(events.count == 2)
         #expect(events.first?.codeID == "01/09506000134352/21/ABC")
         #expect(events.first?.result == .accepted)

@@ -10,7 +10,7 @@ public struct UnknownLaneRole: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 extension LaneRole {
-    /// Every role, as messages and help texts list them: `receiving, checkout, redemption, service`.
+    /// Every role, as messages and help texts list them: `receiving, checkout, redemption, service, sale`.
     public static let names = LaneRole.allCases.map(\.rawValue).joined(separator: ", ")
 
     /// The role called `name`.

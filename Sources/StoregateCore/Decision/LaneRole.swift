@@ -10,6 +10,8 @@ public enum LaneRole: String, Sendable, Codable, CaseIterable {
     case redemption
     /// Store staff and the operator's CLI: every operation.
     case service
+    /// A scanner-only till (no POS): each scan is a one-line basket (`sale` event); a retail barcode is a plain line.
+    case sale
 
     /// The operations a lane with this role may ask for. Every role may `verify` and `void` its own operations.
     public var allowedOperations: Set<Operation> {
@@ -20,7 +22,7 @@ public enum LaneRole: String, Sendable, Codable, CaseIterable {
     public func allows(_ operation: Operation) -> Bool {
         switch (self, operation) {
         case (_, .verify), (_, .void), (.service, _): return true
-        case (.receiving, .receive), (.checkout, .sell), (.checkout, .redeem), (.redemption, .redeem): return true
+        case (.receiving, .receive), (.checkout, .sell), (.checkout, .redeem), (.redemption, .redeem), (.sale, .sell): return true
         default: return false
         }
     }

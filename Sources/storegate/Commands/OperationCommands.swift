@@ -20,7 +20,7 @@ struct OperationArguments: ParsableArguments {
     @Option(name: .customLong("operator"), help: "The operator asking (journaled; void is allowed by the same operator).")
     var operatorName = "operator"
 
-    @Option(help: "The lane's role: receiving, checkout, redemption or service.")
+    @Option(help: "The lane's role: receiving, checkout, redemption, service or sale.")
     var role: String = LaneRole.service.rawValue
 
     @Option(name: .customLong("key"), help: "Idempotency key: repeating it returns the first result and writes nothing.")

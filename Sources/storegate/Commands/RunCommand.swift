@@ -17,7 +17,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var overrides: ConfigOverrides
     @Option(help: "A scan source, e.g. replay:FILE; repeat for several (each with its --role, --lane).")
     var source: [String] = []
-    @Option(help: "The role of the lane of each --source: receiving, checkout, redemption or service.")
+    @Option(help: "The role of the lane of each --source: receiving, checkout, redemption, service or sale.")
     var role: [String] = []
     @Option(help: "The lane of each --source (default 1, 2, …).")
     var lane: [String] = []
