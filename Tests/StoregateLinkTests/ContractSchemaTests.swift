@@ -27,6 +27,23 @@ struct ContractSchemaTests {
         try await subscriber.waitUntilSubscribed()
         try fixture.produce(6)
         try fixture.apply(.redeem, .malformed())
+        // A basket (unit, plain and reward lines), a return and the summary of them all.
+        try fixture.register(ids: ["01/09506000134352/21/B1", "01/09506000134352/21/B2"])
+        let context = DecisionContext.test()
+        let basket = try fixture.ledger.applySale(SaleBasket(receipt: "R1", currency: "CNY", lines: [
+            SaleLine(kind: .unit, code: .unit(serial: "B1"), unitPrice: 600),
+            SaleLine(kind: .plain, gtin: "04006381333931", quantity: 3, unitPrice: 250, discount: 50),
+            SaleLine(kind: .reward, code: .unit(serial: "B2"), gtin: "09506000134352"),
+        ], context: context))
+        #expect(basket.accepted)
+        _ = try fixture.ledger.applyReturn(SaleReturn(returnID: "RT1", receipt: "R1", items: [.line(2, quantity: 1)], context: context))
+        let summary = try fixture.ledger.writeSalesSummary(periodEnd: .testNow, at: .testNow) { range in
+            var tally = SalesTally()
+            for payload in range.payloads { tally.add(try EventPayload.decode(payload)) }
+            return tally.summaryJSON(periodStartMs: range.periodStartMs, periodEndMs: range.periodEndMs, firstSeq: range.firstSeq,
+                                     lastSeq: range.lastSeq)
+        }
+        #expect(summary != nil)
         var diskConfiguration = DiskGuardConfiguration()
         diskConfiguration.reserveBytes = 1 << 20
         let disk = DiskGuard(ledger: fixture.ledger, configuration: diskConfiguration)
@@ -66,7 +83,10 @@ struct ContractSchemaTests {
         documents.append(("status", String(decoding: try HQJSON.encode(released), as: UTF8.self)))
         documents.append(("downlink-envelope", String(decoding: envelope, as: UTF8.self)))
         documents.append(("downlink-message", String(decoding: try HQJSON.encode(message), as: UTF8.self)))
-        #expect(documents.filter { $0.schema == "event" }.count == 7)
+        #expect(documents.filter { $0.schema == "event" }.count == 11)
+        for op in ["sale", "return", "sales_summary"] {
+            #expect(documents.contains { $0.schema == "event" && $0.json.contains(#""op":"\#(op)""#) }, "\(op)")
+        }
         try Self.validate(documents)
     }
 
@@ -74,6 +94,12 @@ struct ContractSchemaTests {
         #expect(throws: (any Error).self) {
             try Self.validate([("event", #"{"v":1,"event_id":"x"}"#)])
         }
+    }
+
+    @Test func schemaCheckCatchesABasketWhosePriceIsNotAnInteger() throws {
+        let event = #"{"v":1,"seq":2,"event_id":"01890a5d-ac96-774b-bcce-b302099a8057","op":"sale","result":"accepted","reason":"r","lane":"1","operator":"o","role":"checkout","time_ms":1,"provisional":false,"details":{"receipt":"R","total":350,"units":1,"lines":[{"line":1,"type":"plain","gtin":"04006381333931","quantity":1,"unit_price":3.5,"amount":350,"reason":"ok"}]},"prev_hash":"\#(String(repeating: "0", count: 64))"}"#
+        #expect(throws: (any Error).self) { try Self.validate([("event", event)]) }
+        try Self.validate([("event", event.replacingOccurrences(of: #""unit_price":3.5"#, with: #""unit_price":350"#))])
     }
 
     static func validate(_ documents: [(schema: String, json: String)]) throws {
