@@ -256,7 +256,7 @@ let package = Package(
         .testTarget(
             name: "StoregateLinkTests",
             dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation",
-                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateTesting",
+                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateHQTools", "StoregateTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -9,6 +9,8 @@ public struct APIConfiguration: Sendable, Equatable {
     public var defaultRole: LaneRole
     /// Request bodies above this many bytes are refused with 413.
     public var bodyLimit = 16 * 1024
+    /// A basket of the largest size (200 lines, each with a scan) fits with room to spare.
+    public var basketBodyLimit = 256 * 1024
     /// How often an idle event stream gets a `: keep-alive` comment.
     public var keepAlive = Duration.seconds(15)
 

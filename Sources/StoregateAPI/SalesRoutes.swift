@@ -58,9 +58,9 @@ struct SalesRoutes: Sendable {
     private func body(_ request: Request) async throws -> [UInt8] {
         var request = request
         do {
-            return Array(buffer: try await request.collectBody(upTo: self.configuration.bodyLimit))
+            return Array(buffer: try await request.collectBody(upTo: self.configuration.basketBodyLimit))
         } catch {
-            throw APIError.bodyTooLarge(limit: self.configuration.bodyLimit)
+            throw APIError.bodyTooLarge(limit: self.configuration.basketBodyLimit)
         }
     }
 

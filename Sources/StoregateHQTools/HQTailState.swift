@@ -2,8 +2,9 @@ import Foundation
 import StoregateContract
 
 /// HQ's bookkeeping over the event streams of many gateways: drop duplicates by event id, report sequence gaps
-/// per gateway, and catch a code redeemed (accepted) at two different stores or gateways. Pure: fed messages,
-/// returns the JSON lines to print.
+/// per gateway, catch a code redeemed (accepted) at two different stores or gateways, print baskets and returns,
+/// and check each sales summary against the events of its range. Pure: fed messages, returns the JSON lines to
+/// print.
 public struct HQTailState: Sendable {
     private var seen = Set<String>()
     /// gateway → highest seq seen and the seqs missing below it.
@@ -15,6 +16,9 @@ public struct HQTailState: Sendable {
     public private(set) var duplicates = 0
     public private(set) var invalid = 0
     public private(set) var doubleRedemptions = 0
+    public private(set) var summaryMismatches = 0
+    /// gateway → the sales events (sell, redeem, sale, return) seen since its last checked summary, by seq.
+    private var salesEvents: [String: [Int64: EventPayload]] = [:]
 
     public init() {}
 
@@ -50,6 +54,9 @@ public struct HQTailState: Sendable {
         }
         self.missing[gateway]?.remove(seq)
         self.highest[gateway] = max(top, seq)
+        if let event = try? EventPayload.decode(payload) {
+            lines += self.followSales(event, store: store, gateway: gateway)
+        }
         if object["op"] as? String == "redeem", object["result"] as? String == "accepted", let code = object["code"] as? String {
             if let first = self.redeemed[code], first.gateway != gateway || first.store != store {
                 self.doubleRedemptions += 1
@@ -60,6 +67,49 @@ public struct HQTailState: Sendable {
             }
         }
         return lines
+    }
+
+    /// A basket or a return as a line of its own; a summary checked against the events of its range seen here.
+    private mutating func followSales(_ event: EventPayload, store: String, gateway: String) -> [[String: Any]] {
+        switch event.op {
+        case "sell", "redeem":
+            self.salesEvents[gateway, default: [:]][event.seq] = event
+            return []
+        case "sale", "return":
+            self.salesEvents[gateway, default: [:]][event.seq] = event
+            guard event.result == "accepted", let details = event.details else { return [] }
+            var line: [String: Any] = ["type": event.op, "store": store, "gateway": gateway, "seq": event.seq,
+                                       "receipt": details.receipt ?? "", "lines": details.lines?.count ?? 0,
+                                       "units": details.lines?.reduce(Int64(0)) { $0 + $1.quantity } ?? 0]
+            if let currency = details.currency {
+                line["currency"] = currency
+                line[event.op == "sale" ? "total" : "refund"] = details.lines?.reduce(Int64(0)) { $0 + ($1.amount ?? $1.refund ?? 0) } ?? 0
+            }
+            return [line]
+        case "sales_summary":
+            guard let summary = event.details?.summary else { return [] }
+            let range = summary.firstSeq...summary.lastSeq
+            let notSeen = (self.missing[gateway] ?? []).filter { range.contains($0) }.count
+                + Int(max(0, summary.lastSeq - (self.highest[gateway] ?? 0)))
+            var line: [String: Any] = ["type": "sales_summary", "store": store, "gateway": gateway, "seq": event.seq,
+                                       "first_seq": summary.firstSeq, "last_seq": summary.lastSeq]
+            guard notSeen == 0 else {
+                line["check"] = "incomplete: \(notSeen) events of the range not seen here"
+                return [line]
+            }
+            var counted = SalesTally()
+            for (seq, seen) in self.salesEvents[gateway] ?? [:] where range.contains(seq) { counted.add(seen) }
+            let differences = counted.differences(from: SalesTally(summary))
+            line["check"] = differences.isEmpty ? "ok" : "mismatch"
+            if !differences.isEmpty {
+                line["differences"] = differences
+                self.summaryMismatches += 1
+            }
+            self.salesEvents[gateway] = self.salesEvents[gateway]?.filter { $0.key > summary.lastSeq }
+            return [line]
+        default:
+            return []
+        }
     }
 
     /// Seqs still missing per gateway (gaps not yet filled).

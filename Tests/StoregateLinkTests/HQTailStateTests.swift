@@ -1,0 +1,70 @@
+import Foundation
+import StoregateContract
+import StoregateCore
+import StoregateHQTools
+import StoregateLedger
+import StoregateTesting
+import Testing
+
+/// `storegate hq tail`'s bookkeeping fed a real ledger's events: duplicates, gaps, baskets and summary checks.
+@Suite
+struct HQTailStateTests {
+    /// A ledger with a basket, a return and the summary of both; returns the events' canonical payloads.
+    static func journal() throws -> [[UInt8]] {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        try fixture.register(ids: ["01/09506000134352/21/T1"])
+        let context = DecisionContext.test()
+        _ = try fixture.ledger.applySale(SaleBasket(receipt: "R1", currency: "EUR", lines: [
+            SaleLine(kind: .unit, code: .unit(serial: "T1"), unitPrice: 500),
+            SaleLine(kind: .plain, gtin: "04006381333931", quantity: 2, unitPrice: 100),
+        ], context: context))
+        _ = try fixture.ledger.applyReturn(SaleReturn(returnID: "X1", receipt: "R1", items: [.line(2, quantity: 1)], context: context))
+        try fixture.ledger.writeSalesSummary(periodEnd: .testNow, at: .testNow) { range in
+            var tally = SalesTally()
+            for payload in range.payloads { tally.add(try EventPayload.decode(payload)) }
+            return tally.summaryJSON(periodStartMs: range.periodStartMs, periodEndMs: range.periodEndMs, firstSeq: range.firstSeq,
+                                     lastSeq: range.lastSeq)
+        }
+        return try fixture.ledger.journal().map { Array($0.canonicalPayload.utf8) }
+    }
+
+    static let topic = TopicScheme(storeID: "S1", gatewayID: "g1").events
+
+    @Test func basketsArePrintedAndTheSummaryAgreesWithTheEventsSeen() throws {
+        let payloads = try Self.journal()
+        #expect(payloads.count == 3)
+        var tail = HQTailState()
+        var lines: [[String: Any]] = []
+        for payload in payloads { lines += tail.receive(topic: Self.topic, payload: payload) }
+        let sale = try #require(lines.first { $0["type"] as? String == "sale" })
+        #expect(sale["receipt"] as? String == "R1")
+        #expect(sale["total"] as? Int64 == 700)
+        #expect(sale["units"] as? Int64 == 3)
+        #expect(lines.first { $0["type"] as? String == "return" }?["refund"] as? Int64 == 100)
+        let summary = try #require(lines.first { $0["type"] as? String == "sales_summary" })
+        #expect(summary["check"] as? String == "ok", "\(summary)")
+        #expect(tail.summaryMismatches == 0)
+    }
+
+    @Test func aSummaryThatDisagreesOrCoversUnseenEventsIsReported() throws {
+        let payloads = try Self.journal()
+        // The return never arrives: the summary's range is incomplete here.
+        var missingReturn = HQTailState()
+        let incomplete = [payloads[0], payloads[2]].flatMap { missingReturn.receive(topic: Self.topic, payload: $0) }
+        #expect((incomplete.first { $0["type"] as? String == "sales_summary" }?["check"] as? String)?.hasPrefix("incomplete: 1") == true)
+
+        // A summary claiming one more unit sold than the events hold.
+        let text = String(decoding: payloads[2], as: UTF8.self)
+        let forged = Array(text.replacingOccurrences(of: #""sold":2,"returned":1"#, with: #""sold":3,"returned":1"#).utf8)
+        #expect(forged != payloads[2])
+        var tail = HQTailState()
+        let lines = [payloads[0], payloads[1], forged].flatMap { tail.receive(topic: Self.topic, payload: $0) }
+        let summary = try #require(lines.first { $0["type"] as? String == "sales_summary" })
+        #expect(summary["check"] as? String == "mismatch")
+        #expect((summary["differences"] as? [String])?.first?.contains("04006381333931") == true, "\(summary)")
+        #expect(tail.summaryMismatches == 1)
+        // The same event again is a duplicate, counted once.
+        #expect(tail.receive(topic: Self.topic, payload: payloads[0]).first?["type"] as? String == "duplicate")
+    }
+}
