@@ -1,6 +1,8 @@
 import Foundation
 import StoregateContract
+import StoregateCore
 import StoregateHQ
+import StoregateLedger
 import StoregateMQTTClient
 import StoregateTesting
 import Synchronization
@@ -131,6 +133,44 @@ import Testing
                 && (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'gap_unfilled' AND resolved_ms IS NULL")) == 0
         }
         #expect(try harness.int("SELECT count(*) FROM events") == 50)
+        await publisher.stop()
+        try await hq.stop()
+    }
+
+    @Test func aSummaryThatDisagreesWithItsEventsIsAlertedAndItsRangeRequeued() async throws {
+        // A real ledger's basket and summary, the summary then altered to claim one more unit sold.
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        try fixture.register(ids: ["01/09506000134352/21/Q1"])
+        _ = try fixture.ledger.applySale(SaleBasket(receipt: "R9", currency: "CNY", lines: [
+            SaleLine(kind: .unit, code: .unit(serial: "Q1"), unitPrice: 800),
+            SaleLine(kind: .plain, gtin: "04006381333931", quantity: 2, unitPrice: 100),
+        ], context: .test()))
+        try fixture.ledger.writeSalesSummary(periodEnd: .testNow, at: .testNow) { range in
+            var tally = SalesTally()
+            for payload in range.payloads { tally.add(try EventPayload.decode(payload)) }
+            return tally.summaryJSON(periodStartMs: range.periodStartMs, periodEndMs: range.periodEndMs, firstSeq: range.firstSeq,
+                                     lastSeq: range.lastSeq)
+        }
+        var payloads = try fixture.ledger.journal().map { Array($0.canonicalPayload.utf8) }
+        #expect(payloads.count == 2)
+        let forged = String(decoding: payloads[1], as: UTF8.self).replacingOccurrences(of: #""sold":2"#, with: #""sold":3"#)
+        #expect(Array(forged.utf8) != payloads[1])
+        payloads[1] = Array(forged.utf8)
+
+        let harness = try HQHarness()
+        let hq = try await harness.start(harness.configuration())
+        let listener = try await DownlinkListener(broker: harness.broker, signer: harness.signer)
+        let publisher = try await GatewayPublisher(broker: harness.broker)
+        try await publisher.publish(payloads.map { ("S1", "g1", $0) })
+        try await harness.waitForWatermark(store: "S1", gateway: "g1", 2)
+        try await waitUntil("summary_mismatch", seconds: 20, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'summary_mismatch'")) == 1
+        }
+        #expect(try harness.value("SELECT problem FROM sales_summaries").contains("04006381333931"))
+        try await waitUntil("the range requeued", seconds: 20, interval: .milliseconds(100)) {
+            listener.messages.value.contains { $0.body.command == "requeue" && $0.body.fromSeq == 1 && $0.body.toSeq == 1 }
+        }
         await publisher.stop()
         try await hq.stop()
     }
