@@ -196,14 +196,3 @@ import Testing
         try await hq.stop()
     }
 }
-
-/// A value shared between a test and the tasks it starts.
-final class LockedBox<Value: Sendable>: Sendable {
-    private let state: Mutex<Value>
-
-    init(_ value: Value) { self.state = Mutex(value) }
-
-    var value: Value { self.state.withLock { $0 } }
-    func set(_ value: Value) { self.state.withLock { $0 = value } }
-    func update(_ change: (inout Value) -> Void) { self.state.withLock { change(&$0) } }
-}
