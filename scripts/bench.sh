@@ -17,6 +17,7 @@ echo "== release build (Swift runtime linked statically, as deployed: see system
 swift build -c release --product storegate --static-swift-stdlib 2>&1 | tail -1
 BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate
 cc -O2 -o "$OUT/redeem_reference" scripts/bench/redeem_reference.c -lsqlite3
+cc -O2 -o "$OUT/basket_reference" scripts/bench/basket_reference.c -lsqlite3
 
 # Runs a command under GNU time; prints its output and "peak RSS" from the kernel's accounting.
 measure() {
@@ -73,6 +74,20 @@ for pair in $(seq "${REDEEM_PAIRS:-3}"); do
     fi
 done
 rm -f "$OUT"/redeem-*.sqlite*
+
+echo
+echo "== durable 5-line baskets (3 serialised) on the $ROWS-code ledger: storegate vs C program, same statements"
+BASKETS=${BASKETS:-5000}
+for pair in $(seq "${BASKET_PAIRS:-3}"); do
+    echo "-- pair $pair"
+    rm -f "$OUT"/basket-*.sqlite*
+    for side in storegate reference; do cp "$OUT/import.sqlite" "$OUT/basket-$side.sqlite"; done
+    sync; cat "$OUT/basket-reference.sqlite" >/dev/null
+    "$OUT/basket_reference" "$OUT/basket-reference.sqlite" "$OUT/codes.csv" "$BASKETS"
+    sync; cat "$OUT/basket-storegate.sqlite" >/dev/null
+    "$BIN" bench basket --db "$OUT/basket-storegate.sqlite" --codes "$OUT/codes.csv" --count "$BASKETS"
+done
+rm -f "$OUT"/basket-*.sqlite*
 if command -v valgrind >/dev/null; then
     echo "-- instructions per redemption (callgrind; user space only)"
     scripts/bench/redeem_instructions.sh "$BIN" "$OUT/redeem_reference" "$OUT/import.sqlite" "$OUT/codes.csv"

@@ -60,8 +60,9 @@ extension Ledger {
                                          reason: results[index].reason)
             if line.kind == .reward, let code = line.code, let decision {
                 let request = OperationRequest(operation: .redeem, code: code, signature: line.signature, context: basket.context)
+                // Recorded as `sale` like the units: what a basket did is undone by a return, never a void.
                 _ = try LedgerEffects.write(decision.effect, db: db, statements: statements, code: code, record: record,
-                                            request: request, seq: snapshot.headSeq + 1)
+                                            request: request, seq: snapshot.headSeq + 1, lastOperation: JournalOperation.sale.rawValue)
                 let event = try self.appendEvent(
                     statements, snapshot: &snapshot, operation: .redeem, codeID: code.id, result: decision.result,
                     reason: decision.reason, context: basket.context, provisional: decision.provisional,
@@ -77,12 +78,12 @@ extension Ledger {
         for (index, line) in basket.lines.enumerated() where line.kind == .unit {
             guard let code = line.code, let decision = decided[index].decision else { continue }
             let request = OperationRequest(operation: .sell, code: code, signature: line.signature, context: basket.context)
+            // Recorded as `sale`: a unit sold in a basket is taken back with a return, not a void (a void would change
+            // the unit but not the basket's event, and HQ's sell-out would count a sale that was undone).
             _ = try LedgerEffects.write(decision.effect, db: db, statements: statements, code: code,
-                                        record: decided[index].record, request: request, seq: saleSeq)
+                                        record: decided[index].record, request: request, seq: saleSeq,
+                                        lastOperation: JournalOperation.sale.rawValue)
         }
-        // A unit sold in a basket is taken back with a return, not a void: a void would change the unit but not the
-        // basket's event, and HQ's sell-out would count a sale that was undone.
-        try db.execute(sql: "UPDATE codes SET last_op = 'sale' WHERE last_seq = ? AND last_op = 'sell'", arguments: [saleSeq])
         let event = try self.appendEvent(
             statements, snapshot: &snapshot, operation: .sale, codeID: nil, result: .accepted,
             reason: "Receipt \(basket.receipt): \(basket.lines.count) lines sold.", context: basket.context,

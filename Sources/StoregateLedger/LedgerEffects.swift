@@ -16,6 +16,8 @@ enum LedgerEffects {
         WHERE parent = ? AND state = 'issued'
         """
 
+    /// - Parameter lastOperation: what the code's last change is recorded as (`last_op`); a unit sold in a basket
+    ///   is recorded as `sale`, which `void` does not undo (the basket's return does).
     /// - Returns: how many units of a case were unpacked (0 for everything else).
     static func write(
         _ effect: DecisionEffect,
@@ -24,15 +26,18 @@ enum LedgerEffects {
         code: ParsedCode,
         record: CodeRecord?,
         request: OperationRequest,
-        seq: Int64
+        seq: Int64,
+        lastOperation: String? = nil
     ) throws -> Int {
         let context = request.context
         let id = code.id ?? ""
+        let lastOperation = lastOperation ?? request.operation.rawValue
         switch effect {
         case .none:
             return 0
         case .setState(let state):
-            try Self.setState(statements.setState, id: id, to: state, from: record?.state ?? .issued, request: request, seq: seq)
+            try Self.setState(statements.setState, id: id, to: state, from: record?.state ?? .issued, request: request, seq: seq,
+                              lastOperation: lastOperation)
             // Any code can be the parent of others (a brand's case token as well as an SSCC): receiving it
             // unpacks whatever it holds. For a code that holds nothing this is one probe of a partial index.
             return request.operation == .receive ? try Self.unpackChildren(statements.unpackChildren, db, parent: id, context: context, seq: seq) : 0
@@ -43,12 +48,13 @@ enum LedgerEffects {
                     last_op, last_prev_state, last_lane, last_operator, last_ms, last_seq)
                 VALUES (?, ?, ?, ?, ?, ?, 1, ?, 'issued', ?, ?, ?, ?)
                 """).execute(arguments: [
-                    id, kind, code.gtin, code.lot, code.expiry?.description, state.rawValue, request.operation.rawValue,
+                    id, kind, code.gtin, code.lot, code.expiry?.description, state.rawValue, lastOperation,
                     context.lane, context.operator, context.time.milliseconds, seq,
                 ])
             return 0
         case .receiveCase:
-            try Self.setState(statements.setState, id: id, to: .received, from: record?.state ?? .issued, request: request, seq: seq)
+            try Self.setState(statements.setState, id: id, to: .received, from: record?.state ?? .issued, request: request, seq: seq,
+                              lastOperation: lastOperation)
             return try Self.unpackChildren(statements.unpackChildren, db, parent: id, context: context, seq: seq)
         case .countProductSale:
             try db.cachedStatement(sql: """
@@ -92,11 +98,12 @@ enum LedgerEffects {
         to state: CodeState,
         from previous: CodeState,
         request: OperationRequest,
-        seq: Int64
+        seq: Int64,
+        lastOperation: String
     ) throws {
         let context = request.context
         statement.bind(1, state.rawValue)
-        statement.bind(2, request.operation.rawValue)
+        statement.bind(2, lastOperation)
         statement.bind(3, previous.rawValue)
         statement.bind(4, context.lane)
         statement.bind(5, context.operator)

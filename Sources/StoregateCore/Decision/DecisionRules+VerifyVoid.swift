@@ -21,9 +21,11 @@ extension DecisionRules {
         var details = DecisionDetails(state: record.state)
         guard let last = record.lastChange else {
             // The ledger records a basket's sale and a return without a per-code undo: the receipt is what changed.
-            let reason = record.state == .sold
-                ? "Nothing to undo here: this unit was sold in a basket; take it back with a return against its receipt."
-                : "Nothing to undo: no operation on this code can be voided."
+            let reason = switch record.state {
+            case .sold: "Nothing to undo here: this unit was sold in a basket; take it back with a return against its receipt."
+            case .redeemed: "Nothing to undo here: this prize was redeemed in a basket, which is final."
+            default: "Nothing to undo: no operation on this code can be voided."
+            }
             return Decision(result: .nothingToUndo, reason: reason, details: details)
         }
         details.earlier = last

@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure parsing and ledger speed (use a release build).",
-        subcommands: [BenchParseCommand.self, BenchRedeemCommand.self, BenchDecodeCommand.self]
+        subcommands: [BenchParseCommand.self, BenchRedeemCommand.self, BenchBasketCommand.self, BenchDecodeCommand.self]
     )
 }
