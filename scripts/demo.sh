@@ -4,7 +4,9 @@
 # tampered and an unsigned message that must be rejected), and what the cashier saw beside what HQ received.
 # It ends at HQ's system of record: storegate-hq on a private PostgreSQL, started after the store's first lane
 # (so it must heal that gap with a signed requeue), a second store redeeming a cap the first already redeemed
-# (a double redemption only HQ sees, answered with a signed revocation to every store), and what HQ stored.
+# (a double redemption only HQ sees, answered with a signed revocation to every store), store sales (a POS basket
+# refused whole and then accepted, a return, a scanner-only till, the sales summary), and what HQ stored: sell-out
+# per SKU as HQ reconstructs it beside what the tills did.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROOT="$(storegate_root)"
@@ -49,6 +51,7 @@ CODE_PUB=$("$SG" codes keygen --key-id HQ1 --out "$WORK")
 "$SG" ledger keys add --db "$DB" HQ1 "$CODE_PUB" >/dev/null
 "$SG" codes issue --key "$WORK/HQ1.key" --key-id HQ1 --gtin $GTIN --count 8 --serial-prefix CAP > "$WORK/caps.txt"
 "$SG" codes issue --key "$WORK/HQ1.key" --key-id HQ1 --gtin $GTIN --count 2 --serial-prefix FR > "$WORK/fr.txt"
+"$SG" codes issue --key "$WORK/HQ1.key" --key-id HQ1 --gtin $GTIN --count 1 --serial-prefix TILL > "$WORK/till.txt"
 SSCC=001234560000000018
 TODAY=$(date -u +%Y-%m-%d); LATER=$(date -u -d '+30 days' +%Y-%m-%d)
 {
@@ -59,6 +62,7 @@ TODAY=$(date -u +%Y-%m-%d); LATER=$(date -u -d '+30 days' +%Y-%m-%d)
     echo "01/$GTIN/21/CAP8,lemonade 330ml,,summer-caps,EU-DE"
     echo "01/$GTIN/21/FR1,limonade 330ml,,summer-caps,EU-FR"
     echo "01/$GTIN/21/FR2,limonade 330ml,,summer-caps,EU-FR"
+    echo "01/$GTIN/21/TILL1,lemonade 330ml,,,EU-DE"
 } > "$WORK/batch.csv"
 "$SG" import --db "$DB" "$WORK/batch.csv" | tail -1
 "$SG" ledger campaign set --db "$DB" summer-caps --from "$TODAY" --to "$LATER" >/dev/null
@@ -164,6 +168,48 @@ DB2="$WORK/ledger-s2.sqlite"
 "$SG" redeem --db "$DB2" --lane 1 --operator s2-counter "$(cap 6)" || true
 "$SG" run --db "$DB2" --broker "$BROKER" --exit-when-drained --log-level warning
 
+echo; echo "== 12:00 till 5 rings up a basket over the POS API: a unit, two plain bottles, a 再来一瓶 reward"
+# First with the loyal-caps cap CAP7 as the reward: that campaign redeems only caps sold here, so the whole basket
+# is refused and nothing changes; the POS drops it and uses CAP3 (summer-caps) instead.
+"$SG" run --db "$DB" --broker "$BROKER" --log-level warning --api "127.0.0.1:$API_PORT" & GATEWAY_PID=$!
+for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$API_PORT) 2>/dev/null && break; sleep 0.1; done
+basket() {
+    echo "{\"receipt\":\"T5-0001\",\"currency\":\"EUR\",\"lane\":\"5\",\"operator\":\"till-5\",\"lines\":[
+      {\"code\":\"$(cap 4)\",\"unit_price\":250},
+      {\"gtin\":\"4006381333931\",\"quantity\":2,\"unit_price\":150,\"discount\":20},
+      {\"type\":\"reward\",\"code\":\"01/$GTIN/21/$1\",\"gtin\":\"$GTIN\"}]}"
+}
+sale_line() {   # an answer of the API as the cashier's line
+    python3 - "$1" <<'PY'
+import json, sys
+a = json.loads(sys.argv[1])
+if "return_id" in a:
+    print(f"till 5 (API) return {a['return_id']}: refund {a['refund']} {a['currency']} [event {a['seq']}]")
+else:
+    verdict = "ACCEPTED" if a["accepted"] else "REJECTED"
+    lines = "; ".join(f"line {l['line']} {l['result']}" for l in a["lines"])
+    recorded = f"[event {a['seq']}]" if a.get("seq") else "[nothing recorded]"
+    print(f"till 5 (API) basket {a['receipt']}: {verdict}: {lines} {recorded}")
+PY
+}
+for reward in CAP7 CAP3; do
+    ANSWER=$(curl -s -X POST "$API/v1/sales" -H 'Content-Type: application/json' -d "$(basket $reward)")
+    sale_line "$ANSWER" | tee -a "$WORK/cashier.log"
+done
+echo "== 12:10 the customer brings one plain bottle back"
+ANSWER=$(curl -s -X POST "$API/v1/returns" -H 'Content-Type: application/json' \
+    -d '{"return_id":"T5-R-0001","receipt":"T5-0001","lane":"5","operator":"till-5","lines":[{"line":2,"quantity":1}]}')
+sale_line "$ANSWER" | tee -a "$WORK/cashier.log"
+kill -TERM "$GATEWAY_PID"; wait "$GATEWAY_PID" || true; GATEWAY_PID=""
+
+echo; echo "== 12:30 lane 6 is a scanner-only till (role sale): each scan is a one-line basket"
+{ sed -n 1p "$WORK/till.txt"; echo 4006381333931; } > "$WORK/sale-lane.txt"
+run_lane "$WORK/sale-lane.txt" sale 6
+echo "== 13:00 the sales summary: a gateway writes one every 15 minutes and when it stops (lane 6's run just did);"
+echo "   storegate sales-summary writes one at once, when anything was sold, returned or redeemed since"
+"$SG" sales-summary --db "$DB"
+"$SG" run --db "$DB" --broker "$BROKER" --exit-when-drained --log-level warning   # deliver it
+
 echo; echo "== HQ heals its gap: each gateway runs until HQ holds its whole journal (HQ's requeue arrives over the downlink)"
 hq_sql() { /usr/lib/postgresql/15/bin/psql -h 127.0.0.1 -p "$PG_PORT" -U storegate -d storegate_hq -tAq -c "$1"; }
 for store in S1 S2; do
@@ -215,8 +261,37 @@ hq_sql "SELECT store_id || ' ' || gtin || ' ' || (CASE WHEN campaign = '' THEN '
         || ', sold ' || sum(sold) || ', redeemed ' || sum(redemptions) || ', voided ' || sum(voids) || ', rejected ' || sum(rejections)
         FROM rollups_hourly GROUP BY store_id, gtin, campaign ORDER BY 1"
 echo "-- the same counted again from the raw events (must equal the rollups):"
-hq_sql "SELECT 'events ' || count(*) || ', sold ' || count(*) FILTER (WHERE op = 'sell' AND result = 'accepted')
+hq_sql "SELECT 'events ' || count(*) || ', sold ' || (count(*) FILTER (WHERE op = 'sell' AND result = 'accepted')
+            + (SELECT coalesce(sum((l->>'quantity')::int), 0) FROM events AS e,
+               jsonb_array_elements(convert_from(e.payload, 'UTF8')::jsonb->'details'->'lines') AS l WHERE e.op = 'sale'))
         || ', redeemed ' || count(*) FILTER (WHERE op = 'redeem' AND result = 'accepted') FROM events"
+echo "-- sell-out per SKU at S1: what the tills did (the gateway's sales summary) | what HQ reconstructs from the events"
+python3 - "$WORK/hq.jsonl" "$(hq_sql "SELECT gtin || ',' || campaign || ',' || sum(sold) || ',' || sum(returned) || ',' || sum(redemptions) || ',' || sum(revenue_minor)
+        FROM rollups_hourly WHERE store_id = 'S1' AND gtin <> '' GROUP BY gtin, campaign ORDER BY 1")" <<'PY'
+import json, sys
+summaries = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+summaries = [m["event"]["details"]["summary"] for m in summaries if m["type"] == "event" and m["store"] == "S1" and m["event"]["op"] == "sales_summary"]
+tills = {}
+for summary in summaries:
+    for sku in summary["skus"]:
+        key = (sku["gtin"], sku["campaign"])
+        t = tills.setdefault(key, [0, 0, 0, 0])
+        t[0] += sku["sold"]; t[1] += sku["returned"]; t[2] += sku["redemptions"]; t[3] += sum(m["minor"] for m in sku["revenue"])
+hq = {}
+for row in sys.argv[2].split("\n"):
+    if row:
+        gtin, campaign, *numbers = row.split(",")
+        hq[(gtin, campaign)] = [int(n) for n in numbers]
+print(f"  {'GTIN':15} {'campaign':12} {'tills: sold returned redeemed revenue':40} | HQ: sold returned redeemed revenue")
+for key in sorted(set(tills) | set(hq)):
+    t, h = tills.get(key, [0] * 4), hq.get(key, [0] * 4)
+    mark = "" if t == h else "   <-- differs"
+    print(f"  {key[0]:15} {key[1] or '-':12} {t[0]:6} {t[1]:8} {t[2]:8} {t[3]:8}{'':8} | {h[0]:6} {h[1]:8} {h[2]:8} {h[3]:8}{mark}")
+PY
+echo "-- summaries HQ checked against the events of their range:"
+hq_sql "SELECT store_id || ' summary at seq ' || seq || ' covers ' || first_seq || '-' || last_seq || ': '
+        || coalesce(problem, CASE WHEN checked_ms IS NULL THEN 'not checked yet' ELSE 'agrees' END) FROM sales_summaries
+        ORDER BY store_id, seq"
 echo "-- gaps healed (signed requeues HQ sent):"
 hq_sql "SELECT store_id || ' seq ' || from_seq || '-' || to_seq || ': ' || attempts || ' requeue(s), '
         || CASE WHEN filled_ms IS NULL THEN 'NOT filled' ELSE 'filled' END FROM requeues ORDER BY 1"
