@@ -11,7 +11,7 @@ import TOMLKit
 public enum ConfigLoader {
     static let knownKeys: [String: Set<String>] = [
         "gateway": ["db", "store_id", "status_file", "log_level"],
-        "mqtt": ["url", "client_id", "username", "password", "ca_file", "cert_file", "key_file", "keepalive_seconds",
+        "mqtt": ["url", "client_id", "username", "password", "password_file", "ca_file", "cert_file", "key_file", "keepalive_seconds",
                  "session_expiry_seconds", "reconnect_min_ms", "reconnect_max_ms", "window", "heartbeat_seconds"],
         "outbox": ["shed_telemetry_above", "interleave_after"],
         "sales": ["summary_minutes"],
@@ -26,10 +26,22 @@ public enum ConfigLoader {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ConfigErrors(errors: [ConfigError(key: "", problem: "cannot read the config file \(path)")])
         }
-        return try Self.parse(text)
+        return try Self.parse(text, credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"])
     }
 
-    public static func parse(_ text: String) throws(ConfigErrors) -> DaemonConfiguration {
+    /// The broker password when neither `mqtt.password` nor `mqtt.password_file` gives one: systemd's
+    /// `LoadCredential=mqtt-password:…` puts it in `$CREDENTIALS_DIRECTORY`, readable by the service alone.
+    static let credentialName = "mqtt-password"
+
+    /// A file's content without its trailing newline (what `echo secret > file` writes).
+    static func secret(inFile path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return text.hasSuffix("\n") ? String(text.dropLast(text.hasSuffix("\r\n") ? 2 : 1)) : text
+    }
+
+    /// - Parameter credentialsDirectory: systemd's `$CREDENTIALS_DIRECTORY`, where an `mqtt-password` credential
+    ///   stands in for a password the file does not give.
+    public static func parse(_ text: String, credentialsDirectory: String? = nil) throws(ConfigErrors) -> DaemonConfiguration {
         let table = try TOMLReader.table(text)
         var reader = TOMLReader(knownKeys: Self.knownKeys)
         var config = DaemonConfiguration()
@@ -72,8 +84,19 @@ public enum ConfigLoader {
                 reader.fail(config.certificateFile == nil ? "mqtt.cert_file" : "mqtt.key_file",
                             "a client certificate needs both mqtt.cert_file and mqtt.key_file")
             }
-            if config.caFile != nil && config.broker?.tls == false {
-                reader.fail("mqtt.ca_file", "TLS files are set but mqtt.url is mqtt://; use mqtts://")
+            // A certificate or key with a plain-TCP URL would be silently unused: the operator meant TLS.
+            if config.broker?.tls == false {
+                for (key, file) in [("mqtt.ca_file", config.caFile), ("mqtt.cert_file", config.certificateFile), ("mqtt.key_file", config.keyFile)]
+                    where file != nil {
+                    reader.fail(key, "TLS files are set but mqtt.url is mqtt://; use mqtts://")
+                }
+            }
+            if let file = reader.string(mqtt, "mqtt.password_file", readableFile: true) {
+                if config.password != nil {
+                    reader.fail("mqtt.password_file", "set mqtt.password or mqtt.password_file, not both")
+                } else {
+                    config.password = Self.secret(inFile: file)
+                }
             }
         }
         if let outbox = reader.section(table, "outbox") {
@@ -155,6 +178,9 @@ public enum ConfigLoader {
             } else {
                 reader.fail("scanner", "must be an array of tables ([[scanner]])")
             }
+        }
+        if config.password == nil, let directory = credentialsDirectory {
+            config.password = Self.secret(inFile: (directory as NSString).appendingPathComponent(Self.credentialName))
         }
         try reader.finish()
         return config

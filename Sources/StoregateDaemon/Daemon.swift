@@ -94,6 +94,7 @@ public enum Daemon {
         let api = config.api.map { POSAPI(configuration: $0, desk: desk, scanners: { pipeline.scannerStatus }, logger: logger) }
         let systemd = SystemdService { "store \(policy.storeID), scans \(counters.value(.scans)), delivered \(counters.value(.delivered))" }
 
+        if let warning = config.plainTextPasswordWarning { logger.warning("\(warning)") }
         logger.info("storegate \(Self.version) starting", metadata: [
             "store": "\(policy.storeID)", "gateway": "\(gatewayID)", "broker": "\(broker.description)",
             "scanners": "\(config.scanners.map(\.source).joined(separator: ","))",

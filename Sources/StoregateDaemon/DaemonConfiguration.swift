@@ -78,6 +78,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     /// The broker as parsed from ``brokerURL``.
     public var broker: BrokerAddress? { BrokerAddress(url: self.brokerURL) }
+
+    /// Said at start and by `doctor` when the broker password would cross the network in clear text.
+    public var plainTextPasswordWarning: String? {
+        guard let password = self.password, !password.isEmpty, self.broker?.tls == false else { return nil }
+        return "the broker password goes over plain TCP (\(self.brokerURL)): anyone on the store's network can read it; use mqtts://"
+    }
     public var resolvedStatusFile: String { self.statusFile ?? Self.defaultStatusFile(ledger: self.databasePath) }
 
     /// The ledger every command uses unless told otherwise (`gateway.db`, `--db`).

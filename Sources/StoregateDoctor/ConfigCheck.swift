@@ -12,6 +12,10 @@ struct ConfigCheck: DoctorCheck {
             if let problem = ConfigFileExposure.problem(path: path, configuration: configuration) {
                 return .warn(self.name, problem, fix: ConfigFileExposure.fix(path: path))
             }
+            if let warning = configuration.plainTextPasswordWarning {
+                return .warn(self.name, "\(path): \(warning)",
+                             fix: "give the broker a TLS listener and set mqtt.url = \"mqtts://…\" (and mqtt.ca_file if its CA is private)")
+            }
             return .ok(self.name, "\(path): valid (broker \(configuration.brokerURL), ledger \(configuration.databasePath), "
                 + "\(configuration.scanners.count) scanner(s))")
         case .missing(let path):

@@ -327,6 +327,8 @@ public final class MQTTClient: Sendable {
         defer { mosquitto_property_free_all(&properties) }
         _ = mosquitto_property_add_int32(&properties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue),
                                          self.options.sessionExpirySeconds)
+        _ = mosquitto_property_add_int32(&properties, Int32(MQTT_PROP_MAXIMUM_PACKET_SIZE.rawValue),
+                                         self.options.maximumPacketSize)
         let returnCode = mosquitto_connect_bind_v5(self.handle, self.options.host, Int32(self.options.port),
                                                    Int32(self.options.keepAliveSeconds), nil, properties)
         guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else {

@@ -43,6 +43,10 @@ public struct MQTTConnectionOptions: Sendable {
     public var backoff: ReconnectBackoff
     /// Asked on the loop thread before every connect, so the will can carry fresh figures (backlog, version).
     public var will: (@Sendable () -> MQTTWill?)?
+    /// The largest packet this client accepts (MQTT v5 Maximum Packet Size, sent on CONNECT): the broker drops a
+    /// bigger message for us rather than sending it, so no publish can make the client allocate without bound.
+    /// 16 MiB: above HQ's largest downlink message (a code batch is split well below it).
+    public var maximumPacketSize: UInt32 = 16 << 20
 
     public init(
         host: String, port: Int, clientID: String, keepAliveSeconds: Int = 30, sessionExpirySeconds: UInt32 = 7 * 86_400,
