@@ -1,3 +1,4 @@
+import StoregateAPI
 import StoregateConfig
 import StoregateDaemon
 
@@ -11,6 +12,10 @@ struct ConfigCheck: DoctorCheck {
         case .loaded(let path):
             if let problem = ConfigFileExposure.problem(path: path, configuration: configuration) {
                 return .warn(self.name, problem, fix: ConfigFileExposure.fix(path: path))
+            }
+            if configuration.api?.auth == .unauthenticated {
+                return .warn(self.name, "api.auth = \"none\": every process on this machine may use the POS API as any lane",
+                             fix: "issue each till a token (`storegate api token add --till T --scopes …`), then remove api.auth or set it to \"tokens\"")
             }
             return .ok(self.name, "\(path): valid (broker \(configuration.brokerURL), ledger \(configuration.databasePath), "
                 + "\(configuration.scanners.count) scanner(s))")
