@@ -199,7 +199,7 @@ let package = Package(
             name: "StoregateDoctor",
             dependencies: [
                 "StoregateConfig", "StoregateCore", "StoregateFoundation", "StoregateContract", "StoregateLedger",
-                "StoregateMQTTClient", "StoregateScanners", "StoregateGateway", "StoregateDaemon",
+                "StoregateMQTTClient", "StoregateScanners", "StoregateGateway", "StoregateAPI", "StoregateDaemon",
             ],
             swiftSettings: strictSettings
         ),
@@ -264,7 +264,8 @@ let package = Package(
         .testTarget(
             name: "StoregateAPITests",
             dependencies: [
-                "StoregateContract", "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateGateway", "StoregateAPI", "StoregateTesting",
+                "StoregateContract", "StoregateCore", "StoregateFoundation", "StoregateLedger", "StoregateLink", "StoregateGateway", "StoregateAPI",
+                "StoregateTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -141,12 +141,13 @@ echo; echo "== 10:15 lane 2 voids the sale of CAP3 (same lane, within the undo w
 echo; echo "== 10:30 till 4 redeems CAP8 itself over the local POS API (docs/api.md); the event stream shows it"
 API_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 API="http://127.0.0.1:$API_PORT"
+TOKEN=$("$SG" api token add --db "$DB" --till 4 --scopes redeem,read 2>/dev/null)   # till 4's token: its lane and operator
 "$SG" run --db "$DB" --broker "$BROKER" --log-level warning --api "127.0.0.1:$API_PORT" & GATEWAY_PID=$!
 for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$API_PORT) 2>/dev/null && break; sleep 0.1; done
-curl -sN "$API/v1/events" > "$WORK/events.txt" & STREAM_PID=$!
+curl -sN -H "Authorization: Bearer $TOKEN" "$API/v1/events" > "$WORK/events.txt" & STREAM_PID=$!
 for _ in $(seq 100); do [ -s "$WORK/events.txt" ] && break; sleep 0.05; done   # subscribed once its first line is in
-ANSWER=$(curl -s -X POST "$API/v1/redeem" -H 'Content-Type: application/json' -H 'Idempotency-Key: till4-0001' \
-    -d "{\"scan\":\"01/$GTIN/21/CAP8\",\"lane\":\"4\",\"operator\":\"till-4\"}")
+ANSWER=$(curl -s -X POST "$API/v1/redeem" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -H 'Idempotency-Key: till4-0001' -d "{\"scan\":\"01/$GTIN/21/CAP8\"}")
 echo "POST /v1/redeem → $ANSWER"
 python3 - "$ANSWER" >> "$WORK/cashier.log" <<'PY'
 import json, sys

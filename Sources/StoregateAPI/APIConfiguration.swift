@@ -1,12 +1,27 @@
 public import StoregateCore
+import StoregateFoundation
+import StoregateGateway
+public import StoregateLedger
 
 /// What the POS API needs to know beyond the gateway itself.
 public struct APIConfiguration: Sendable, Equatable {
+    /// `api.auth`: how a request proves which till it comes from.
+    public enum Auth: String, Sendable, Equatable {
+        /// `Authorization: Bearer <token>` on every request; the till, its operator and scopes come from the token.
+        case tokens
+        /// `"none"`: no authentication, the body names the lane. Loopback only, for a box whose only local user is the POS.
+        /// (Not spelt `none`, which `auth == .none` would read as nil on an optional.)
+        case unauthenticated = "none"
+    }
+
     public var address: APIAddress
     /// The role of each lane that has a scanner (`[[scanner]]`); a lane asking over the API acts in that role.
     public var laneRoles: [String: LaneRole]
     /// The role of a lane no scanner is configured for (`api.default_role`).
     public var defaultRole: LaneRole
+    public var auth: Auth
+    /// Event streams open at once beyond this many are refused with 503 (`api.max_event_streams`).
+    public var maxEventStreams = 16
     /// Request bodies above this many bytes are refused with 413.
     public var bodyLimit = 16 * 1024
     /// A basket of the largest size (200 lines, each with a scan) fits with room to spare.
@@ -14,13 +29,45 @@ public struct APIConfiguration: Sendable, Equatable {
     /// How often an idle event stream gets a `: keep-alive` comment.
     public var keepAlive = Duration.seconds(15)
 
-    public init(address: APIAddress, laneRoles: [String: LaneRole] = [:], defaultRole: LaneRole = .checkout) {
+    public init(address: APIAddress, laneRoles: [String: LaneRole] = [:], defaultRole: LaneRole = .checkout, auth: Auth = .tokens) {
         self.address = address
         self.laneRoles = laneRoles
         self.defaultRole = defaultRole
+        self.auth = auth
+    }
+
+    /// Why the API must not listen at `address` with `auth` (the config key and the problem), nil when it may.
+    /// The API has no TLS, so a token sent over the network could be read on the way: it listens on loopback only,
+    /// and whatever serves other machines (a TLS proxy) runs on this box.
+    public static func listenProblem(address: APIAddress, auth: Auth) -> (key: String, problem: String)? {
+        if address.isLoopback { return nil }
+        if auth == .unauthenticated {
+            return ("api.auth", "\"none\" is allowed only when api.listen is a loopback address (127.0.0.1, ::1, localhost), not \(address)")
+        }
+        return ("api.listen", "\(address) is not a loopback address; the API has no TLS, so it listens on 127.0.0.1, ::1 or localhost "
+            + "(put a TLS proxy on this box in front of it to serve other machines)")
     }
 
     func role(ofLane lane: String) -> LaneRole {
         self.laneRoles[lane] ?? self.defaultRole
+    }
+
+    /// Who asks, in which role. With tokens the lane is the token's till and the operator the token's: a body that
+    /// names another lane or operator is refused rather than ignored, so a till configured for another lane finds
+    /// out at its first request. With `auth = "none"` the body names them.
+    func asker(lane: String?, operatorName: String?, till: TillIdentity?) throws(APIError) -> OperationDesk.Asker {
+        guard let till else {
+            guard let lane else { throw .missingField("lane") }
+            return self.asker(lane: lane, operatorName: operatorName ?? "lane-\(lane)")
+        }
+        if let lane, lane != till.till { throw .tokenMismatch("lane", "\(lane) is not this token's till \(till.till)") }
+        if let operatorName, operatorName != till.operatorName {
+            throw .tokenMismatch("operator", "\(operatorName) is not this token's operator \(till.operatorName)")
+        }
+        return self.asker(lane: till.till, operatorName: till.operatorName)
+    }
+
+    private func asker(lane: String, operatorName: String) -> OperationDesk.Asker {
+        OperationDesk.Asker(lane: lane, role: self.role(ofLane: lane), operatorName: operatorName, time: .now, origin: .api)
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Logging
+import StoregateFoundation
 
 /// A request the API refuses: an HTTP status and `{"error":{"code":…,"message":…}}` with a stable machine code and
 /// a message that names the field (docs/api.md lists every code).
@@ -25,7 +27,23 @@ struct APIError: Error, Sendable {
         APIError(status: .contentTooLarge, code: "body_too_large", message: "the request body is over \(limit) bytes")
     }
 
+    static func tokenMismatch(_ field: String, _ problem: String) -> APIError {
+        APIError(status: .forbidden, code: "token_mismatch", message: "\(field): \(problem); the token decides the lane and operator")
+    }
+    static func unauthorized(_ message: String) -> APIError { APIError(status: .unauthorized, code: "unauthorized", message: message) }
+
+    /// A failure inside the gateway (the ledger, the disk). Its text may name files and SQL, so the client gets what
+    /// failed and an id to quote, and the log gets the whole error under that id.
+    static func `internal`(_ code: String, _ what: String, _ error: any Error, logger: Logger) -> APIError {
+        let errorID = Hex.encode((0..<4).map { _ in UInt8.random(in: .min ... .max) })
+        logger.error("\(what) [error id \(errorID)]: \(error)")
+        return APIError(status: .serviceUnavailable, code: code, message: "\(what) (error id \(errorID))")
+    }
+
     var response: Response {
-        JSONResponse.make(self.status, object: ["error": ["code": self.code, "message": self.message]])
+        var response = JSONResponse.make(self.status, object: ["error": ["code": self.code, "message": self.message]])
+        // RFC 6750: a 401 names the scheme the client must use.
+        if self.status == .unauthorized { response.headers[.wwwAuthenticate] = #"Bearer realm="storegate""# }
+        return response
     }
 }

@@ -11,7 +11,9 @@ import StoregateLedger
 enum EventStreamResponse {
     static let journalPage = 200
 
-    static func make(_ decisions: DecisionStream, ledger: Ledger, lastEventID: Int64?, keepAlive: Duration) -> Response {
+    /// `onEnd`: called once the stream is over, however it ends.
+    static func make(_ decisions: DecisionStream, ledger: Ledger, lastEventID: Int64?, keepAlive: Duration,
+                     onEnd: @escaping @Sendable () -> Void) -> Response {
         // Subscribed before the journal is read, so nothing decided in between is missed (duplicates are skipped).
         let subscription = decisions.subscribe()
         let body = ResponseBody { writer in
@@ -22,6 +24,7 @@ enum EventStreamResponse {
                 }
             }
             defer {
+                onEnd()
                 ticker.cancel()
                 subscription.cancel()
             }

@@ -10,7 +10,8 @@ struct OperationBody: Sendable, Equatable {
     static let maximumKeyBytes = 128
 
     var scan: String
-    var lane: String
+    /// Required without tokens; with a token it may only repeat the token's till.
+    var lane: String?
     var operatorName: String?
     var idempotencyKey: String?
 
@@ -27,11 +28,8 @@ struct OperationBody: Sendable, Equatable {
         guard let scan = try Self.string(object, "scan", maximumBytes: Self.maximumScanBytes, plainText: false) else {
             throw .missingField("scan")
         }
-        guard let lane = try Self.string(object, "lane", maximumBytes: Self.maximumNameBytes, plainText: true) else {
-            throw .missingField("lane")
-        }
         self.scan = scan
-        self.lane = lane
+        self.lane = try Self.string(object, "lane", maximumBytes: Self.maximumNameBytes, plainText: true)
         self.operatorName = try Self.string(object, "operator", maximumBytes: Self.maximumNameBytes, plainText: true)
         let bodyKey = try Self.string(object, "idempotency_key", maximumBytes: Self.maximumKeyBytes, plainText: true)
         if let headerKey {

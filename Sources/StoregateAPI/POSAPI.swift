@@ -32,11 +32,20 @@ public final class POSAPI: Service, Sendable {
     public var listeningPort: Int? { self.port.withLock { $0 } }
 
     public func run() async throws {
-        let router = Router(context: BasicRequestContext.self)
+        let address = self.configuration.address
+        if let refusal = APIConfiguration.listenProblem(address: address, auth: self.configuration.auth) {
+            // The config loader refuses this already; a configuration built otherwise must not open the API either.
+            self.logger.error("POS API not started: \(refusal.key): \(refusal.problem)")
+            try? await gracefulShutdown()
+            return
+        }
+        if self.configuration.auth == .unauthenticated {
+            self.logger.warning("api.auth = \"none\": every process on this machine may use the POS API as any lane")
+        }
+        let router = Router(context: POSRequestContext.self)
         POSRoutes(configuration: self.configuration, desk: self.desk, metrics: GatewayMetrics(), scanners: self.scanners).register(on: router)
         SalesRoutes(configuration: self.configuration, desk: self.desk).register(on: router)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let address = self.configuration.address
         let app = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
@@ -47,9 +56,6 @@ public final class POSAPI: Service, Sendable {
             },
             eventLoopGroupProvider: .shared(group),
             logger: self.logger)
-        if !address.isLoopback {
-            self.logger.warning("api.listen \(address) is reachable from other machines and the API has no authentication")
-        }
         do {
             try await withGracefulShutdownHandler {
                 try await app.run()

@@ -13,20 +13,35 @@ struct POSRoutes: Sendable {
     let desk: OperationDesk
     let metrics: GatewayMetrics
     let scanners: @Sendable () -> [ScannerStatus]
+    let eventStreams: EventStreamSlots
     let parser = CodeParser()
 
-    func register(on router: Router<BasicRequestContext>) {
+    init(configuration: APIConfiguration, desk: OperationDesk, metrics: GatewayMetrics, scanners: @escaping @Sendable () -> [ScannerStatus]) {
+        self.configuration = configuration
+        self.desk = desk
+        self.metrics = metrics
+        self.scanners = scanners
+        self.eventStreams = EventStreamSlots(limit: configuration.maxEventStreams)
+    }
+
+    func register(on router: Router<POSRequestContext>) {
         router.add(middleware: RequestAccounting(metrics: self.metrics))
+        router.add(middleware: AccessGuard(configuration: self.configuration, ledger: self.desk.ledger))
         router.post("/v1/:operation") { request, context in
             var request = request
-            return await self.perform(context.parameters.get("operation") ?? "", request: &request)
+            return await self.perform(context.parameters.get("operation") ?? "", request: &request, context: context)
         }
-        router.get("/v1/status") { _, _ in await self.status() }
-        router.get("/v1/codes/**") { _, context in await self.code(context.parameters.getCatchAll().joined(separator: "/")) }
+        router.get("/v1/status") { _, context in await self.status(context) }
+        router.get("/v1/codes/**") { _, context in await self.code(context.parameters.getCatchAll().joined(separator: "/"), context) }
         router.get("/v1/events") { request, _ in
+            guard self.eventStreams.take() else {
+                return APIError(status: .serviceUnavailable, code: "too_many_event_streams",
+                                message: "\(self.eventStreams.limit) event streams are open (api.max_event_streams); try again later").response
+            }
             let lastEventID = request.headers[Self.lastEventIDHeader].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
-            return EventStreamResponse.make(
-                self.desk.decisions, ledger: self.desk.ledger, lastEventID: lastEventID, keepAlive: self.configuration.keepAlive)
+            let slots = self.eventStreams
+            return EventStreamResponse.make(self.desk.decisions, ledger: self.desk.ledger, lastEventID: lastEventID,
+                                            keepAlive: self.configuration.keepAlive, onEnd: { slots.release() })
         }
         router.get("/metrics") { _, _ in
             // The backlog gauge reads the ledger: on the ledger's thread, like every ledger call of the API.
@@ -39,7 +54,7 @@ struct POSRoutes: Sendable {
     }
 
     /// `POST /v1/{operation}`: through the same ``OperationDesk`` as a scanner's scan, in the lane's role.
-    func perform(_ name: String, request: inout Request) async -> Response {
+    func perform(_ name: String, request: inout Request, context: POSRequestContext) async -> Response {
         do {
             guard let operation = Operation(rawValue: name) else { throw APIError.unknownOperation(name) }
             let bytes: ByteBuffer
@@ -50,9 +65,7 @@ struct POSRoutes: Sendable {
             }
             let body = try OperationBody(json: Array(buffer: bytes), headerKey: request.headers[Self.idempotencyKeyHeader])
             let code = ScanText.parse(body.scan, parser: self.parser)
-            let asker = OperationDesk.Asker(
-                lane: body.lane, role: self.configuration.role(ofLane: body.lane), operatorName: body.operatorName ?? "lane-\(body.lane)",
-                time: .now, origin: .api)
+            let asker = try self.configuration.asker(lane: body.lane, operatorName: body.operatorName, till: context.till)
             let answer = try await self.desk.perform(operation, on: code, by: asker, idempotencyKey: body.idempotencyKey)
             return JSONResponse.make(.ok, OutcomeJSON.line(answer, operation: operation, code: code))
         } catch let error as APIError {
@@ -60,24 +73,24 @@ struct POSRoutes: Sendable {
         } catch let error as LedgerError where error.code == .idempotencyKeyReused {
             return APIError(status: .conflict, code: "idempotency_key_reused", message: error.message).response
         } catch {
-            return APIError(status: .serviceUnavailable, code: "not_recorded",
-                            message: "the ledger could not record the operation; nothing was recorded: \(error)").response
+            return APIError.internal("not_recorded", "the ledger could not record the operation; nothing was recorded", error,
+                                     logger: context.logger).response
         }
     }
 
     /// `GET /v1/status`: what `storegate status --json` shows, with the link's live status under `daemon`.
-    func status() async -> Response {
+    func status(_ context: POSRequestContext) async -> Response {
         do {
             let daemon = self.desk.linkStatus
             let data = try await self.desk.ledger.async.run { try StatusReport(ledger: $0, daemon: daemon).json }
             return JSONResponse.make(.ok, bytes: Array(data))
         } catch {
-            return APIError(status: .serviceUnavailable, code: "ledger_unavailable", message: "the ledger cannot be read: \(error)").response
+            return APIError.internal("ledger_unavailable", "the ledger cannot be read", error, logger: context.logger).response
         }
     }
 
     /// `GET /v1/codes/{id}`: a canonical id (its slashes as they are, or percent-encoded) or a scan.
-    func code(_ path: String) async -> Response {
+    func code(_ path: String, _ context: POSRequestContext) async -> Response {
         let text = path.removingPercentEncoding ?? path
         guard let id = ScanText.parse(text, parser: self.parser).id else {
             return APIError(status: .badRequest, code: "invalid_code", message: "\(text) is not a code").response
@@ -89,7 +102,7 @@ struct POSRoutes: Sendable {
             }
             return JSONResponse.make(.ok, bytes: try HQJSON.encode(CodeHistoryJSON(id: id, history: history)))
         } catch {
-            return APIError(status: .serviceUnavailable, code: "ledger_unavailable", message: "the ledger cannot be read: \(error)").response
+            return APIError.internal("ledger_unavailable", "the ledger cannot be read", error, logger: context.logger).response
         }
     }
 
@@ -100,7 +113,7 @@ struct POSRoutes: Sendable {
 /// Counts every answer by status class for `/metrics`, and answers what the router refuses (no route for the path
 /// and method) with the API's error object.
 struct RequestAccounting: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = POSRequestContext
     let metrics: GatewayMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

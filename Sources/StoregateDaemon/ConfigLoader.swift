@@ -19,7 +19,7 @@ public enum ConfigLoader {
         "downlink": ["enabled", "keys"],
         "roles": Set(LaneRole.allCases.map(\.rawValue)),
         "scanner": ["source", "lane", "role", "operator"],
-        "api": ["listen", "default_role"],
+        "api": ["listen", "default_role", "auth", "max_event_streams"],
     ]
 
     public static func load(path: String) throws(ConfigErrors) -> DaemonConfiguration {
@@ -147,6 +147,15 @@ public enum ConfigLoader {
                 do { config.apiDefaultRole = try LaneRole(named: name) } catch {
                     reader.fail("api.default_role", "\(error)")
                 }
+            }
+            if let name = reader.string(api, "api.auth") {
+                if let auth = APIConfiguration.Auth(rawValue: name) { config.apiAuth = auth } else {
+                    reader.fail("api.auth", "\(name) is not an authentication; use \"tokens\" or \"none\"")
+                }
+            }
+            config.apiMaxEventStreams = reader.int(api, "api.max_event_streams", 1...1_000) ?? config.apiMaxEventStreams
+            if let api = config.api, let refusal = APIConfiguration.listenProblem(address: api.address, auth: api.auth) {
+                reader.fail(refusal.key, refusal.problem)
             }
         }
         if let scanners = table["scanner"] {

@@ -73,6 +73,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var apiListen = ""
     /// The role of a lane that asks over the API and has no `[[scanner]]`.
     public var apiDefaultRole = LaneRole.checkout
+    /// How a request proves its till: bearer tokens (`storegate api token add`), or `none` on loopback only.
+    public var apiAuth = APIConfiguration.Auth.tokens
+    /// Event streams open at once beyond this many are refused.
+    public var apiMaxEventStreams = 16
 
     public init() {}
 
@@ -99,6 +103,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         guard let address = APIAddress(self.apiListen) else { return nil }
         var roles: [String: LaneRole] = [:]
         for scanner in self.scanners where roles[scanner.lane] == nil { roles[scanner.lane] = scanner.role }
-        return APIConfiguration(address: address, laneRoles: roles, defaultRole: self.apiDefaultRole)
+        var api = APIConfiguration(address: address, laneRoles: roles, defaultRole: self.apiDefaultRole, auth: self.apiAuth)
+        api.maxEventStreams = self.apiMaxEventStreams
+        return api
     }
 }

@@ -1,3 +1,4 @@
+import StoregateAPI
 import StoregateConfig
 import StoregateDaemon
 
@@ -15,6 +16,10 @@ struct ConfigCheck: DoctorCheck {
             if let warning = configuration.plainTextPasswordWarning {
                 return .warn(self.name, "\(path): \(warning)",
                              fix: "give the broker a TLS listener and set mqtt.url = \"mqtts://…\" (and mqtt.ca_file if its CA is private)")
+            }
+            if configuration.api?.auth == .unauthenticated {
+                return .warn(self.name, "api.auth = \"none\": every process on this machine may use the POS API as any lane",
+                             fix: "issue each till a token (`storegate api token add --till T --scopes …`), then remove api.auth or set it to \"tokens\"")
             }
             return .ok(self.name, "\(path): valid (broker \(configuration.brokerURL), ledger \(configuration.databasePath), "
                 + "\(configuration.scanners.count) scanner(s))")

@@ -47,11 +47,11 @@ extension Ledger {
     /// table every time). This is what every operation checks its code's signature with. Costs one
     /// `PRAGMA data_version` on the writer (no disk access), which tells whether another process committed.
     public func currentTrustedKeys() throws -> TrustedKeys {
-        try self.keyRing.keys(dataVersion: self.writerDataVersion()) { try self.trustedKeys() }
+        try self.keyRing.value(dataVersion: self.writerDataVersion()) { try self.trustedKeys() }
     }
 
     /// The writer's `PRAGMA data_version`: it moves whenever another connection (another process) commits.
-    private func writerDataVersion() throws -> Int64 {
+    func writerDataVersion() throws -> Int64 {
         try self.writer.writeWithoutTransaction { db in
             let pragma = try self.statements.forTransaction(db).dataVersion
             defer { pragma.reset() }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import StoregateCore
+import StoregateTrust
 
 /// The store's durable ledger: code registry, append-only hash-chained journal, outbox and idempotency keys in one
 /// SQLite file (WAL, `synchronous=FULL`), written through exactly one connection.
@@ -9,7 +10,9 @@ import StoregateCore
 public struct Ledger: Sendable {
     let writer: DatabasePool
     let cache: LedgerCache
-    let keyRing: TrustedKeysCache
+    let keyRing: DataVersionCache<TrustedKeys>
+    /// The API tokens not revoked, by the SHA-256 of their secret (``Ledger/authenticate(apiToken:)``).
+    let apiTokenCache: DataVersionCache<[[UInt8]: TillIdentity]>
     /// Where async callers' ledger calls run (``AsyncLedger``).
     let thread: LedgerThread
     let statements: WriterStatements
@@ -61,7 +64,8 @@ public struct Ledger: Sendable {
         }
         self.writer = pool
         self.cache = LedgerCache()
-        self.keyRing = TrustedKeysCache()
+        self.keyRing = DataVersionCache()
+        self.apiTokenCache = DataVersionCache()
         self.thread = LedgerThread(name: "storegate-ledger")
         self.statements = WriterStatements()
         self.path = path

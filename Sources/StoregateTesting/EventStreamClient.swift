@@ -27,11 +27,13 @@ public final class EventStreamClient: Sendable {
     private let paused = Atomic<Bool>(false)
     private let closed = Atomic<Bool>(false)
 
-    /// `lastEventID`: sent as `Last-Event-ID`, as a reconnecting browser would.
-    public init(port: Int, path: String = "/v1/events", lastEventID: Int64? = nil, receiveBufferBytes: Int? = nil) throws {
+    /// `lastEventID`: sent as `Last-Event-ID`, as a reconnecting browser would. `token`: sent as a bearer token.
+    public init(port: Int, path: String = "/v1/events", lastEventID: Int64? = nil, token: String? = nil,
+                receiveBufferBytes: Int? = nil) throws {
         self.socket = try LoopbackSocket(port: port, receiveBufferBytes: receiveBufferBytes, timeoutSeconds: 60)
         let resume = lastEventID.map { "Last-Event-ID: \($0)\r\n" } ?? ""
-        try self.socket.send(Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\(resume)\r\n".utf8))
+        let authorization = token.map { "Authorization: Bearer \($0)\r\n" } ?? ""
+        try self.socket.send(Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\(resume)\(authorization)\r\n".utf8))
         let thread = Thread { [self] in
             while !self.closed.load(ordering: .acquiring) {
                 if self.paused.load(ordering: .acquiring) {

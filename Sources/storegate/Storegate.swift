@@ -28,6 +28,7 @@ struct Storegate: AsyncParsableCommand {
             OutboxCommand.self,
             ConfigCommand.self,
             DoctorCommand.self,
+            APICommand.self,
             HQCommand.self,
         ]
     )

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import StoregateAPI
 import StoregateCore
+import StoregateFoundation
 import StoregateGateway
 import StoregateLedger
 import StoregateLink
@@ -20,15 +21,18 @@ struct APIHarness {
     let running: Task<Void, any Error>
     let port: Int
 
-    static func start(laneRoles: [String: LaneRole] = [:], bufferLimit: Int = 256, keepAlive: Duration = .seconds(15)) async throws -> APIHarness {
+    /// `auth`: without tokens unless the test is about them (the body names the lane).
+    static func start(laneRoles: [String: LaneRole] = [:], bufferLimit: Int = 256, keepAlive: Duration = .seconds(15),
+                      auth: APIConfiguration.Auth = .unauthenticated, maxEventStreams: Int = 16) async throws -> APIHarness {
         let fixture = try LedgerFixture()
         try fixture.register(ids: Self.codes)
         let logger = Logger(label: "api-test")
         let disk = DiskGuard(ledger: fixture.ledger, configuration: DiskGuardConfiguration())
         let desk = OperationDesk(ledger: fixture.ledger, disk: disk, link: nil, counters: GatewayCounters(),
                                  decisions: DecisionStream(bufferLimit: bufferLimit))
-        var configuration = APIConfiguration(address: APIAddress(host: "127.0.0.1", port: 0), laneRoles: laneRoles)
+        var configuration = APIConfiguration(address: APIAddress(host: "127.0.0.1", port: 0), laneRoles: laneRoles, auth: auth)
         configuration.keepAlive = keepAlive
+        configuration.maxEventStreams = maxEventStreams
         let api = POSAPI(configuration: configuration, desk: desk, logger: logger)
         let group = ServiceGroup(services: [api], logger: logger)
         let running = Task { try await group.run() }
@@ -46,8 +50,13 @@ struct APIHarness {
         try await HTTPTestClient.post(port: self.port, "/v1/\(operation)", json: json, headers: headers)
     }
 
-    func get(_ path: String) async throws -> HTTPReply {
-        try await HTTPTestClient.request(port: self.port, "GET", path)
+    func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPReply {
+        try await HTTPTestClient.request(port: self.port, "GET", path, headers: headers)
+    }
+
+    /// A token for `till` issued through the ledger, as `storegate api token add` does.
+    func token(till: String, operatorName: String? = nil, scopes: Set<APIScope>) throws -> String {
+        try self.fixture.ledger.addAPIToken(till: till, operatorName: operatorName, scopes: scopes, at: .now).text
     }
 
     var journalLength: Int64 {
@@ -58,8 +67,10 @@ struct APIHarness {
 extension APIHarness {
     /// Runs `body` against a started API and stops it afterwards, also when `body` throws.
     static func with(laneRoles: [String: LaneRole] = [:], bufferLimit: Int = 256, keepAlive: Duration = .seconds(15),
+                     auth: APIConfiguration.Auth = .unauthenticated, maxEventStreams: Int = 16,
                      _ body: (APIHarness) async throws -> Void) async throws {
-        let api = try await Self.start(laneRoles: laneRoles, bufferLimit: bufferLimit, keepAlive: keepAlive)
+        let api = try await Self.start(laneRoles: laneRoles, bufferLimit: bufferLimit, keepAlive: keepAlive, auth: auth,
+                                       maxEventStreams: maxEventStreams)
         do {
             try await body(api)
         } catch {

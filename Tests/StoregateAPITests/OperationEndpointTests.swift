@@ -138,4 +138,18 @@ struct OperationEndpointTests {
             #expect(((reply.json["error"] as? [String: Any])?["message"] as? String)?.contains("nothing was recorded") == true)
         }
     }
+
+    @Test func aLedgerFailureSendsAnErrorIDAndNeverItsText() async throws {
+        try await APIHarness.with { api in
+            try api.fixture.ledger.close()
+            let redeem = try await api.post("redeem", #"{"scan":"\#(APIHarness.codes[0])","lane":"1"}"#)
+            let status = try await api.get("/v1/status")
+            for reply in [redeem, status] {
+                #expect(reply.status == 503)
+                let message = ((reply.json["error"] as? [String: Any])?["message"] as? String) ?? ""
+                #expect(message.range(of: #"\(error id [0-9a-f]{8}\)$"#, options: .regularExpression) != nil, "\(message)")
+                #expect(!message.contains("SQLite") && !message.contains(api.fixture.path), "\(message)")
+            }
+        }
+    }
 }

@@ -22,6 +22,7 @@ struct BasketCrashTests {
         let baskets = 3_000
         let fixture = try LedgerFixture(in: work)
         try fixture.register(ids: (0..<baskets).flatMap(Self.units(of:)))
+        let token = try fixture.ledger.addAPIToken(till: "T1", operatorName: nil, scopes: [.sell], at: .testNow).text
         try fixture.ledger.close()
 
         let answered = LockedBox<Set<Int>>([])
@@ -42,7 +43,8 @@ struct BasketCrashTests {
                     let lines = Self.units(of: receipt).map { #"{"code":"\#($0)","unit_price":199}"# }
                         + [#"{"gtin":"4006381333931","quantity":2,"unit_price":50}"#]
                     let body = #"{"receipt":"K\#(receipt)","currency":"CNY","lane":"T1","lines":[\#(lines.joined(separator: ","))]}"#
-                    guard let reply = try? await HTTPTestClient.post(port: apiPort, "/v1/sales", json: body) else { break }
+                    guard let reply = try? await HTTPTestClient.post(port: apiPort, "/v1/sales", json: body,
+                                                                     headers: ["Authorization": "Bearer \(token)"]) else { break }
                     if reply.status == 200, reply.json["accepted"] as? Bool == true { answered.update { _ = $0.insert(receipt) } }
                     receipt += 1
                 }

@@ -61,6 +61,15 @@ struct ConfigLoaderTests {
         #expect(try ConfigLoader.parse("[api]\nlisten = \"\"").api == nil)
     }
 
+    @Test func theAPINeedsTokensUnlessToldOtherwiseOnLoopback() throws {
+        let defaults = try ConfigLoader.parse("[api]\nlisten = \"127.0.0.1:8790\"")
+        #expect(defaults.api?.auth == .tokens)
+        #expect(defaults.api?.maxEventStreams == 16)
+        let open = try ConfigLoader.parse("[api]\nlisten = \"localhost:8790\"\nauth = \"none\"\nmax_event_streams = 4")
+        #expect(open.api?.auth == .unauthenticated)
+        #expect(open.api?.maxEventStreams == 4)
+    }
+
     @Test(arguments: [
         ("[mqtt]\nurl = \"http://x\"", "mqtt.url"),
         ("[mqtt]\nurl = \"mqtt://x:70000\"", "mqtt.url"),
@@ -84,6 +93,10 @@ struct ConfigLoaderTests {
         ("[api]\nlisten = \"127.0.0.1:99999\"", "api.listen"),
         ("[api]\ndefault_role = \"boss\"", "api.default_role"),
         ("[api]\nport = 8790", "api.port"),
+        ("[api]\nlisten = \"0.0.0.0:8790\"\nauth = \"none\"", "api.auth"),
+        ("[api]\nlisten = \"192.168.1.5:8790\"", "api.listen"),
+        ("[api]\nauth = \"password\"", "api.auth"),
+        ("[api]\nmax_event_streams = 0", "api.max_event_streams"),
         ("[roles]\ncheckout = \"fly\"", "roles.checkout"),
         ("[[scanner]]\nsource = \"floppy:/dev/fd0\"\nlane = \"1\"\nrole = \"checkout\"", "scanner[1].source"),
         ("[[scanner]]\nsource = \"replay:/x\"\nlane = \"1\"\nrole = \"boss\"", "scanner[1].role"),

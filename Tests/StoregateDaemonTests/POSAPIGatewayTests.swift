@@ -1,4 +1,5 @@
 import Foundation
+import StoregateCore
 import StoregateLedger
 import StoregateTesting
 import Testing
@@ -16,6 +17,7 @@ struct POSAPIGatewayTests {
         let scanned = (1...3).map { "01/09506000134352/21/D\($0)" }
         let prize = "01/09506000134352/21/PRIZE1"
         try fixture.register(ids: scanned + [prize])
+        let token = try fixture.ledger.addAPIToken(till: "pos-1", operatorName: "mei", scopes: [.redeem, .read], at: .testNow).text
         try fixture.ledger.close()
         let replay = work.file("scans.txt")
         try scanned.joined(separator: "\n").write(toFile: replay, atomically: true, encoding: .utf8)
@@ -35,7 +37,7 @@ struct POSAPIGatewayTests {
         #expect(gateway.isRunning, "\(gatewayLog())")
 
         // From the start of the journal: the replay may be over before the client connects.
-        let stream = try EventStreamClient(port: apiPort, lastEventID: 0)
+        let stream = try EventStreamClient(port: apiPort, lastEventID: 0, token: token)
         defer { stream.close() }
         try await waitUntil("the scanner's three decisions", seconds: 30) { stream.decisions.count >= 3 }
         let scans = stream.decisions.compactMap(Self.object)
@@ -43,7 +45,8 @@ struct POSAPIGatewayTests {
         #expect(scans.map { $0["operation"] as? String } == ["sell", "sell", "sell"])
         #expect(scans.map { $0["lane"] as? String } == ["1", "1", "1"])
 
-        let reply = try await HTTPTestClient.post(port: apiPort, "/v1/redeem", json: #"{"scan":"\#(prize)","lane":"pos-1","operator":"mei"}"#)
+        let reply = try await HTTPTestClient.post(port: apiPort, "/v1/redeem", json: #"{"scan":"\#(prize)"}"#,
+                                                  headers: ["Authorization": "Bearer \(token)"])
         #expect(reply.status == 200, "\(reply.text)")
         #expect(reply.json["result"] as? String == "accepted")
         let seq = reply.json["seq"] as? Int

@@ -43,10 +43,10 @@ import Testing
     }
 
     @Test func theRingIsBuiltOnceAndAgainOnlyAfterAChange() throws {
-        let cache = TrustedKeysCache()
+        let cache = DataVersionCache<TrustedKeys>()
         var loads = 0
         func keys(dataVersion: Int64) throws -> TrustedKeys {
-            try cache.keys(dataVersion: dataVersion) {
+            try cache.value(dataVersion: dataVersion) {
                 loads += 1
                 return TrustedKeys()
             }

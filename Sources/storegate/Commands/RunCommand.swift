@@ -47,6 +47,9 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = try Self.loadConfiguration(self.config)
         self.overrides.apply(to: &configuration)
         if let api = self.api { configuration.apiListen = api == "none" ? "" : api }
+        if let api = configuration.api, let refusal = APIConfiguration.listenProblem(address: api.address, auth: api.auth) {
+            throw ValidationError("--api: \(refusal.key): \(refusal.problem)")
+        }
         for (index, spec) in self.source.enumerated() {
             if let problem = SourceFactory.problem(with: spec) {
                 throw ValidationError("--source \(spec): \(problem) (supported: \(SourceFactory.supported))")
