@@ -50,12 +50,15 @@ struct BasketCrashTests {
                 }
                 return receipt
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 300...900, using: &generator)))
+            // Pull the plug once this run has answered a few baskets, at a random moment after that.
+            let before = answered.value.count
+            try await waitUntil("round \(round): baskets answered", seconds: 30) { answered.value.count >= before + 3 || !gateway.isRunning }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &generator)))
             gateway.killNow()
             next = await sender.value + 1  // the basket in flight when the plug was pulled is never sent again
             #expect(gateway.exitCode == Int32(128 + SIGKILL), "round \(round): \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
-        #expect(answered.value.count > 20, "baskets were accepted between the kills")
+        #expect(answered.value.count >= 18, "baskets were accepted between the kills")
 
         let ledger = try Ledger(path: fixture.path)
         #expect(try ledger.check().isOK)

@@ -1,9 +1,11 @@
+import Foundation
 import StoregateMQTTClient
 import StoregateAPI
 import StoregateCore
 import StoregateDaemon
 import StoregateLedger
 import StoregateMQTTClient
+import StoregateTesting
 import Testing
 import StoregateConfig
 
@@ -103,6 +105,8 @@ struct ConfigLoaderTests {
         ("[[scanner]]\nsource = \"replay:/x\"\nrole = \"checkout\"", "scanner[1].lane"),
         ("[[scanner]]\nsource = \"replay:/x\"\nlane = \"1\"\nrole = \"checkout\"\ncolour = \"red\"", "scanner[1].colour"),
         ("[nonsense]\na = 1", "nonsense"),
+        ("[sales]\nsummary_minutes = 0", "sales.summary_minutes"),
+        ("[mqtt]\npassword_file = \"/nonexistent/secret\"", "mqtt.password_file"),
     ])
     func eachInvalidKeyNamesItself(_ text: String, _ key: String) {
         do {
@@ -131,5 +135,43 @@ struct ConfigLoaderTests {
         } catch {
             #expect(error.description.contains("line 1"))
         }
+    }
+
+    /// The keys a config text is refused for (empty when it loads).
+    static func refusedKeys(_ text: String) -> Set<String> {
+        do {
+            _ = try ConfigLoader.parse(text)
+            return []
+        } catch {
+            return Set(error.errors.map(\.key))
+        }
+    }
+
+    /// A certificate or key on a plain-TCP URL would be silently unused: the operator meant TLS.
+    @Test func tlsFilesOnAPlainTCPURLAreRefusedEachByName() throws {
+        let directory = try TemporaryDirectory(prefix: "storegate-config-tls")
+        defer { directory.remove() }
+        for name in ["ca.pem", "client.pem", "client.key"] { try "x".write(toFile: directory.file(name), atomically: true, encoding: .utf8) }
+        let files = "cert_file = \"\(directory.file("client.pem"))\"\nkey_file = \"\(directory.file("client.key"))\""
+        #expect(Self.refusedKeys("[mqtt]\nurl = \"mqtt://hq.example:1883\"\n" + files) == ["mqtt.cert_file", "mqtt.key_file"])
+        let tls = try ConfigLoader.parse("[mqtt]\nurl = \"mqtts://hq.example:8883\"\nca_file = \"\(directory.file("ca.pem"))\"\n" + files)
+        #expect(tls.certificateFile == directory.file("client.pem"))
+    }
+
+    /// The password from a file of its own or from systemd's credential, never twice; over plain TCP it is warned.
+    @Test func thePasswordComesFromAFileOrASystemdCredential() throws {
+        let directory = try TemporaryDirectory(prefix: "storegate-config-secret")
+        defer { directory.remove() }
+        try "s3cret\n".write(toFile: directory.file("password"), atomically: true, encoding: .utf8)
+        let passwordFile = "password_file = \"\(directory.file("password"))\""
+        let fromFile = try ConfigLoader.parse("[mqtt]\nurl = \"mqtts://hq:8883\"\n" + passwordFile)
+        #expect(fromFile.password == "s3cret")
+        #expect(fromFile.plainTextPasswordWarning == nil)
+        #expect(Self.refusedKeys("[mqtt]\npassword = \"a\"\n" + passwordFile) == ["mqtt.password_file"])
+        try "from-systemd".write(toFile: directory.file("mqtt-password"), atomically: true, encoding: .utf8)
+        let credential = try ConfigLoader.parse("[mqtt]\nurl = \"mqtt://hq:1883\"", credentialsDirectory: directory.path)
+        #expect(credential.password == "from-systemd")
+        #expect(credential.plainTextPasswordWarning?.contains("plain TCP") == true)
+        #expect(try ConfigLoader.parse("[mqtt]\nurl = \"mqtt://hq:1883\"").plainTextPasswordWarning == nil)
     }
 }
