@@ -15,7 +15,7 @@ struct SalesRoutes: Sendable {
         router.post("/v1/returns") { request, context in await self.takeBack(request, context) }
     }
 
-    /// 200 with the `sale` event, or 422 `basket_rejected` with each line's result (nothing changed).
+    /// 200 with the `sale` event (or a dry run's answer), or 422 with each line's result (nothing changed).
     func sale(_ request: Request, _ context: POSRequestContext) async -> Response {
         do {
             let bytes = try await self.body(request)

@@ -42,6 +42,9 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
     public var lastDownlinkSyncMs: Int64?
     /// Why the broker refuses our events (v5 PUBACK reason), when it does.
     public var uplinkRefusal: String?
+    /// Why the broker refused our subscription to HQ's downlink (a SUBACK reason ≥ 0x80), when it did: HQ's
+    /// revocations, policy and code batches cannot reach this store.
+    public var downlinkRefusal: String?
     /// The last connection problem, if any.
     public var lastError: String?
     public var scanners: [ScannerStatus]
@@ -52,7 +55,7 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
     public init(state: String, gatewayId: String, storeId: String, version: String, timeMs: Int64, broker: String,
                 backlog: Int, oldestUndeliveredSeq: Int64?, oldestUndeliveredAgeMs: Int64?, shed: Int,
                 lastDownlinkSyncMs: Int64?, uplinkRefusal: String?, lastError: String?, scanners: [ScannerStatus],
-                counters: [String: Int]?, disk: DiskStatus? = nil) {
+                counters: [String: Int]?, disk: DiskStatus? = nil, downlinkRefusal: String? = nil) {
         self.state = state
         self.gatewayId = gatewayId
         self.storeId = storeId
@@ -65,6 +68,7 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
         self.shed = shed
         self.lastDownlinkSyncMs = lastDownlinkSyncMs
         self.uplinkRefusal = uplinkRefusal
+        self.downlinkRefusal = downlinkRefusal
         self.lastError = lastError
         self.scanners = scanners
         self.counters = counters

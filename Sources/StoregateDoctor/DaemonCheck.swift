@@ -42,6 +42,11 @@ struct DaemonCheck: DoctorCheck {
                          fix: "the broker's ACL must let this gateway write "
                              + TopicScheme.gatewayFilter(storeID: status.storeId, gatewayID: status.gatewayId) + " (docs/mqtt.md)")
         }
+        if let refusal = status.downlinkRefusal {
+            return .fail(self.name, "\(running); \(refusal)", details: details,
+                         fix: "the broker's ACL must let this gateway read " + TopicScheme(storeID: status.storeId, gatewayID: status.gatewayId).storeDownlinkFilter
+                             + " and " + TopicScheme.broadcastDownlinkFilter + " (docs/mqtt.md)")
+        }
         if status.state != "online" {
             return .warn(self.name, running + (status.lastError.map { "; last error: \($0)" } ?? ""), details: details,
                          fix: "see the broker check; `journalctl -u storegate -n 50` shows the daemon's reconnects")

@@ -11,6 +11,7 @@ extension StatusReport {
             lines.append("broker    \(daemon.broker): \(daemon.state) (as of \(age) s ago)"
                 + (daemon.lastError.map { "; last error: \($0)" } ?? ""))
             if let refusal = daemon.uplinkRefusal { lines.append("REFUSED   \(refusal)") }
+            if let refusal = daemon.downlinkRefusal { lines.append("REFUSED   \(refusal)") }
             if let disk = daemon.disk { lines.append("disk      \(disk.summary)") }
             lines += daemon.scanners.map { "scanner   \($0.summary)" }
         } else {

@@ -12,6 +12,7 @@ public struct GatewayStatusBuilder: Sendable {
     struct LinkState {
         var lastDownlinkSyncMs: Int64?
         var uplinkRefusal: String?
+        var downlinkRefusal: String?
         var lastError: String?
         var scanners: [ScannerStatus] = []
         var counters: [String: Int]?
@@ -40,7 +41,7 @@ public struct GatewayStatusBuilder: Sendable {
             oldestUndeliveredSeq: summary.oldestUndeliveredSeq,
             oldestUndeliveredAgeMs: summary.oldestUndeliveredMilliseconds.map { max(0, now - $0) }, shed: summary.shed,
             lastDownlinkSyncMs: link.lastDownlinkSyncMs, uplinkRefusal: link.uplinkRefusal, lastError: link.lastError,
-            scanners: link.scanners, counters: link.counters, disk: self.disk?.status)
+            scanners: link.scanners, counters: link.counters, disk: self.disk?.status, downlinkRefusal: link.downlinkRefusal)
     }
 
     /// The Last Will, built at each connect: offline, with the figures known then (the broker publishes it, retained,

@@ -33,6 +33,9 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     private var connected = false
     private var connectedSince: Int64?
     private var lastError: String?
+    /// The downlink subscriptions of this connection awaiting their SUBACK, by message id.
+    private var downlinkSubscriptions: [Int32: String] = [:]
+    private var downlinkRefusal: String?
     private var lastTick = ContinuousClock.now
     private var lastHeartbeat = ContinuousClock.now
     private var lastShedCheck = ContinuousClock.now
@@ -177,9 +180,10 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
             self.noteMarkFailure(self.marks.commitAll())
             try self.sender.restart()
             if self.link.linkDownlink != nil {
+                self.downlinkSubscriptions = [:]
                 for filter in [self.configuration.topics.storeDownlinkFilter, TopicScheme.broadcastDownlinkFilter] {
                     do {
-                        try self.client.subscribe(filter)
+                        self.downlinkSubscriptions[try self.client.subscribe(filter)] = filter
                     } catch {
                         self.logger.error("cannot subscribe to \(filter): \(error)")
                     }
@@ -215,8 +219,18 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
                 break
             }
             self.needsFill = true
-        case .subscribed:
-            break
+        case .subscribed(let messageID, let granted):
+            guard let filter = self.downlinkSubscriptions.removeValue(forKey: messageID) else { break }
+            if let refused = granted.first(where: { $0 >= 0x80 }) {
+                let refusal = "the broker refused the subscription to \(filter) (\(MQTTReasonCode.describe(refused))): "
+                    + "HQ's revocations, policy and code batches cannot reach this store"
+                self.logger.error("\(refusal)")
+                self.downlinkRefusal = refusal
+                self.publishStatus(state: "online")
+            } else if self.downlinkRefusal?.contains(filter) == true {
+                self.downlinkRefusal = nil
+                self.publishStatus(state: "online")
+            }
         case .message(let topic, let payload, _):
             self.onDownlink(topic: topic, payload: payload)
         }
@@ -316,7 +330,8 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     private var linkState: GatewayStatusBuilder.LinkState {
         self.reportCounters()
         return GatewayStatusBuilder.LinkState(
-            lastDownlinkSyncMs: self.lastSync, uplinkRefusal: self.refusals.refusal, lastError: self.lastError,
+            lastDownlinkSyncMs: self.lastSync, uplinkRefusal: self.refusals.refusal, downlinkRefusal: self.downlinkRefusal,
+            lastError: self.lastError,
             scanners: self.link.scannerStatus, counters: self.link.linkCounters.snapshot)
     }
 
