@@ -125,6 +125,11 @@ TAMPERED=$(python3 -c 'import sys,json,base64; e=json.loads(sys.argv[1]); p=base
 "$SG" hq publish --broker "$BROKER" --key-id hq-dl-1 --key "$WORK/hq-dl-1.key" --kind revocations --store S1 --seq 2 --raw "$TAMPERED" >/dev/null
 "$SG" hq publish --broker "$BROKER" --key-id hq-dl-1 --key "$WORK/hq-dl-1.key" --kind revocations --store S1 --seq 3 \
     --raw '{"v":1,"payload":"e30"}' >/dev/null
+# The store's gateway connects (its persistent session holds the three messages) and applies what verifies,
+# before the first sale of the day.
+"$SG" run --db "$DB" --broker "$BROKER" --log-level warning & GATEWAY_PID=$!
+for _ in $(seq 200); do "$SG" ledger show --db "$DB" "01/$GTIN/21/CAP5" 2>/dev/null | head -1 | grep -q revoked && break; sleep 0.1; done
+kill -TERM "$GATEWAY_PID"; wait "$GATEWAY_PID" || true; GATEWAY_PID=""
 
 echo; echo "== 09:00 checkout lane 2: sales (one is the revoked CAP5, one a code meant for France)"
 { cap 1; cap 2; cap 3; cap 5; sed -n 1p "$WORK/fr.txt"; } > "$WORK/checkout.txt"
@@ -172,10 +177,11 @@ DB2="$WORK/ledger-s2.sqlite"
 echo; echo "== 12:00 till 5 rings up a basket over the POS API: a unit, two plain bottles, a 再来一瓶 reward"
 # First with the loyal-caps cap CAP7 as the reward: that campaign redeems only caps sold here, so the whole basket
 # is refused and nothing changes; the POS drops it and uses CAP3 (summer-caps) instead.
+TILL5=$("$SG" api token add --db "$DB" --till 5 --scopes sell,redeem,return 2>/dev/null)   # till 5's token: its lane
 "$SG" run --db "$DB" --broker "$BROKER" --log-level warning --api "127.0.0.1:$API_PORT" & GATEWAY_PID=$!
 for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$API_PORT) 2>/dev/null && break; sleep 0.1; done
 basket() {
-    echo "{\"receipt\":\"T5-0001\",\"currency\":\"EUR\",\"lane\":\"5\",\"operator\":\"till-5\",\"lines\":[
+    echo "{\"receipt\":\"T5-0001\",\"currency\":\"EUR\",\"lines\":[
       {\"code\":\"$(cap 4)\",\"unit_price\":250},
       {\"gtin\":\"4006381333931\",\"quantity\":2,\"unit_price\":150,\"discount\":20},
       {\"type\":\"reward\",\"code\":\"01/$GTIN/21/$1\",\"gtin\":\"$GTIN\"}]}"
@@ -194,12 +200,12 @@ else:
 PY
 }
 for reward in CAP7 CAP3; do
-    ANSWER=$(curl -s -X POST "$API/v1/sales" -H 'Content-Type: application/json' -d "$(basket $reward)")
+    ANSWER=$(curl -s -X POST "$API/v1/sales" -H "Authorization: Bearer $TILL5" -H 'Content-Type: application/json' -d "$(basket $reward)")
     sale_line "$ANSWER" | tee -a "$WORK/cashier.log"
 done
 echo "== 12:10 the customer brings one plain bottle back"
-ANSWER=$(curl -s -X POST "$API/v1/returns" -H 'Content-Type: application/json' \
-    -d '{"return_id":"T5-R-0001","receipt":"T5-0001","lane":"5","operator":"till-5","lines":[{"line":2,"quantity":1}]}')
+ANSWER=$(curl -s -X POST "$API/v1/returns" -H "Authorization: Bearer $TILL5" -H 'Content-Type: application/json' \
+    -d '{"return_id":"T5-R-0001","receipt":"T5-0001","lines":[{"line":2,"quantity":1}]}')
 sale_line "$ANSWER" | tee -a "$WORK/cashier.log"
 kill -TERM "$GATEWAY_PID"; wait "$GATEWAY_PID" || true; GATEWAY_PID=""
 
