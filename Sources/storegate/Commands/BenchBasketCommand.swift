@@ -21,8 +21,7 @@ struct BenchBasketCommand: ParsableCommand {
         let ledger = try Ledger(path: self.db)
         let desk = OperationDesk(ledger: ledger, disk: DiskGuard(ledger: ledger, configuration: DiskGuardConfiguration()))
         let baskets = ids.count / 3
-        var latencies: [UInt64] = []
-        latencies.reserveCapacity(baskets)
+        var latencies = BenchLatencies(capacity: baskets)
         var accepted = 0
         let started = DispatchTime.now().uptimeNanoseconds
         for index in 0..<baskets {
@@ -33,16 +32,10 @@ struct BenchBasketCommand: ParsableCommand {
             let asker = OperationDesk.Asker(lane: "L1", role: .checkout, operatorName: "op1", time: .now, origin: .cli)
             let outcome = try desk.sell(try desk.readBasket(Array(document.utf8)), by: asker)
             if outcome.accepted { accepted += 1 }
-            latencies.append(DispatchTime.now().uptimeNanoseconds - t0)
+            latencies.record(since: t0)
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        latencies.sort()
-        func percentile(_ p: Double) -> Double {
-            guard !latencies.isEmpty else { return 0 }
-            return Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6
-        }
-        print(String(format: "storegate ledger: %d baskets (%d accepted) in %.2f s: %.0f baskets/s, p50 %.3f ms, p99 %.3f ms, max %.3f ms (synchronous=%d)",
-                     baskets, accepted, elapsed, Double(baskets) / elapsed, percentile(0.5), percentile(0.99),
-                     percentile(1.0 - 1e-12), try ledger.synchronousLevel()))
+        print(String(format: "storegate ledger: %d baskets (%d accepted) in %.2f s: %.0f baskets/s, ", baskets, accepted, elapsed,
+                     Double(baskets) / elapsed) + latencies.summary + " (synchronous=\(try ledger.synchronousLevel()))")
     }
 }

@@ -22,8 +22,7 @@ struct BenchRedeemCommand: ParsableCommand {
         let ledger = try Ledger(path: self.db)
         let desk = OperationDesk(ledger: ledger, disk: DiskGuard(ledger: ledger, configuration: DiskGuardConfiguration()))
         let parser = CodeParser()
-        var latencies: [UInt64] = []
-        latencies.reserveCapacity(ids.count)
+        var latencies = BenchLatencies(capacity: ids.count)
         var accepted = 0
         let started = DispatchTime.now().uptimeNanoseconds
         for (index, id) in ids.enumerated() {
@@ -32,18 +31,11 @@ struct BenchRedeemCommand: ParsableCommand {
             let asker = OperationDesk.Asker(lane: "L1", role: .checkout, operatorName: "op1", time: .now, origin: .cli)
             let answer = try desk.perform(.redeem, on: code, by: asker, idempotencyKey: "bench-\(index)")
             if answer.decision.result.isAccepted { accepted += 1 }
-            latencies.append(DispatchTime.now().uptimeNanoseconds - t0)
+            latencies.record(since: t0)
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        latencies.sort()
-        func percentile(_ p: Double) -> Double {
-            guard !latencies.isEmpty else { return 0 }
-            return Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6
-        }
-        let synchronous = try ledger.synchronousLevel()
-        print(String(format: "storegate ledger: %d redemptions (%d accepted) in %.2f s: %.0f tx/s, p50 %.3f ms, p99 %.3f ms, max %.3f ms (synchronous=%d)",
-                     ids.count, accepted, elapsed, Double(ids.count) / elapsed, percentile(0.5), percentile(0.99),
-                     percentile(1.0 - 1e-12), synchronous))
+        print(String(format: "storegate ledger: %d redemptions (%d accepted) in %.2f s: %.0f tx/s, ", ids.count, accepted, elapsed,
+                     Double(ids.count) / elapsed) + latencies.summary + " (synchronous=\(try ledger.synchronousLevel()))")
     }
 
     /// Reads only the first `limit` rows, so a 10M-row batch file is not loaded. The codes are plain ASCII ids
