@@ -79,6 +79,18 @@ public struct TOMLReader {
         return text
     }
 
+    /// An array of non-empty strings (`["a", "b"]`).
+    public mutating func strings(_ table: TOMLTable, _ key: String) -> [String]? {
+        let name = String(key.split(separator: ".").last ?? "")
+        guard let value = table[name] else { return nil }
+        let strings = value.array?.compactMap(\.string) ?? []
+        guard let array = value.array, strings.count == array.count, !strings.contains(where: \.isEmpty) else {
+            self.fail(key, "must be an array of non-empty strings ([\"a\", \"b\"])")
+            return nil
+        }
+        return strings
+    }
+
     public mutating func int(_ table: TOMLTable, _ key: String, _ range: ClosedRange<Int>) -> Int? {
         let name = String(key.split(separator: ".").last ?? "")
         guard let value = table[name] else { return nil }

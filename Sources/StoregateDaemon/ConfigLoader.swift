@@ -19,7 +19,8 @@ public enum ConfigLoader {
         "downlink": ["enabled", "keys"],
         "roles": Set(LaneRole.allCases.map(\.rawValue)),
         "scanner": ["source", "lane", "role", "operator"],
-        "api": ["listen", "default_role", "auth", "max_event_streams"],
+        "api": ["listen", "default_role", "auth", "max_event_streams", "max_connections", "idle_timeout_seconds", "tls_cert_file",
+                "tls_key_file", "host_names"],
     ]
 
     public static func load(path: String) throws(ConfigErrors) -> DaemonConfiguration {
@@ -154,7 +155,20 @@ public enum ConfigLoader {
                 }
             }
             config.apiMaxEventStreams = reader.int(api, "api.max_event_streams", 1...1_000) ?? config.apiMaxEventStreams
-            if let api = config.api, let refusal = APIConfiguration.listenProblem(address: api.address, auth: api.auth) {
+            config.apiMaxConnections = reader.int(api, "api.max_connections", 1...10_000) ?? config.apiMaxConnections
+            config.apiIdleTimeoutSeconds = reader.int(api, "api.idle_timeout_seconds", 1...3_600) ?? config.apiIdleTimeoutSeconds
+            config.apiHostNames = reader.strings(api, "api.host_names") ?? config.apiHostNames
+            let errorsBeforeTLS = reader.errors.count
+            let certificateFile = reader.string(api, "api.tls_cert_file", readableFile: true)
+            let keyFile = reader.string(api, "api.tls_key_file", readableFile: true)
+            if (api["tls_cert_file"] == nil) != (api["tls_key_file"] == nil) {
+                reader.fail(api["tls_cert_file"] == nil ? "api.tls_cert_file" : "api.tls_key_file", "HTTPS needs both api.tls_cert_file and api.tls_key_file")
+            } else if let certificateFile, let keyFile {
+                let tls = APITLSFiles(certificateFile: certificateFile, keyFile: keyFile)
+                if let problem = tls.problem() { reader.fail(problem.key, problem.problem) } else { config.apiTLS = tls }
+            }
+            // With the TLS files refused already, "set the TLS files" would only repeat it.
+            if reader.errors.count == errorsBeforeTLS, let api = config.api, let refusal = api.listenProblem {
                 reader.fail(refusal.key, refusal.problem)
             }
         }

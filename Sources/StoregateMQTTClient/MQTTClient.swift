@@ -79,6 +79,7 @@ public final class MQTTClient: Sendable {
         mosquitto_publish_v5_callback_set(handle, mqttOnPublish)
         mosquitto_subscribe_v5_callback_set(handle, mqttOnSubscribe)
         mosquitto_message_v5_callback_set(handle, mqttOnMessage)
+        mosquitto_log_callback_set(handle, mqttOnLog)
         if let username = self.options.username {
             try mosquittoCall("set username/password") { mosquitto_username_pw_set(handle, username, self.options.password) }
         }
@@ -234,7 +235,8 @@ public final class MQTTClient: Sendable {
                 } else if self.box.connacks.load(ordering: .sequentiallyConsistent) != connacksAtConnect {
                     // The connection was up; `on_disconnect` has already reported its end.
                 } else {
-                    self.box.emit(.connectFailed(reason: "connection to \(self.options.host):\(self.options.port) ended before CONNACK: \(reason) (\(returnCode))"))
+                    self.box.emit(.connectFailed(reason: "connection to \(self.options.host):\(self.options.port) ended before CONNACK: "
+                        + "\(reason) (\(returnCode))" + self.tlsDetail()))
                 }
                 nextConnect = .now + .milliseconds(backoff.nextDelayMilliseconds())
             }
@@ -334,9 +336,21 @@ public final class MQTTClient: Sendable {
         guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else {
             let detail = returnCode == Int32(MOSQ_ERR_ERRNO.rawValue)
                 ? String(cString: strerror(errno)) : String(cString: mosquitto_strerror(returnCode))
-            return "cannot connect to \(self.options.host):\(self.options.port): \(detail)"
+            return "cannot connect to \(self.options.host):\(self.options.port): \(detail)" + self.tlsDetail()
         }
         return nil
+    }
+
+    /// After a TLS failure, OpenSSL's reason as libmosquitto logged it (`mosquitto_strerror` only says "A TLS error
+    /// occurred", or the errno of the read the broker's alert ended): `: certificate verify failed`,
+    /// `: sslv3 alert certificate expired`, …; empty when nothing TLS went wrong.
+    private func tlsDetail() -> String {
+        let line = self.box.libraryError.withLock { line in
+            defer { line = nil }
+            return line
+        }
+        guard let line, line.hasPrefix("OpenSSL Error"), let reason = line.split(separator: ":").last else { return "" }
+        return ": " + reason.trimmingCharacters(in: .whitespaces)
     }
 }
 

@@ -99,6 +99,10 @@ struct ConfigLoaderTests {
         ("[api]\nlisten = \"192.168.1.5:8790\"", "api.listen"),
         ("[api]\nauth = \"password\"", "api.auth"),
         ("[api]\nmax_event_streams = 0", "api.max_event_streams"),
+        ("[api]\nmax_connections = 0", "api.max_connections"),
+        ("[api]\nidle_timeout_seconds = 0", "api.idle_timeout_seconds"),
+        ("[api]\nhost_names = [\"\"]", "api.host_names"),
+        ("[api]\nhost_names = \"pos.local\"", "api.host_names"),
         ("[roles]\ncheckout = \"fly\"", "roles.checkout"),
         ("[[scanner]]\nsource = \"floppy:/dev/fd0\"\nlane = \"1\"\nrole = \"checkout\"", "scanner[1].source"),
         ("[[scanner]]\nsource = \"replay:/x\"\nlane = \"1\"\nrole = \"boss\"", "scanner[1].role"),
@@ -156,6 +160,26 @@ struct ConfigLoaderTests {
         #expect(Self.refusedKeys("[mqtt]\nurl = \"mqtt://hq.example:1883\"\n" + files) == ["mqtt.cert_file", "mqtt.key_file"])
         let tls = try ConfigLoader.parse("[mqtt]\nurl = \"mqtts://hq.example:8883\"\nca_file = \"\(directory.file("ca.pem"))\"\n" + files)
         #expect(tls.certificateFile == directory.file("client.pem"))
+    }
+
+    /// Beyond loopback the API needs HTTPS: both files, readable, the key that of the certificate.
+    @Test func theAPIListensBeyondLoopbackOnlyWithACertificateAndItsKey() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        try pki.issue("api", commonName: "store-gateway", server: true)
+        try pki.issue("other", commonName: "another", server: true)
+        let listen = "[api]\nlisten = \"0.0.0.0:8790\"\nhost_names = [\"pos-gw.store12.lan\", \"192.168.1.10\"]\n"
+        #expect(Self.refusedKeys(listen) == ["api.listen"])
+        #expect(Self.refusedKeys(listen + "tls_cert_file = \"\(pki.file("api.pem"))\"") == ["api.tls_key_file"])
+        // The wrong key is named, and not repeated as "set the TLS files".
+        #expect(Self.refusedKeys(listen + "tls_cert_file = \"\(pki.file("api.pem"))\"\ntls_key_file = \"\(pki.file("other.key"))\"")
+                    == ["api.tls_key_file"])
+        let config = try ConfigLoader.parse(listen + "tls_cert_file = \"\(pki.file("api.pem"))\"\ntls_key_file = \"\(pki.file("api.key"))\"\n"
+                                            + "max_connections = 8\nidle_timeout_seconds = 45")
+        #expect(config.api?.tls == APITLSFiles(certificateFile: pki.file("api.pem"), keyFile: pki.file("api.key")))
+        #expect(config.api?.hostNames == ["pos-gw.store12.lan", "192.168.1.10"])
+        #expect(config.api?.maxConnections == 8)
+        #expect(config.api?.idleTimeout == .seconds(45))
     }
 
     /// The password from a file of its own or from systemd's credential, never twice; over plain TCP it is warned.
