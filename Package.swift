@@ -111,7 +111,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // HQ's reference tools over the contract (`storegate hq tail`'s dedup, gap and double-redemption bookkeeping).
-        .target(name: "StoregateHQTools", dependencies: ["StoregateContract"], swiftSettings: strictSettings),
+        .target(
+            name: "StoregateHQTools",
+            dependencies: ["StoregateContract", "StoregateFoundation", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // The one path of every operation (scanner or POS): signature, disk guard, ledger, link wake-up, counters, the
         // decision stream; and the JSON shapes the CLI and the API share (outcome, status, code history).
         .target(
@@ -263,7 +267,7 @@ let package = Package(
         .testTarget(
             name: "StoregateLinkTests",
             dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation",
-                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateHQTools", "StoregateTesting",
+                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateHQTools", "StoregateTesting", "StoregateTrust",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -51,11 +51,13 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
     public var counters: [String: Int]?
     /// Free space, the disk reserve and telemetry shed for lack of space.
     public var disk: DiskStatus?
+    /// base64url raw Ed25519 public key of this gateway's own key: what its heartbeats' signed heads verify under.
+    public var gatewayKey: String?
 
     public init(state: String, gatewayId: String, storeId: String, version: String, timeMs: Int64, broker: String,
                 backlog: Int, oldestUndeliveredSeq: Int64?, oldestUndeliveredAgeMs: Int64?, shed: Int,
                 lastDownlinkSyncMs: Int64?, uplinkRefusal: String?, lastError: String?, scanners: [ScannerStatus],
-                counters: [String: Int]?, disk: DiskStatus? = nil, downlinkRefusal: String? = nil) {
+                counters: [String: Int]?, disk: DiskStatus? = nil, downlinkRefusal: String? = nil, gatewayKey: String? = nil) {
         self.state = state
         self.gatewayId = gatewayId
         self.storeId = storeId
@@ -73,6 +75,7 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
         self.scanners = scanners
         self.counters = counters
         self.disk = disk
+        self.gatewayKey = gatewayKey
     }
 }
 
@@ -85,14 +88,17 @@ public struct GatewayHeartbeat: Sendable, Equatable, Codable {
     public var connectedSinceMs: Int64?
     public var backlog: Int
     public var counters: [String: Int]
+    /// The journal's head, signed with the gateway's key.
+    public var head: SignedJournalHead?
 
     public init(gatewayId: String, storeId: String, timeMs: Int64, connectedSinceMs: Int64?, backlog: Int,
-                counters: [String: Int]) {
+                counters: [String: Int], head: SignedJournalHead? = nil) {
         self.gatewayId = gatewayId
         self.storeId = storeId
         self.timeMs = timeMs
         self.connectedSinceMs = connectedSinceMs
         self.backlog = backlog
         self.counters = counters
+        self.head = head
     }
 }

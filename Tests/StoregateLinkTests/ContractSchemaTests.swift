@@ -7,6 +7,7 @@ import StoregateMQTTClient
 import StoregateTesting
 import Testing
 import StoregateLink
+import StoregateTrust
 
 /// Real messages, captured from a real broker, validate against the versioned JSON Schemas of docs/schemas
 /// (python3's `jsonschema`, Draft 2020-12).
@@ -69,6 +70,17 @@ struct ContractSchemaTests {
         }
         await harness.stop()
         await subscriber.stop()
+
+        // The heartbeat's head: signed with the key the status names, the journal's own hash at that seq.
+        let statusKey = try #require(subscriber.messages.filter { $0.topic.hasSuffix("/status") }
+            .compactMap { try? HQJSON.decode(GatewayStatus.self, from: $0.payload) }.last?.gatewayKey)
+        #expect(statusKey == (try fixture.ledger.gatewaySigningKey().publicKeyText))
+        let beat = try HQJSON.decode(GatewayHeartbeat.self, from: try #require(subscriber.messages.last { $0.topic.hasSuffix("/heartbeat") }).payload)
+        let head = try #require(beat.head)
+        #expect(head.isSigned(by: statusKey, storeId: "S1", gatewayId: try fixture.ledger.gatewayID(), timeMs: beat.timeMs))
+        #expect(!head.isSigned(by: statusKey, storeId: "S1", gatewayId: try fixture.ledger.gatewayID(), timeMs: beat.timeMs + 1))
+        #expect(head.hash == Hex.encode(try #require(try fixture.ledger.journal().first { $0.seq == head.seq }).hash))
+        #expect(head.seq >= 11 && head.deliveredThroughSeq <= head.seq && head.deliveredThroughSeq >= 1)
 
         var documents: [(schema: String, json: String)] = subscriber.messages.compactMap { message in
             let kind = message.topic.split(separator: "/").last.map(String.init) ?? ""

@@ -177,12 +177,14 @@ public final class IngestService: Service, Sendable {
             let json = String(decoding: payload, as: UTF8.self)
             await self.retrying("record a status") { connection in
                 try await connection.query("""
-                    INSERT INTO gateways (store_id, gateway_id, first_seen_ms, status_state, last_status, last_status_ms)
-                    VALUES (\(store), \(gateway), \(now), \(status.state), \(json)::jsonb, \(status.timeMs))
+                    INSERT INTO gateways (store_id, gateway_id, first_seen_ms, status_state, last_status, last_status_ms, gateway_key)
+                    VALUES (\(store), \(gateway), \(now), \(status.state), \(json)::jsonb, \(status.timeMs), \(status.gatewayKey))
                     ON CONFLICT (store_id, gateway_id) DO UPDATE SET status_state = excluded.status_state,
-                        last_status = excluded.last_status, last_status_ms = excluded.last_status_ms
+                        last_status = excluded.last_status, last_status_ms = excluded.last_status_ms,
+                        gateway_key = coalesce(gateways.gateway_key, excluded.gateway_key)
                     WHERE gateways.last_status_ms IS NULL OR gateways.last_status_ms <= excluded.last_status_ms
                     """, logger: self.logger)
+                try await SignedHeads.checkKey(status.gatewayKey, store: store, gateway: gateway, on: connection, now: now, logger: self.logger)
             }
         case .heartbeat:
             guard let heartbeat = try? HQJSON.decode(GatewayHeartbeat.self, from: payload) else { return }
@@ -193,6 +195,10 @@ public final class IngestService: Service, Sendable {
                     ON CONFLICT (store_id, gateway_id) DO UPDATE SET last_heartbeat_ms =
                         greatest(gateways.last_heartbeat_ms, excluded.last_heartbeat_ms)
                     """, logger: self.logger)
+                if let head = heartbeat.head {
+                    try await SignedHeads.record(head, of: heartbeat, store: store, gateway: gateway, on: connection, now: now,
+                                                 logger: self.logger)
+                }
             }
         case .downlink:
             guard let report = try? HQJSON.decode(DownlinkReport.self, from: payload), let stream = report.stream,
