@@ -92,7 +92,13 @@ public enum Daemon {
         let pipeline = ScanPipeline(desk: desk, scanners: config.scanners, operations: config.operations, logger: logger, answers: answers)
         pipelineBox.pipeline = pipeline
         let api = config.api.map { POSAPI(configuration: $0, desk: desk, scanners: { pipeline.scannerStatus }, logger: logger) }
-        let systemd = SystemdService { "store \(policy.storeID), scans \(counters.value(.scans)), delivered \(counters.value(.delivered))" }
+        // Stuck means longer than a ping interval (15 s under the unit's WatchdogSec=30), and never under 2 s, which
+        // a busy 2-core box can take for a burst of fsyncs.
+        let liveness = Liveness(limit: max(SystemdService.interval, .seconds(2)), ledger: ledger, client: client,
+                                pipeline: { pipeline.oldestScanInHand })
+        let systemd = SystemdService(liveness: liveness, logger: logger) {
+            "store \(policy.storeID), scans \(counters.value(.scans)), delivered \(counters.value(.delivered))"
+        }
 
         if let warning = config.plainTextPasswordWarning { logger.warning("\(warning)") }
         logger.info("storegate \(Self.version) starting", metadata: [

@@ -22,6 +22,10 @@ public final class MQTTClient: Sendable {
     private let wakeUp: LoopWakeUp
     private let stopRequested = Atomic<Bool>(false)
     private let started = Atomic<Bool>(false)
+    /// When the loop thread last went round (`DispatchTime` uptime nanoseconds), 0 before it runs; and whether it is
+    /// inside a connect attempt (which the kernel's TCP timeout bounds, and which may rightly take long).
+    private let lastTurn = Atomic<UInt64>(0)
+    private let connecting = Atomic<Bool>(false)
     /// Whether the loop thread has ended, and who waits for it to (resumed by the loop thread as it ends).
     private let loopEnd = Mutex<(ended: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
     /// Everything the broker connection reports when no driver is set; finishes when the loop thread ends.
@@ -92,6 +96,15 @@ public final class MQTTClient: Sendable {
 
     /// True between an accepted CONNACK and the connection's loss.
     public var isConnected: Bool { self.box.connected.load(ordering: .sequentiallyConsistent) }
+
+    /// How long ago the loop thread last went round, for the watchdog: nil before it runs, after it ended, and
+    /// while it waits on a connect attempt. A loop that goes round at least every ``passMilliseconds`` and is stuck
+    /// for seconds is blocked in its driver (a ledger write) or in libmosquitto.
+    public var sinceLastLoopTurn: Duration? {
+        let last = self.lastTurn.load(ordering: .sequentiallyConsistent)
+        guard last > 0, !self.connecting.load(ordering: .sequentiallyConsistent) else { return nil }
+        return .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds &- last))
+    }
 
     /// Starts the loop thread (once). With a `driver`, every event goes to it on the loop thread instead of to
     /// ``events``, and it gets a turn after every pass of the loop.
@@ -208,10 +221,16 @@ public final class MQTTClient: Sendable {
         var connectedAt: ContinuousClock.Instant?
         /// CONNACKs seen when the current connection attempt started.
         var connacksAtConnect = 0
+        defer { self.lastTurn.store(0, ordering: .sequentiallyConsistent) }
         while !self.stopping {
+            self.lastTurn.store(DispatchTime.now().uptimeNanoseconds, ordering: .sequentiallyConsistent)
             if let due = nextConnect, ContinuousClock.now >= due {
                 connacksAtConnect = self.box.connacks.load(ordering: .sequentiallyConsistent)
-                if let failure = self.connectOnce() {
+                self.connecting.store(true, ordering: .sequentiallyConsistent)
+                let failure = self.connectOnce()
+                self.connecting.store(false, ordering: .sequentiallyConsistent)
+                self.lastTurn.store(DispatchTime.now().uptimeNanoseconds, ordering: .sequentiallyConsistent)
+                if let failure {
                     self.box.emit(.connectFailed(reason: failure))
                     nextConnect = .now + .milliseconds(backoff.nextDelayMilliseconds())
                 } else {
