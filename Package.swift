@@ -27,8 +27,11 @@ let package = Package(
     products: [
         .executable(name: "storegate", targets: ["storegate"]),
         .executable(name: "storegate-hq", targets: ["storegate-hq"]),
-        // For the coverage-guided fuzzer package in Fuzz/ (built separately with sanitizer flags).
+        // For the coverage-guided fuzzer package in Fuzz/ (built separately with sanitizer flags): the code parser
+        // and the HID descriptor parser (Core), the downlink verifier (Contract), the config loader (Daemon).
         .library(name: "StoregateCore", targets: ["StoregateCore"]),
+        .library(name: "StoregateContract", targets: ["StoregateContract"]),
+        .library(name: "StoregateDaemon", targets: ["StoregateDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
