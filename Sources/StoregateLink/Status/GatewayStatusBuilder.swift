@@ -41,7 +41,10 @@ public struct GatewayStatusBuilder: Sendable {
             oldestUndeliveredSeq: summary.oldestUndeliveredSeq,
             oldestUndeliveredAgeMs: summary.oldestUndeliveredMilliseconds.map { max(0, now - $0) }, shed: summary.shed,
             lastDownlinkSyncMs: link.lastDownlinkSyncMs, uplinkRefusal: link.uplinkRefusal, lastError: link.lastError,
-            scanners: link.scanners, counters: link.counters, disk: self.disk?.status, downlinkRefusal: link.downlinkRefusal)
+            scanners: link.scanners, counters: link.counters, disk: self.disk?.status, downlinkRefusal: link.downlinkRefusal,
+            downlinkEpoch: (try? self.ledger.downlinkEpoch()).flatMap { $0.isEmpty ? nil : $0 },
+            downlinkStreams: (try? self.ledger.downlinkStreams())?.sorted(by: { $0.key < $1.key })
+                .map { DownlinkStreamPosition(stream: $0.key, seq: $0.value) })
     }
 
     /// The Last Will, built at each connect: offline, with the figures known then (the broker publishes it, retained,

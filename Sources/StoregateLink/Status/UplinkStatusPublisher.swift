@@ -42,7 +42,8 @@ final class UplinkStatusPublisher {
         guard connected else { return }
         let heartbeat = GatewayHeartbeat(
             gatewayId: status.gatewayId, storeId: status.storeId, timeMs: status.timeMs,
-            connectedSinceMs: connectedSince, backlog: status.backlog, counters: status.counters ?? [:])
+            connectedSinceMs: connectedSince, backlog: status.backlog, counters: status.counters ?? [:],
+            downlinkEpoch: status.downlinkEpoch)
         if let bytes = try? HQJSON.encode(heartbeat) {
             // QoS 0: a lost heartbeat is replaced by the next one; its PUBACK-less send needs no tracking.
             _ = try? self.client.publish(topic: self.topics.heartbeat, payload: bytes, qos: 0)

@@ -247,11 +247,22 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     /// Applied here, synchronously, on the loop thread, and that is what makes downlink durable: in threaded mode
     /// libmosquitto only queues the PUBACK while it reads a message, and `mosquitto_loop_write` sends it after this
     /// returns, so the broker hears the message was received only once its change is committed. A gateway killed
-    /// mid-apply gets the message again on reconnect (DownlinkCrashTests). Handing the work to another thread
-    /// would acknowledge messages not yet applied.
+    /// mid-apply gets the message again on reconnect (DownlinkCrashTests), and so does one whose apply failed for
+    /// a transient reason: the connection is dropped before that PUBACK is written (DownlinkDeferralTests).
+    /// Handing the work to another thread would acknowledge messages not yet applied.
     private func onDownlink(topic: String, payload: [UInt8]) {
         guard let downlink = self.link.linkDownlink else { return }
-        let report = downlink.process(topic: topic, payload: payload)
+        let report: DownlinkReport
+        do {
+            report = try downlink.process(topic: topic, payload: payload)
+        } catch {
+            // The disk is full, the ledger busy, an I/O error: nothing changed. Not acknowledged, so the broker
+            // delivers the message again after the reconnect; HQ gets no report, which tells it nothing was done.
+            self.link.linkCounters.bump(.downlinkDeferred)
+            self.lastError = "\(error)"
+            self.client.dropConnectionWithoutAcknowledging()
+            return
+        }
         if report.outcome == .applied {
             self.link.linkCounters.bump(.downlinkApplied)
             self.lastSync = report.time
