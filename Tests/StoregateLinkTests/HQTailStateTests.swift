@@ -20,13 +20,18 @@ struct HQTailStateTests {
             SaleLine(kind: .plain, gtin: "04006381333931", quantity: 2, unitPrice: 100),
         ], context: context))
         _ = try fixture.ledger.applyReturn(SaleReturn(returnID: "X1", receipt: "R1", items: [.line(2, quantity: 1)], context: context))
+        try Self.summarise(fixture)
+        return try fixture.ledger.journal().map { Array($0.canonicalPayload.utf8) }
+    }
+
+    /// Writes the `sales_summary` of the events since the last one, counted as the gateway counts them.
+    static func summarise(_ fixture: LedgerFixture) throws {
         try fixture.ledger.writeSalesSummary(periodEnd: .testNow, at: .testNow) { range in
             var tally = SalesTally()
             for payload in range.payloads { tally.add(try EventPayload.decode(payload)) }
             return tally.summaryJSON(periodStartMs: range.periodStartMs, periodEndMs: range.periodEndMs, firstSeq: range.firstSeq,
                                      lastSeq: range.lastSeq)
         }
-        return try fixture.ledger.journal().map { Array($0.canonicalPayload.utf8) }
     }
 
     static let topic = TopicScheme(storeID: "S1", gatewayID: "g1").events
@@ -77,12 +82,7 @@ struct HQTailStateTests {
         ], context: DecisionContext.test()))
         try fixture.ledger.applyDownlink(stream: "revocations:*", seq: 3, payloadHash: "h",
                                          change: .revocations([("01/09506000134352/21/T2", "recalled")]), at: .testNow)
-        try fixture.ledger.writeSalesSummary(periodEnd: .testNow, at: .testNow) { range in
-            var tally = SalesTally()
-            for payload in range.payloads { tally.add(try EventPayload.decode(payload)) }
-            return tally.summaryJSON(periodStartMs: range.periodStartMs, periodEndMs: range.periodEndMs, firstSeq: range.firstSeq,
-                                     lastSeq: range.lastSeq)
-        }
+        try Self.summarise(fixture)
         let payloads = try fixture.ledger.journal().map { Array($0.canonicalPayload.utf8) }
         #expect(payloads.count == 3)
         var tail = HQTailState()
