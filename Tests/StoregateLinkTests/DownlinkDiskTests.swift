@@ -19,13 +19,8 @@ struct DownlinkDiskTests {
     func start(broker: Broker, filesystem: SmallFilesystem, sender: DownlinkSender,
                disk: (Ledger) -> DiskGuard) async throws -> (LedgerFixture, DiskGuard, LinkHarness) {
         let fixture = try LedgerFixture(in: filesystem.directory)
-        try fixture.register(ids: [Self.code])
-        try fixture.ledger.addDownlinkKey(keyID: "hq-dl-1", publicKey: sender.signer.publicKeyText, at: .testNow)
         let guardian = disk(fixture.ledger)
-        try await sender.reports.waitUntilSubscribed()
-        let harness = try LinkHarness(fixture: fixture, port: broker.port, downlink: true, disk: guardian)
-        try fixture.produce(1, link: harness.link)
-        try await waitUntil("connected and subscribed") { harness.undelivered == 0 }
+        let harness = try await sender.gateway(fixture, broker: broker, codes: [Self.code], disk: guardian)
         try fixture.ledger.checkpointAndTruncateWAL()
         return (fixture, guardian, harness)
     }
@@ -94,5 +89,34 @@ struct DownlinkDiskTests {
         let downlinkEvents = try fixture.ledger.journal(limit: 1_000).filter { $0.operation == .downlink }
         #expect(downlinkEvents.count == 1, "journaled once")
         #expect(try fixture.ledger.journal(limit: 1_000).count == journalBefore + 1)
+    }
+}
+
+/// The same for a ledger another connection holds locked (`SQLITE_BUSY` after the busy timeout): not
+/// acknowledged, delivered again, applied once the lock is gone.
+@Suite(.serialized)
+struct DownlinkBusyLedgerTests {
+    @Test func aDownlinkThatFindsTheLedgerLockedIsNotAcknowledgedAndIsAppliedOnceItIsFree() async throws {
+        let broker = try Broker(persistent: true)
+        defer { broker.stop() }
+        let fixture = try LedgerFixture()
+        defer { fixture.directory.remove() }
+        let sender = try DownlinkSender(port: broker.port)
+        let harness = try await sender.gateway(fixture, broker: broker, codes: [DownlinkDiskTests.code])
+
+        let lock = try LedgerWriteLock(path: fixture.ledger.path)
+        try await sender.publish(try sender.revocation(seq: 1, code: DownlinkDiskTests.code))
+        try await waitUntil("the apply found the ledger busy", seconds: 30) { harness.counters.value(.downlinkDeferred) >= 1 }
+        #expect(sender.received.isEmpty)
+        try lock.release()
+        #expect(try fixture.ledger.record(codeID: DownlinkDiskTests.code)?.state == .issued, "nothing was written meanwhile")
+
+        try await waitUntil("delivered again and applied", seconds: 30) { !sender.received.isEmpty }
+        try await Task.sleep(for: .milliseconds(300))
+        await harness.stop()
+        await sender.stop()
+        #expect(sender.received.map(\.outcome) == [.applied])
+        #expect(try fixture.ledger.record(codeID: DownlinkDiskTests.code)?.state == .revoked)
+        #expect(try fixture.ledger.journal(limit: 100).filter { $0.operation == .downlink }.count == 1)
     }
 }

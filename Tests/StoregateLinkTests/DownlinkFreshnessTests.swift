@@ -20,13 +20,8 @@ struct DownlinkFreshnessTests {
         defer { broker.stop() }
         let fixture = try LedgerFixture()
         defer { fixture.directory.remove() }
-        try fixture.register(ids: [Self.code])
         let sender = try DownlinkSender(port: broker.port)
-        try fixture.ledger.addDownlinkKey(keyID: "hq-dl-1", publicKey: sender.signer.publicKeyText, at: .testNow)
-        try await sender.reports.waitUntilSubscribed()
-        let harness = try LinkHarness(fixture: fixture, port: broker.port, downlink: true)
-        try fixture.produce(1, link: harness.link)
-        try await waitUntil("connected and subscribed") { harness.undelivered == 0 }
+        let harness = try await sender.gateway(fixture, broker: broker, codes: [Self.code])
         let journalBefore = try fixture.ledger.journal(limit: 1_000).count
 
         // Signed by HQ eight days ago (the default maximum age is a week), delivered only now.

@@ -86,9 +86,10 @@ public struct DownlinkProcessor: Sendable {
         let keys: [String: String]
         do {
             keys = try self.ledger.downlinkKeys()
-        } catch {
-            // The message has not even been looked at: whatever failed here is the ledger's, not HQ's.
+        } catch let error where TransientFailure.matches(error) {
             throw deferred(error, "cannot read the downlink keys")
+        } catch {
+            return rejected(.invalidContent, "cannot read the downlink keys: \(error)")
         }
         let message: DownlinkMessage
         let signedBytes: [UInt8]
@@ -109,8 +110,10 @@ public struct DownlinkProcessor: Sendable {
         let stream: DownlinkStreamState?
         do {
             stream = try self.ledger.downlinkStream(message.stream)
-        } catch {
+        } catch let error where TransientFailure.matches(error) {
             throw deferred(error, "cannot read downlink stream \(message.stream)")
+        } catch {
+            return rejected(.invalidContent, "cannot read downlink stream \(message.stream): \(error)", keyID: keyID, message: message)
         }
         if let state = stream, state.seq >= message.seq {
             if state.seq == message.seq && state.payloadHash == hash {

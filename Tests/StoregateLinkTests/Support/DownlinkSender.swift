@@ -2,6 +2,7 @@ import Foundation
 import StoregateContract
 import StoregateCore
 import StoregateFoundation
+import StoregateLedger
 import StoregateMQTTClient
 import StoregateTesting
 
@@ -16,6 +17,18 @@ final class DownlinkSender: Sendable {
         self.port = port
         self.signer = signer
         self.reports = try TestSubscriber(port: port, filter: TopicScheme.fleetFilter(.downlink))
+    }
+
+    /// A link with the downlink on over `fixture` (`codes` registered, this sender's key trusted), connected and
+    /// subscribed: an event it published was acknowledged, and its SUBSCRIBE went out before that event.
+    func gateway(_ fixture: LedgerFixture, broker: Broker, codes: [String], disk: DiskGuard? = nil) async throws -> LinkHarness {
+        try fixture.register(ids: codes)
+        try fixture.ledger.addDownlinkKey(keyID: self.signer.keyID, publicKey: self.signer.publicKeyText, at: .testNow)
+        try await self.reports.waitUntilSubscribed()
+        let harness = try LinkHarness(fixture: fixture, port: broker.port, downlink: true, disk: disk)
+        try fixture.produce(1, link: harness.link)
+        try await waitUntil("connected and subscribed") { harness.undelivered == 0 }
+        return harness
     }
 
     /// A signed revocation of `code` for store S1, issued `issuedMs` (now by default).
