@@ -129,7 +129,7 @@ public struct DownlinkProcessor: Sendable {
         do {
             var origin = DownlinkOrigin(kind: message.kind, keyID: keyID, issued: Timestamp(milliseconds: message.issuedMs))
             let change = try self.change(for: message, signedBy: keyID, origin: &origin)
-            try self.guarded {
+            _ = try self.guarded {
                 try self.ledger.applyDownlink(stream: message.stream, seq: message.seq, payloadHash: hash, change: change,
                                               origin: origin, at: now)
             }
