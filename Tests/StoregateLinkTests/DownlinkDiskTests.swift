@@ -77,6 +77,8 @@ struct DownlinkDiskTests {
         #expect(try fixture.ledger.record(codeID: Self.code)?.state == .issued)
         #expect(try fixture.ledger.downlinkStream("revocations:S1") == nil, "the stream did not advance")
         #expect(try fixture.ledger.lastDownlinkSync() == nil, "a failed message is no sync")
+        #expect(harness.link.status?.lastError?.contains("not applied, to be delivered again") == true,
+                "the status says why: \(String(describing: harness.link.status?.lastError))")
 
         try filesystem.removeFiller()
         try await waitUntil("the broker delivered it again and it was applied", seconds: 30) { !sender.received.isEmpty }
@@ -84,6 +86,7 @@ struct DownlinkDiskTests {
         await harness.stop()
         await sender.stop()
         #expect(sender.received.map(\.outcome) == [.applied], "applied once, reported once")
+        #expect(harness.link.status?.lastError?.contains("not applied") != true, "cleared once it was applied")
         #expect(try fixture.ledger.record(codeID: Self.code)?.state == .revoked)
         #expect(try fixture.ledger.downlinkStream("revocations:S1")?.seq == 1)
         let downlinkEvents = try fixture.ledger.journal(limit: 1_000).filter { $0.operation == .downlink }
