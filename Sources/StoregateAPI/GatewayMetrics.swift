@@ -99,6 +99,7 @@ final class GatewayMetrics: Sendable {
         case .reconnects: "Reconnections to the broker."
         case .downlinkApplied: "Signed downlink messages applied."
         case .downlinkRejected: "Downlink messages rejected."
+        case .downlinkDeferred: "Downlink messages left unacknowledged after a transient failure (disk full, ledger busy)."
         }
     }
 }

@@ -16,7 +16,7 @@ public enum ConfigLoader {
         "outbox": ["shed_telemetry_above", "interleave_after"],
         "sales": ["summary_minutes"],
         "disk": ["reserve_mib", "low_space_mib", "keep_delivered_days"],
-        "downlink": ["enabled", "keys"],
+        "downlink": ["enabled", "keys", "max_age_hours"],
         "roles": Set(LaneRole.allCases.map(\.rawValue)),
         "scanner": ["source", "lane", "role", "operator"],
         "api": ["listen", "default_role", "auth", "max_event_streams", "max_connections", "idle_timeout_seconds", "tls_cert_file",
@@ -111,6 +111,7 @@ public enum ConfigLoader {
         }
         if let downlink = reader.section(table, "downlink") {
             config.downlinkEnabled = reader.bool(downlink, "downlink.enabled") ?? config.downlinkEnabled
+            config.downlinkMaxAgeHours = reader.int(downlink, "downlink.max_age_hours", 1...8_760) ?? config.downlinkMaxAgeHours
             if let keys = reader.section(downlink, "keys", name: "downlink.keys") {
                 for keyID in keys.keys {
                     if let value = reader.string(keys, "downlink.keys.\(keyID)", entry: keyID) {

@@ -57,6 +57,7 @@ public enum Daemon {
         }
         guard let broker = config.broker else { throw DaemonError(message: "mqtt.url: \(config.brokerURL) is not a broker URL") }
         let gatewayID = try ledger.gatewayID()
+        Self.renewDownlinkEpochIfRolledBack(ledger, statusFile: config.resolvedStatusFile, logger: logger)
         let disk = DiskGuard(ledger: ledger, configuration: config.disk) { logger.warning("\($0)") }
         disk.maintain()
         let topics = TopicScheme(storeID: policy.storeID, gatewayID: gatewayID)
@@ -77,7 +78,8 @@ public enum Daemon {
 
         let downlink = config.downlinkEnabled
             ? DownlinkProcessor(ledger: ledger, storeID: policy.storeID, logger: logger,
-                                scratchDirectory: (config.databasePath as NSString).deletingLastPathComponent)
+                                scratchDirectory: (config.databasePath as NSString).deletingLastPathComponent, disk: disk,
+                                maximumAgeMilliseconds: Int64(config.downlinkMaxAgeHours) * 3_600_000)
             : nil
         let pipelineBox = PipelineBox()
         let sourcesFinished: @Sendable () -> Bool = { pipelineBox.pipeline?.sourcesFinished ?? true }

@@ -58,6 +58,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var downlinkEnabled = true
     /// key id → base64url Ed25519 public key, added to the ledger's downlink keys at start.
     public var downlinkKeys: [String: String] = [:]
+    /// Downlink messages issued longer ago than this are refused (`expired`): withheld or delayed.
+    public var downlinkMaxAgeHours = 168
 
     // [roles]: the operation a scan on a lane of each role performs.
     public var operations: [LaneRole: StoregateCore.Operation] = [

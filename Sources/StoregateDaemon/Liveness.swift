@@ -45,12 +45,13 @@ public final class Liveness: Sendable {
         return problems
     }
 
+    /// A probe in flight longer than `limit` is a stall; so is the last probe's failure until a probe succeeds (a
+    /// new probe in flight does not clear it: the lock it waits for may be the same one).
     private func writerProblem() -> String? {
         let (state, start) = self.probe.withLock { probe -> (Probe, Bool) in
             let before = probe
             guard probe.since == nil else { return (before, false) }
             probe.since = .now
-            probe.failure = nil
             return (before, true)
         }
         if start {

@@ -68,6 +68,11 @@ public struct HQTailState: Sendable {
             lines += self.followChain(event, hash: Hex.encode(SHA256.hash(data: payload)), store: store, gateway: gateway)
             lines += self.followSales(event, store: store, gateway: gateway)
         }
+        if object["op"] as? String == "downlink", let details = object["details"] as? [String: Any] {
+            // A signed HQ message the gateway applied: what HQ changed at the store, counted as no sale or redemption.
+            lines.append(["type": "downlink", "store": store, "gateway": gateway, "seq": seq, "stream": details["stream"] ?? "",
+                          "hq_seq": details["seq"] ?? 0, "reason": object["reason"] ?? ""])
+        }
         if object["op"] as? String == "redeem", object["result"] as? String == "accepted", let code = object["code"] as? String {
             if let first = self.redeemed[code], first.gateway != gateway || first.store != store {
                 self.doubleRedemptions += 1

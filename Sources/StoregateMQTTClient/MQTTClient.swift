@@ -183,6 +183,18 @@ public final class MQTTClient: Sendable {
         return messageID
     }
 
+    /// Ends the connection at once, without writing anything more to it: the PUBACK libmosquitto queued for the
+    /// message being handled is never sent, so the broker keeps that message in the session and delivers it again
+    /// after the reconnect (with the usual backoff). Call it on the loop thread, from the handling of a `.message`
+    /// event, for a message that could not be processed now but may be later. The broker publishes the will, as
+    /// for any connection lost.
+    public func dropConnectionWithoutAcknowledging() {
+        let socket = mosquitto_socket(self.handle)
+        guard socket >= 0 else { return }
+        // shutdown, not close: libmosquitto still owns the descriptor and closes it when it sees the connection end.
+        _ = Glibc.shutdown(socket, Int32(SHUT_RDWR))
+    }
+
     /// Asks the loop thread to send DISCONNECT (reason 0: the broker discards the will, since we said goodbye)
     /// and end; returns at once. Unacknowledged messages stay in the outbox and are sent again by the next run.
     public func stop() {

@@ -38,6 +38,8 @@ struct ConfigLoaderTests {
         #expect(config.operations[.checkout] == .redeem)
         #expect(config.scanners == [ScannerConfiguration(source: "replay:/tmp/x.txt", lane: "2", role: .checkout, operatorName: "lane-2")])
         #expect(config.downlinkKeys.count == 1)
+        #expect(config.downlinkMaxAgeHours == 168, "the documented default")
+        #expect(try ConfigLoader.parse("[downlink]\nmax_age_hours = 24").downlinkMaxAgeHours == 24)
     }
 
     @Test func theAPIIsOffByDefaultAndLanesTakeTheirScannersRole() throws {
@@ -90,6 +92,8 @@ struct ConfigLoaderTests {
         ("[disk]\nreserve = 64", "disk.reserve"),
         ("[downlink]\nenabled = \"yes\"", "downlink.enabled"),
         ("[downlink]\nkeys = { k1 = \"short\" }", "downlink.keys.k1"),
+        ("[downlink]\nmax_age_hours = 0", "downlink.max_age_hours"),
+        ("[downlink]\nmax_age_hours = \"a week\"", "downlink.max_age_hours"),
         ("[roles]\nreceiving = \"redeem\"", "roles.receiving"),
         ("[api]\nlisten = \"8790\"", "api.listen"),
         ("[api]\nlisten = \"127.0.0.1:99999\"", "api.listen"),

@@ -55,7 +55,7 @@ struct ContractSchemaTests {
 
         var body = DownlinkBody()
         body.revocations = [.init(code: "01/09506000134352/21/A1", reason: "recalled")]
-        let message = DownlinkMessage(kind: "revocations", target: "S1", seq: 1, issuedMs: 1, body: body)
+        let message = DownlinkMessage(kind: "revocations", target: "S1", seq: 1, issuedMs: Timestamp.now.milliseconds, body: body)
         let envelope = try signer.envelope(for: message)
         let publisher = try MQTTClient(options: MQTTConnectionOptions(host: "127.0.0.1", port: broker.port, clientID: "test-hq-pub"))
         publisher.start()
@@ -67,6 +67,7 @@ struct ContractSchemaTests {
         try await waitUntil("report and heartbeat") {
             let topics = Set(subscriber.messages.map { $0.topic.split(separator: "/").last.map(String.init) ?? "" })
             return topics.isSuperset(of: ["events", "status", "heartbeat", "downlink"])
+                && Set(subscriber.events.map(\.seq)).count == 12
         }
         await harness.stop()
         await subscriber.stop()
@@ -95,8 +96,8 @@ struct ContractSchemaTests {
         documents.append(("status", String(decoding: try HQJSON.encode(released), as: UTF8.self)))
         documents.append(("downlink-envelope", String(decoding: envelope, as: UTF8.self)))
         documents.append(("downlink-message", String(decoding: try HQJSON.encode(message), as: UTF8.self)))
-        #expect(documents.filter { $0.schema == "event" }.count == 11)
-        for op in ["sale", "return", "sales_summary"] {
+        #expect(documents.filter { $0.schema == "event" }.count == 12)
+        for op in ["sale", "return", "sales_summary", "downlink"] {
             #expect(documents.contains { $0.schema == "event" && $0.json.contains(#""op":"\#(op)""#) }, "\(op)")
         }
         try Self.validate(documents)

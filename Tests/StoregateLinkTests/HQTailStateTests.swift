@@ -22,13 +22,18 @@ struct HQTailStateTests {
             SaleLine(kind: .plain, gtin: "04006381333931", quantity: 2, unitPrice: 100),
         ], context: context))
         _ = try fixture.ledger.applyReturn(SaleReturn(returnID: "X1", receipt: "R1", items: [.line(2, quantity: 1)], context: context))
+        try Self.summarise(fixture)
+        return try fixture.ledger.journal().map { Array($0.canonicalPayload.utf8) }
+    }
+
+    /// Writes the `sales_summary` of the events since the last one, counted as the gateway counts them.
+    static func summarise(_ fixture: LedgerFixture) throws {
         try fixture.ledger.writeSalesSummary(periodEnd: .testNow, at: .testNow) { range in
             var tally = SalesTally()
             for payload in range.payloads { tally.add(try EventPayload.decode(payload)) }
             return tally.summaryJSON(periodStartMs: range.periodStartMs, periodEndMs: range.periodEndMs, firstSeq: range.firstSeq,
                                      lastSeq: range.lastSeq)
         }
-        return try fixture.ledger.journal().map { Array($0.canonicalPayload.utf8) }
     }
 
     static let topic = TopicScheme(storeID: "S1", gatewayID: "g1").events
@@ -68,6 +73,28 @@ struct HQTailStateTests {
         #expect(tail.summaryMismatches == 1)
         // The same event again is a duplicate, counted once.
         #expect(tail.receive(topic: Self.topic, payload: payloads[0]).first?["type"] as? String == "duplicate")
+    }
+
+    @Test func aDownlinkEventIsPrintedAsSuchAndCountsAsNoSale() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.remove() }
+        try fixture.register(ids: ["01/09506000134352/21/T1", "01/09506000134352/21/T2"])
+        _ = try fixture.ledger.applySale(SaleBasket(receipt: "R1", currency: "EUR", lines: [
+            SaleLine(kind: .unit, code: .unit(serial: "T1"), unitPrice: 500),
+        ], context: DecisionContext.test()))
+        try fixture.ledger.applyDownlink(stream: "revocations:*", seq: 3, payloadHash: "h",
+                                         change: .revocations([("01/09506000134352/21/T2", "recalled")]), at: .testNow)
+        try Self.summarise(fixture)
+        let payloads = try fixture.ledger.journal().map { Array($0.canonicalPayload.utf8) }
+        #expect(payloads.count == 3)
+        var tail = HQTailState()
+        let lines = payloads.flatMap { tail.receive(topic: Self.topic, payload: $0) }
+        #expect(tail.invalid == 0)
+        let downlink = try #require(lines.first { $0["type"] as? String == "downlink" })
+        #expect(downlink["stream"] as? String == "revocations:*")
+        #expect((downlink["reason"] as? String)?.contains("1 code revoked") == true, "\(downlink)")
+        let summary = try #require(lines.first { $0["type"] as? String == "sales_summary" })
+        #expect(summary["check"] as? String == "ok", "the downlink event in the range counts as nothing: \(summary)")
     }
 
     /// Every `prev_hash` link is checked whichever end arrives first; a changed event breaks the link to its successor.

@@ -46,6 +46,9 @@ public struct GatewayStatusBuilder: Sendable {
             oldestUndeliveredAgeMs: summary.oldestUndeliveredMilliseconds.map { max(0, now - $0) }, shed: summary.shed,
             lastDownlinkSyncMs: link.lastDownlinkSyncMs, uplinkRefusal: link.uplinkRefusal, lastError: link.lastError,
             scanners: link.scanners, counters: link.counters, disk: self.disk?.status, downlinkRefusal: link.downlinkRefusal,
+            downlinkEpoch: (try? self.ledger.downlinkEpoch()).flatMap { $0.isEmpty ? nil : $0 },
+            downlinkStreams: (try? self.ledger.downlinkStreams())?.sorted(by: { $0.key < $1.key })
+                .map { DownlinkStreamPosition(stream: $0.key, seq: $0.value) },
             gatewayKey: self.signingKey?.publicKeyText)
     }
 
@@ -56,7 +59,8 @@ public struct GatewayStatusBuilder: Sendable {
         let status = self.status(state: "online", link)
         var heartbeat = GatewayHeartbeat(
             gatewayId: status.gatewayId, storeId: status.storeId, timeMs: status.timeMs,
-            connectedSinceMs: connectedSince, backlog: status.backlog, counters: status.counters ?? [:])
+            connectedSinceMs: connectedSince, backlog: status.backlog, counters: status.counters ?? [:],
+            downlinkEpoch: status.downlinkEpoch)
         if let head, let key = self.signingKey {
             let deliveredThrough = min(head.seq, (status.oldestUndeliveredSeq ?? head.seq + 1) - 1)
             heartbeat.head = .signed(seq: head.seq, hash: Hex.encode(head.hash), deliveredThroughSeq: deliveredThrough,
