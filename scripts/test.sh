@@ -2,7 +2,7 @@
 # Runs every test: installs missing Debian packages, checks the systemd unit (seconds), builds once (debug, with tests), fuzzes the parsers of untrusted bytes
 # for a bounded time, runs the whole Swift Testing suite (storegate-hq's against a private PostgreSQL per test),
 # runs the suites that start the executable again against the release binary (linked differently: see
-# Package.swift) and checks that binary holds no HQ code, then the USB lab (scripts/usb-lab/test.sh: the
+# Package.swift), SIGKILLs it 100 times under load (scripts/soak/kill9.py), checks that binary holds no HQ code, then the USB lab (scripts/usb-lab/test.sh: the
 # storegate binary against virtual USB scanners in a qemu guest, 1-2 minutes; its summary is the last line).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -28,6 +28,10 @@ echo "== the release binary, as a store box runs it, under the tests that start 
 swift build -c release --product storegate --static-swift-stdlib 2>&1 | grep -v "the use of \`mktemp' is dangerous"
 STOREGATE_BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate" \
     swift test --skip-build --disable-xctest --no-parallel --filter 'StoregateCLITests|StoregateDaemonTests'
+
+echo "== soak: the release binary SIGKILLed 100 times while tills redeem and sell and the outbox drains"
+/usr/bin/python3 scripts/soak/kill9.py "$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate" \
+    --rounds "${STOREGATE_SOAK_ROUNDS:-100}"
 
 echo "== the store's binary links no HQ code (no PostgreSQL driver, no storegate-hq module)"
 HQ_SYMBOLS=$(nm "$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate" | grep -c -E 'PostgresNIO|11StoregateHQ[0-9A-Z]' || true)
