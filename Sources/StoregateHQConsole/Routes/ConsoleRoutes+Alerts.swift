@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import Logging
+import StoregateCore
+import StoregateFoundation
+
+extension ConsoleRoutes {
+    /// `GET /alerts[?state=open|all]`, `/api/alerts`, `/api/alerts.csv`, `POST /alerts/{id}/acknowledge` (operators).
+    func registerAlerts(on router: Router<ConsoleRequestContext>) {
+        router.get("/alerts") { request, context in
+            var list = try await AlertList.read(self.database, openOnly: try Self.openOnly(request), logger: self.logger)
+            let canAct = context.session?.role.canAct ?? false
+            for index in list.alerts.indices { list.alerts[index].canAcknowledge = canAct && list.alerts[index].acknowledgedMs == nil }
+            return self.pages.html("alerts", title: context.language("alerts"), model: ["page": list], context: context)
+        }
+        router.get("/api/alerts") { request, _ in
+            ConsolePages.json(try await AlertList.read(self.database, openOnly: try Self.openOnly(request), logger: self.logger))
+        }
+        router.get("/api/alerts.csv") { request, context in
+            let list = try await AlertList.read(self.database, openOnly: try Self.openOnly(request), logger: self.logger)
+            return AlertList.csv.response(list.alerts, name: "alerts", language: context.language)
+        }
+        router.post("/alerts/{id}/acknowledge") { _, context in
+            let session = try context.requireSession()
+            guard session.role.canAct else {
+                throw ConsoleError(.forbidden, "\(session.user) is a \(session.role.rawValue): only operators and admins acknowledge alerts")
+            }
+            guard let text = context.parameters.get("id"), let id = Int64(text) else {
+                throw ConsoleError.badRequest("\(context.parameters.get("id") ?? "") is not an alert number")
+            }
+            try await AlertList.acknowledge(self.database, id: id, user: session.user, note: context.form["note"] ?? "",
+                                            now: Timestamp.now.milliseconds, logger: self.logger)
+            self.logger.notice("alert acknowledged", metadata: ["alert": "\(id)", "user": "\(session.user)"])
+            return Self.redirect("/alerts#alert-\(id)")
+        }
+    }
+}

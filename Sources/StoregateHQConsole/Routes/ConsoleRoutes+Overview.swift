@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import Logging
+import StoregateContract
+import StoregateCore
+import StoregateFoundation
+
+/// The overview as the page and its live stream show it.
+struct OverviewPage: Sendable, Codable, Equatable {
+    var asOf: String
+    var rows: [Overview.Row]
+    var openAlerts: Int64
+    var unacknowledgedAlerts: Int64
+
+    init(_ overview: Overview, language: ConsoleLanguage) {
+        self.asOf = StoreTime.format(overview.asOfMs, zone: Overview.defaultTimeZone)
+        self.rows = overview.rows(language)
+        self.openAlerts = overview.openAlerts
+        self.unacknowledgedAlerts = overview.unacknowledgedAlerts
+    }
+}
+
+extension ConsoleRoutes {
+    /// `GET /` (the page), `/api/overview` (JSON), `/api/overview.csv`, `/api/overview/stream` (Server-Sent Events:
+    /// an `overview` event with the page's figures every `liveInterval`).
+    func registerOverview(on router: Router<ConsoleRequestContext>) {
+        router.get("/") { _, context in
+            let overview = try await Overview.read(self.database, now: Timestamp.now.milliseconds, logger: self.logger)
+            return self.pages.html("overview", title: context.language("overview"),
+                                   model: ["page": OverviewPage(overview, language: context.language)], context: context)
+        }
+        router.get("/api/overview") { _, _ in
+            ConsolePages.json(try await Overview.read(self.database, now: Timestamp.now.milliseconds, logger: self.logger))
+        }
+        router.get("/api/overview.csv") { _, context in
+            let overview = try await Overview.read(self.database, now: Timestamp.now.milliseconds, logger: self.logger)
+            return Overview.csv.response(overview.rows(context.language), name: "overview", language: context.language)
+        }
+        router.get("/api/overview/stream") { _, context in
+            let session = try context.requireSession()
+            let language = context.language
+            let body = ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+                while !self.closing.isSet, !Task.isCancelled {
+                    let now = Timestamp.now.milliseconds
+                    guard now < session.expiresMs else { break }
+                    let page = OverviewPage(try await Overview.read(self.database, now: now, logger: self.logger), language: language)
+                    let data = String(decoding: try HQJSON.encode(page), as: UTF8.self)
+                    try await writer.write(ByteBuffer(string: "event: overview\ndata: \(data)\n\n"))
+                    try await Task.sleep(for: self.liveInterval)
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+        }
+    }
+}
