@@ -300,7 +300,7 @@ let package = Package(
         .testTarget(
             name: "StoregateHQTests",
             dependencies: [
-                "StoregateHQ", "StoregateHQConsole", "StoregateContract", "StoregateCore", "StoregateFoundation", "StoregateTrust",
+                "StoregateHQ", "StoregateHQConsole", "StoregateConfig", "StoregateContract", "StoregateCore", "StoregateFoundation", "StoregateTrust",
                 "StoregateMQTTClient", "StoregateLedger", "StoregateTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

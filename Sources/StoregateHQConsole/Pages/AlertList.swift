@@ -30,9 +30,9 @@ struct AlertList: Sendable, Codable {
 
     static let limit = 500
 
-    static func read(_ database: HQDatabase, openOnly: Bool, store: String? = nil, logger: Logger) async throws -> AlertList {
+    static func read(_ connection: PostgresConnection, openOnly: Bool, store: String? = nil, logger: Logger) async throws -> AlertList {
         var rows: [Row] = []
-        let result = try await database.client.query("""
+        let result = try await connection.query("""
             SELECT a.id, a.kind, coalesce(a.store_id, ''), coalesce(a.gateway_id, ''), coalesce(a.code, ''), a.raised_ms,
                    a.resolved_ms, coalesce(a.acknowledged_by, ''), a.acknowledged_ms, coalesce(a.note, ''), a.details::text,
                    s.time_zone

@@ -22,25 +22,26 @@ struct Overview: Sendable, Codable, Equatable {
 
     static let defaultTimeZone = "Asia/Shanghai"
 
-    static func read(_ database: HQDatabase, now: Int64, logger: Logger) async throws -> Overview {
+    static func read(_ connection: PostgresConnection, now: Int64, logger: Logger) async throws -> Overview {
         var overview = Overview(asOfMs: now)
-        // Only rows within 26 h of now or of now − 7 days are read (an index range on the hour): every time zone's
-        // local midnight lies within the last 26 hours.
-        let rows = try await database.client.query("""
-            WITH bounds AS (
-                SELECT to_timestamp(\(now)::bigint / 1000.0) AS now_at
-            ), windowed AS (
-                SELECT r.*, CASE WHEN r.hour >= d.today_start THEN 0 ELSE 1 END AS week
-                FROM bounds b
+        // Each time zone's day bounds are computed once (`zones`), not per row. Only rows within 26 h of now or of
+        // now − 7 days are read (two index ranges on the hour): every time zone's local midnight lies within 26 hours.
+        let rows = try await connection.query("""
+            WITH b AS (SELECT to_timestamp(\(now)::bigint / 1000.0) AS now_at),
+            zones AS MATERIALIZED (
+                SELECT t.tz, date_trunc('day', b.now_at AT TIME ZONE t.tz) AT TIME ZONE t.tz AS today_start,
+                       (date_trunc('day', b.now_at AT TIME ZONE t.tz) - interval '7 days') AT TIME ZONE t.tz AS week_start
+                FROM b, (SELECT time_zone AS tz FROM stores UNION SELECT \(Self.defaultTimeZone)) t
+            ),
+            windowed AS (
+                SELECT r.store_id, r.events, r.redemptions, r.sold, r.revenue_minor,
+                       CASE WHEN r.hour >= z.today_start THEN 0 ELSE 1 END AS week
+                FROM b
                 JOIN rollups_hourly r ON r.hour > b.now_at - interval '26 hours' AND r.hour <= b.now_at
                                        OR r.hour > b.now_at - interval '7 days 26 hours' AND r.hour <= b.now_at - interval '7 days'
                 LEFT JOIN stores s ON s.store_id = r.store_id
-                CROSS JOIN LATERAL (SELECT coalesce(s.time_zone, \(Self.defaultTimeZone)) AS tz) z
-                CROSS JOIN LATERAL (
-                    SELECT date_trunc('day', b.now_at AT TIME ZONE z.tz) AT TIME ZONE z.tz AS today_start,
-                           (date_trunc('day', b.now_at AT TIME ZONE z.tz) - interval '7 days') AT TIME ZONE z.tz AS week_start
-                ) d
-                WHERE r.hour >= d.today_start OR (r.hour >= d.week_start AND r.hour <= b.now_at - interval '7 days')
+                JOIN zones z ON z.tz = coalesce(s.time_zone, \(Self.defaultTimeZone))
+                WHERE r.hour >= z.today_start OR (r.hour >= z.week_start AND r.hour <= b.now_at - interval '7 days')
             )
             SELECT week, sum(redemptions)::bigint, sum(sold)::bigint, sum(revenue_minor)::bigint,
                    count(DISTINCT store_id) FILTER (WHERE events > 0)::bigint
@@ -50,7 +51,7 @@ struct Overview: Sendable, Codable, Equatable {
             let figures = Figures(redemptions: redemptions, unitsSold: sold, revenueMinor: revenue, activeStores: stores)
             if week == 0 { overview.today = figures } else { overview.lastWeek = figures }
         }
-        let alerts = try await database.client.query("""
+        let alerts = try await connection.query("""
             SELECT count(*)::bigint, count(*) FILTER (WHERE acknowledged_ms IS NULL)::bigint FROM alerts WHERE resolved_ms IS NULL
             """, logger: logger)
         for try await (open, unacknowledged) in alerts.decode((Int64, Int64).self) {

@@ -20,14 +20,14 @@ struct StoreDetail: Sendable, Codable {
     var hours: [Hour]
     var alerts: [AlertList.Row]
 
-    static func read(_ database: HQDatabase, store id: String, now: Int64, staleMs: Int64, language: ConsoleLanguage,
+    static func read(_ connection: PostgresConnection, store id: String, now: Int64, staleMs: Int64, language: ConsoleLanguage,
                      logger: Logger) async throws -> StoreDetail {
-        guard let store = try await StoreHealth.read(database, store: id, now: now, staleMs: staleMs, language: language,
+        guard let store = try await StoreHealth.read(connection, store: id, now: now, staleMs: staleMs, language: language,
                                                      logger: logger).stores.first else {
             throw ConsoleError.notFound("there is no store \(id)")
         }
         var hours: [Hour] = []
-        let rows = try await database.client.query("""
+        let rows = try await connection.query("""
             SELECT (extract(epoch FROM r.hour) * 1000)::bigint, sum(r.events)::bigint, sum(r.sold)::bigint,
                    sum(r.redemptions)::bigint, sum(r.revenue_minor)::bigint, sum(r.rejections)::bigint
             FROM rollups_hourly r
@@ -40,7 +40,7 @@ struct StoreDetail: Sendable, Codable {
             hours.append(Hour(hourMs: hour, hour: StoreTime.format(hour, zone: store.timeZone), events: events, sold: sold,
                               redemptions: redemptions, revenueMinor: revenue, revenue: Money.format(revenue), rejections: rejections))
         }
-        let alerts = try await AlertList.read(database, openOnly: true, store: id, logger: logger).alerts
+        let alerts = try await AlertList.read(connection, openOnly: true, store: id, logger: logger).alerts
         return StoreDetail(store: store, hours: hours, alerts: alerts)
     }
 

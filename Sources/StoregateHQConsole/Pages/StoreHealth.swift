@@ -23,7 +23,9 @@ struct StoreHealth: Sendable, Codable {
         var lastHeartbeat: String
         var lastSyncMs: Int64?
         var lastSync: String
+        /// Each scanner (on a store's page only; the list carries their states).
         var scanners: [ScannerStatus]
+        var scannerStates: [String]
         var scannerSummary: String
     }
 
@@ -52,26 +54,32 @@ struct StoreHealth: Sendable, Codable {
 
     var stores: [Store]
 
-    static func read(_ database: HQDatabase, store: String? = nil, now: Int64, staleMs: Int64, language: ConsoleLanguage,
+    static func read(_ connection: PostgresConnection, store: String? = nil, now: Int64, staleMs: Int64, language: ConsoleLanguage,
                      logger: Logger) async throws -> StoreHealth {
-        let rows = try await database.client.query("""
+        let rows = try await connection.query("""
             WITH ids AS (SELECT store_id FROM stores UNION SELECT store_id FROM gateways),
+            b AS (SELECT to_timestamp(\(now)::bigint / 1000.0) AS now_at),
+            zones AS MATERIALIZED (
+                SELECT t.tz, date_trunc('day', b.now_at AT TIME ZONE t.tz) AT TIME ZONE t.tz AS today_start
+                FROM b, (SELECT time_zone AS tz FROM stores UNION SELECT \(Overview.defaultTimeZone)) t
+            ),
             today AS (
                 SELECT r.store_id, sum(r.sold)::bigint AS sold, sum(r.redemptions)::bigint AS redemptions,
                        sum(r.revenue_minor)::bigint AS revenue
-                FROM rollups_hourly r LEFT JOIN stores s ON s.store_id = r.store_id
-                CROSS JOIN LATERAL (SELECT to_timestamp(\(now)::bigint / 1000.0) AS now_at,
-                                           coalesce(s.time_zone, \(Overview.defaultTimeZone)) AS tz) b
-                WHERE r.hour > b.now_at - interval '26 hours' AND r.hour <= b.now_at
-                  AND r.hour >= date_trunc('day', b.now_at AT TIME ZONE b.tz) AT TIME ZONE b.tz
-                  AND (\(store)::text IS NULL OR r.store_id = \(store))
+                FROM b JOIN rollups_hourly r ON r.hour > b.now_at - interval '26 hours' AND r.hour <= b.now_at
+                LEFT JOIN stores s ON s.store_id = r.store_id
+                JOIN zones z ON z.tz = coalesce(s.time_zone, \(Overview.defaultTimeZone))
+                WHERE r.hour >= z.today_start AND (\(store)::text IS NULL OR r.store_id = \(store))
                 GROUP BY r.store_id
             )
             SELECT i.store_id, coalesce(s.name, ''), coalesce(s.region, ''), coalesce(s.province, ''), coalesce(s.city, ''),
                    coalesce(s.county, ''), coalesce(s.distributor, ''), coalesce(s.time_zone, \(Overview.defaultTimeZone)),
                    g.gateway_id, g.status_state, g.last_status_ms, g.last_heartbeat_ms, (g.last_status->>'backlog')::bigint,
                    (g.last_status->>'oldest_undelivered_age_ms')::bigint, g.last_status->>'version',
-                   (g.last_status->>'last_downlink_sync_ms')::bigint, (g.last_status->'scanners')::text,
+                   (g.last_status->>'last_downlink_sync_ms')::bigint,
+                   CASE WHEN \(store)::text IS NULL
+                        THEN (SELECT string_agg(e->>'state', ',') FROM jsonb_array_elements(g.last_status->'scanners') e)
+                        ELSE (g.last_status->'scanners')::text END,
                    coalesce(t.sold, 0), coalesce(t.redemptions, 0), coalesce(t.revenue, 0)
             FROM ids i LEFT JOIN stores s ON s.store_id = i.store_id LEFT JOIN gateways g ON g.store_id = i.store_id
             LEFT JOIN today t ON t.store_id = i.store_id
@@ -79,6 +87,7 @@ struct StoreHealth: Sendable, Codable {
             ORDER BY i.store_id, g.gateway_id
             """, logger: logger)
         var stores: [Store] = []
+        let decoder = JSONDecoder()
         for try await row in rows.decode((String, String, String, String, String, String, String, String, String?, String?, Int64?, Int64?,
                                           Int64?, Int64?, String?, Int64?, String?, Int64, Int64, Int64).self) {
             let (id, name, region, province, city, county, distributor, zone) = (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7)
@@ -92,14 +101,16 @@ struct StoreHealth: Sendable, Codable {
             guard let gatewayID = row.8 else { continue }
             let lastHeard = max(row.10 ?? 0, row.11 ?? 0)
             let health = row.9 == "offline" ? "offline" : (lastHeard == 0 || now - lastHeard > staleMs) ? "stale" : "online"
-            let scanners = row.16.flatMap { try? HQJSON.decode([ScannerStatus].self, from: Array($0.utf8)) } ?? []
+            // The list needs only the scanners' states (`running,failed`); one store's page shows each scanner.
+            let scanners = store == nil ? [] : row.16.flatMap { try? decoder.decode([ScannerStatus].self, from: Data($0.utf8)) } ?? []
+            let states = store == nil ? (row.16 ?? "").split(separator: ",").map(String.init) : scanners.map(\.state)
             stores[stores.count - 1].gateways.append(Gateway(
                 gatewayId: gatewayID, health: health, healthLabel: language(health), version: row.14 ?? "",
                 backlog: row.12, oldestUndeliveredAgeMs: row.13, oldestUndelivered: StoreTime.age(row.13),
                 lastStatusMs: row.10, lastStatus: StoreTime.format(row.10, zone: zone),
                 lastHeartbeatMs: row.11, lastHeartbeat: StoreTime.format(row.11, zone: zone),
                 lastSyncMs: row.15, lastSync: StoreTime.format(row.15, zone: zone),
-                scanners: scanners, scannerSummary: Self.summary(scanners)))
+                scanners: scanners, scannerStates: states, scannerSummary: Self.summary(states)))
         }
         for index in stores.indices where !stores[index].gateways.isEmpty {
             let gateways = stores[index].gateways
@@ -109,15 +120,15 @@ struct StoreHealth: Sendable, Codable {
             stores[index].backlog = gateways.reduce(0) { $0 + ($1.backlog ?? 0) }
             stores[index].oldestUndelivered = StoreTime.age(gateways.compactMap(\.oldestUndeliveredAgeMs).max())
             stores[index].lastHeartbeat = StoreTime.format(gateways.compactMap(\.lastHeartbeatMs).max(), zone: stores[index].timeZone)
-            stores[index].scannerSummary = Self.summary(gateways.flatMap(\.scanners))
+            stores[index].scannerSummary = Self.summary(gateways.flatMap(\.scannerStates))
         }
         return StoreHealth(stores: stores)
     }
 
     /// `2 running, 1 failed`.
-    static func summary(_ scanners: [ScannerStatus]) -> String {
+    static func summary(_ states: [String]) -> String {
         var counts: [String: Int] = [:]
-        for scanner in scanners { counts[scanner.state, default: 0] += 1 }
+        for state in states { counts[state, default: 0] += 1 }
         return counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
     }
 

@@ -28,7 +28,7 @@ struct ConsolePages: Sendable {
     func html(_ template: String, title: String, model: [String: Any], context: ConsoleRequestContext,
               status: HTTPResponse.Status = .ok, csrf: String? = nil) -> Response {
         let language = context.language
-        var values = model
+        var values = model.compactMapValues { TemplateValue.wrap($0) }
         values["t"] = language.messages
         values["lang"] = language.rawValue
         values["title"] = title

@@ -8,16 +8,16 @@ extension ConsoleRoutes {
     /// `GET /alerts[?state=open|all]`, `/api/alerts`, `/api/alerts.csv`, `POST /alerts/{id}/acknowledge` (operators).
     func registerAlerts(on router: Router<ConsoleRequestContext>) {
         router.get("/alerts") { request, context in
-            var list = try await AlertList.read(self.database, openOnly: try Self.openOnly(request), logger: self.logger)
+            var list = try await self.alerts(openOnly: try Self.openOnly(request))
             let canAct = context.session?.role.canAct ?? false
             for index in list.alerts.indices { list.alerts[index].canAcknowledge = canAct && list.alerts[index].acknowledgedMs == nil }
             return self.pages.html("alerts", title: context.language("alerts"), model: ["page": list], context: context)
         }
         router.get("/api/alerts") { request, _ in
-            ConsolePages.json(try await AlertList.read(self.database, openOnly: try Self.openOnly(request), logger: self.logger))
+            ConsolePages.json(try await self.alerts(openOnly: try Self.openOnly(request)))
         }
         router.get("/api/alerts.csv") { request, context in
-            let list = try await AlertList.read(self.database, openOnly: try Self.openOnly(request), logger: self.logger)
+            let list = try await self.alerts(openOnly: try Self.openOnly(request))
             return AlertList.csv.response(list.alerts, name: "alerts", language: context.language)
         }
         router.post("/alerts/{id}/acknowledge") { _, context in
@@ -33,5 +33,9 @@ extension ConsoleRoutes {
             self.logger.notice("alert acknowledged", metadata: ["alert": "\(id)", "user": "\(session.user)"])
             return Self.redirect("/alerts#alert-\(id)")
         }
+    }
+
+    private func alerts(openOnly: Bool) async throws -> AlertList {
+        try await self.database.consoleRead(logger: self.logger) { try await AlertList.read($0, openOnly: openOnly, logger: self.logger) }
     }
 }

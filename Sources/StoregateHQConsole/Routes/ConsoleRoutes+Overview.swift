@@ -25,15 +25,15 @@ extension ConsoleRoutes {
     /// an `overview` event with the page's figures every `liveInterval`).
     func registerOverview(on router: Router<ConsoleRequestContext>) {
         router.get("/") { _, context in
-            let overview = try await Overview.read(self.database, now: Timestamp.now.milliseconds, logger: self.logger)
+            let overview = try await self.overview(now: Timestamp.now.milliseconds)
             return self.pages.html("overview", title: context.language("overview"),
                                    model: ["page": OverviewPage(overview, language: context.language)], context: context)
         }
         router.get("/api/overview") { _, _ in
-            ConsolePages.json(try await Overview.read(self.database, now: Timestamp.now.milliseconds, logger: self.logger))
+            ConsolePages.json(try await self.overview(now: Timestamp.now.milliseconds))
         }
         router.get("/api/overview.csv") { _, context in
-            let overview = try await Overview.read(self.database, now: Timestamp.now.milliseconds, logger: self.logger)
+            let overview = try await self.overview(now: Timestamp.now.milliseconds)
             return Overview.csv.response(overview.rows(context.language), name: "overview", language: context.language)
         }
         router.get("/api/overview/stream") { _, context in
@@ -44,7 +44,7 @@ extension ConsoleRoutes {
                 while !self.closing.isSet, !Task.isCancelled {
                     let now = Timestamp.now.milliseconds
                     guard now < session.expiresMs else { break }
-                    let page = OverviewPage(try await Overview.read(self.database, now: now, logger: self.logger), language: language)
+                    let page = OverviewPage(try await self.overview(now: now), language: language)
                     let data = String(decoding: try HQJSON.encode(page), as: UTF8.self)
                     try await writer.write(ByteBuffer(string: "event: overview\ndata: \(data)\n\n"))
                     try await Task.sleep(for: self.liveInterval)
@@ -53,5 +53,9 @@ extension ConsoleRoutes {
             }
             return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
         }
+    }
+
+    private func overview(now: Int64) async throws -> Overview {
+        try await self.database.consoleRead(logger: self.logger) { try await Overview.read($0, now: now, logger: self.logger) }
     }
 }

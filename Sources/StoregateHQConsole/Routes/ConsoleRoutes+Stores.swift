@@ -32,12 +32,17 @@ extension ConsoleRoutes {
     }
 
     private func health(_ context: ConsoleRequestContext) async throws -> StoreHealth {
-        try await StoreHealth.read(self.database, now: Timestamp.now.milliseconds, staleMs: self.staleGatewayMs,
-                                   language: context.language, logger: self.logger)
+        try await self.database.consoleRead(logger: self.logger) {
+            try await StoreHealth.read($0, now: Timestamp.now.milliseconds, staleMs: self.staleGatewayMs, language: context.language,
+                                       logger: self.logger)
+        }
     }
 
     private func detail(_ context: ConsoleRequestContext) async throws -> StoreDetail {
-        try await StoreDetail.read(self.database, store: try Self.storeID(context), now: Timestamp.now.milliseconds,
-                                   staleMs: self.staleGatewayMs, language: context.language, logger: self.logger)
+        let id = try Self.storeID(context)
+        return try await self.database.consoleRead(logger: self.logger) {
+            try await StoreDetail.read($0, store: id, now: Timestamp.now.milliseconds, staleMs: self.staleGatewayMs,
+                                       language: context.language, logger: self.logger)
+        }
     }
 }
