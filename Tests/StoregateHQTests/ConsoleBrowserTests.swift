@@ -27,6 +27,12 @@ import Testing
         _ = try harness.value("INSERT INTO stores (store_id, name, region, city, time_zone) VALUES ('S-north', 'North', 'CN-31', 'Shanghai', 'Asia/Shanghai')")
         try store.start(harness.broker)
         defer { store.stop() }
+        // A batch issued for the store's region reaches its gateway, signed, and is reported applied.
+        let issued = try await CodeBatchIssuer(database: hq.application.database, configuration: configuration)
+            .issue(.init(gtin: "09506000134352", count: 5, campaign: nil, region: "CN-31", product: "cap"))
+        try await waitUntil("the store applied the batch", seconds: 60, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM batch_distribution WHERE state = 'applied'")) == 1
+        }
 
         // Users through the real CLI: the operator's password from a file, the viewer's from stdin.
         let hqBinary = try StoregateBinary.path(named: "storegate-hq")
@@ -58,7 +64,7 @@ import Testing
         let input: [String: Any] = [
             "url": "http://127.0.0.1:\(port)", "operator": ["olga", "operator-password-3"], "viewer": ["victor", "viewer-password-3"],
             "screenshots": screenshots, "alert_id": alertID,
-            "redeem": [store.binary, "redeem", "--db", store.db, "--lane", "1", "--operator", "browser", "https://id.gs1.org/\(units[3])"],
+            "redeem": [store.binary, "redeem", "--db", store.db, "--lane", "1", "--operator", "browser", "https://id.gs1.org/\(issued.codes[0])"],
         ]
         let output = harness.directory.file("browser.json"), log = harness.directory.file("browser.log")
         let argument = String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self)
@@ -95,14 +101,25 @@ import Testing
         #expect(try harness.value("SELECT acknowledged_by || '|' || note FROM alerts WHERE id = \(alertID)") == "olga|checked the store by phone")
         #expect(seen["viewer_ack_forms"] as? Int == 0 && seen["viewer_read_only_note"] as? Int == 1)
         #expect(seen["stores_rows"] as? Int == 1)
+        // The batch page: one store, applied; the code redeemed live is one of the batch's.
+        #expect(seen["batch_rows"] as? [String] == [issued.batchID])
+        let batches = ConsoleBrowser(port: port)
+        #expect(try await batches.signIn("victor", "viewer-password-3").status == 303)
+        let batch = try #require((try await batches.get("/api/batches").json["batches"] as? [[String: Any]])?.first)
+        #expect(batch["stores"] as? Int == 1 && batch["stores_applied"] as? Int == 1 && batch["redeemed"] as? Int == 1)
+        #expect(batch["codes"] as? Int == 5 && batch["campaign"] as? String == "")
+        let perStore = try await batches.get("/api/batches/\(issued.batchID)/stores.csv")
+        #expect(perStore.status == 200 && perStore.text.contains("S-north,North,applied,1,5,"), "\(perStore.text)")
         let consoleErrors = seen["console_errors"] as? [Any] ?? ["missing"]
         #expect(consoleErrors.isEmpty, "browser console: \(consoleErrors)")
 
-        // The overview, with the live number, for the README.
-        let images = PostgresServer.packageRoot + "/docs/images"
-        try? FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: true)
-        try? FileManager.default.removeItem(atPath: images + "/console-overview.png")
-        try FileManager.default.copyItem(atPath: screenshots + "/overview-live.png", toPath: images + "/console-overview.png")
+        // The overview, with the live number, for the README (made when missing, or again on request).
+        let image = PostgresServer.packageRoot + "/docs/images/console-overview.png"
+        if !FileManager.default.fileExists(atPath: image) || ProcessInfo.processInfo.environment["STOREGATE_UPDATE_SCREENSHOTS"] == "1" {
+            try? FileManager.default.createDirectory(atPath: (image as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(atPath: image)
+            try FileManager.default.copyItem(atPath: screenshots + "/overview-live.png", toPath: image)
+        }
         try await hq.stop()
     }
 }

@@ -4,6 +4,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "error": error, "overview": overview, "alerts": alerts, "stores": stores, "store": store,
+        "batches": batches, "batch": batch,
     ]
 
     static let layout = """
@@ -20,7 +21,7 @@ enum ConsoleTemplates {
         <header>
         <strong class="brand">{{t.console}}</strong>
         {{#user}}
-        <nav><a href="/">{{t.overview}}</a> <a href="/alerts">{{t.alerts}}</a> <a href="/stores">{{t.stores}}</a></nav>
+        <nav><a href="/">{{t.overview}}</a> <a href="/alerts">{{t.alerts}}</a> <a href="/stores">{{t.stores}}</a> <a href="/batches">{{t.batches}}</a></nav>
         <form method="post" action="/logout" class="signout">
         <span>{{t.signed_in_as}} <b id="user">{{user}}</b> (<span id="role">{{role}}</span>)</span>
         <input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="sign-out">{{t.sign_out}}</button>
@@ -150,5 +151,41 @@ enum ConsoleTemplates {
         <h2>{{t.open_alerts}}</h2>
         {{^page.alerts}}<p>{{t.no_alerts}}</p>{{/page.alerts}}
         <ul>{{#page.alerts}}<li><a href="/alerts#alert-{{id}}">{{kind}}</a> {{gatewayId}} {{code}} · {{raised}}</li>{{/page.alerts}}</ul>
+        """
+
+    static let batches = """
+        <h1>{{t.batches}}</h1>
+        <p class="downloads"><a href="/api/batches.csv" id="batches-csv">{{t.download_csv}}</a> · <a href="/api/batches">{{t.json}}</a></p>
+        {{^page.batches}}<p>{{t.no_batches}}</p>{{/page.batches}}
+        <table id="batches">
+        <thead><tr><th>{{t.batch}}</th><th>{{t.gtin}}</th><th>{{t.campaign}}</th><th>{{t.region}}</th><th>{{t.codes}}</th><th>{{t.issued}}</th>
+        <th>{{t.stores}}</th><th>{{t.stores_applied}}</th><th>{{t.stores_rejected}}</th><th>{{t.stores_waiting}}</th><th>{{t.redeemed}}</th></tr></thead>
+        <tbody>
+        {{#page.batches}}
+        <tr id="batch-{{batchId}}"><td><a href="/batches/{{batchId}}">{{batchId}}</a></td><td>{{gtin}}</td><td>{{campaign}}</td><td>{{region}}</td>
+        <td class="num">{{codes}}</td><td>{{issued}}</td><td class="num">{{stores}}</td><td class="num">{{storesApplied}}</td>
+        <td class="num">{{storesRejected}}</td><td class="num">{{storesWaiting}}</td><td class="num">{{redeemed}}</td></tr>
+        {{/page.batches}}
+        </tbody>
+        </table>
+        """
+
+    static let batch = """
+        {{#page.batches}}
+        <h1>{{t.batch}} {{batchId}}</h1>
+        <p>{{t.gtin}} {{gtin}} · {{t.campaign}} {{campaign}} · {{t.region}} {{region}} · {{t.codes}} {{codes}} · {{t.issued}} {{issued}} ·
+        {{t.redeemed}} <b>{{redeemed}}</b></p>
+        <p class="downloads"><a href="/api/batches/{{batchId}}/stores.csv">{{t.download_csv}}</a> · <a href="/api/batches/{{batchId}}">{{t.json}}</a></p>
+        {{/page.batches}}
+        <table id="batch-stores">
+        <thead><tr><th>{{t.store}}</th><th>{{t.name}}</th><th>{{t.state}}</th><th>{{t.messages}}</th><th>{{t.codes}}</th><th>{{t.reason}}</th>
+        <th>{{t.updated}}</th></tr></thead>
+        <tbody>
+        {{#page.stores}}
+        <tr><td><a href="/stores/{{storeId}}">{{storeId}}</a></td><td>{{name}}</td><td class="state {{state}}">{{state}}</td>
+        <td class="num">{{messages}}</td><td class="num">{{codes}}</td><td>{{reason}}</td><td>{{updated}}</td></tr>
+        {{/page.stores}}
+        </tbody>
+        </table>
         """
 }

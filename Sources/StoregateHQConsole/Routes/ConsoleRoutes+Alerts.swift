@@ -7,19 +7,16 @@ import StoregateFoundation
 extension ConsoleRoutes {
     /// `GET /alerts[?state=open|all]`, `/api/alerts`, `/api/alerts.csv`, `POST /alerts/{id}/acknowledge` (operators).
     func registerAlerts(on router: Router<ConsoleRequestContext>) {
-        router.get("/alerts") { request, context in
-            var list = try await self.alerts(openOnly: try Self.openOnly(request))
-            let canAct = context.session?.role.canAct ?? false
-            for index in list.alerts.indices { list.alerts[index].canAcknowledge = canAct && list.alerts[index].acknowledgedMs == nil }
-            return self.pages.html("alerts", title: context.language("alerts"), model: ["page": list], context: context)
-        }
-        router.get("/api/alerts") { request, _ in
-            ConsolePages.json(try await self.alerts(openOnly: try Self.openOnly(request)))
-        }
-        router.get("/api/alerts.csv") { request, context in
-            let list = try await self.alerts(openOnly: try Self.openOnly(request))
-            return AlertList.csv.response(list.alerts, name: "alerts", language: context.language)
-        }
+        self.registerPage(on: router, "/alerts", template: "alerts",
+                          exports: [CSVExport(".csv", AlertList.csv, name: { _ in "alerts" }, rows: { $0.alerts })],
+                          title: { _, language in language("alerts") },
+                          forPage: { list, context in
+                              let canAct = context.session?.role.canAct ?? false
+                              for index in list.alerts.indices {
+                                  list.alerts[index].canAcknowledge = canAct && list.alerts[index].acknowledgedMs == nil
+                              }
+                          },
+                          read: { request, _ in try await self.alerts(openOnly: try Self.openOnly(request)) })
         router.post("/alerts/{id}/acknowledge") { _, context in
             let session = try context.requireSession()
             guard session.role.canAct else {

@@ -8,27 +8,15 @@ extension ConsoleRoutes {
     /// `GET /stores`, `/api/stores`, `/api/stores.csv`, `/stores/{id}`, `/api/stores/{id}`,
     /// `/api/stores/{id}/gateways.csv`, `/api/stores/{id}/hours.csv`.
     func registerStores(on router: Router<ConsoleRequestContext>) {
-        router.get("/stores") { _, context in
-            self.pages.html("stores", title: context.language("stores"), model: ["page": try await self.health(context)], context: context)
-        }
-        router.get("/api/stores") { _, context in ConsolePages.json(try await self.health(context)) }
-        router.get("/api/stores.csv") { _, context in
-            StoreHealth.csv.response(try await self.health(context).stores, name: "stores", language: context.language)
-        }
-        router.get("/stores/{id}") { _, context in
-            let detail = try await self.detail(context)
-            return self.pages.html("store", title: detail.store.name.isEmpty ? detail.store.storeId : detail.store.name,
-                                   model: ["page": detail], context: context)
-        }
-        router.get("/api/stores/{id}") { _, context in ConsolePages.json(try await self.detail(context)) }
-        router.get("/api/stores/{id}/gateways.csv") { _, context in
-            let detail = try await self.detail(context)
-            return StoreDetail.gatewaysCSV.response(detail.store.gateways, name: "\(detail.store.storeId)-gateways", language: context.language)
-        }
-        router.get("/api/stores/{id}/hours.csv") { _, context in
-            let detail = try await self.detail(context)
-            return StoreDetail.hoursCSV.response(detail.hours, name: "\(detail.store.storeId)-hours", language: context.language)
-        }
+        self.registerPage(on: router, "/stores", template: "stores",
+                          exports: [CSVExport(".csv", StoreHealth.csv, name: { _ in "stores" }, rows: { $0.stores })],
+                          title: { _, language in language("stores") }, read: { _, context in try await self.health(context) })
+        self.registerPage(on: router, "/stores/{id}", template: "store",
+                          exports: [CSVExport("/gateways.csv", StoreDetail.gatewaysCSV, name: { "\($0.store.storeId)-gateways" },
+                                              rows: { $0.store.gateways }),
+                                    CSVExport("/hours.csv", StoreDetail.hoursCSV, name: { "\($0.store.storeId)-hours" }, rows: { $0.hours })],
+                          title: { detail, _ in detail.store.name.isEmpty ? detail.store.storeId : detail.store.name },
+                          read: { _, context in try await self.detail(context) })
     }
 
     private func health(_ context: ConsoleRequestContext) async throws -> StoreHealth {

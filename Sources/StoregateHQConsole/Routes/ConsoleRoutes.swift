@@ -27,6 +27,7 @@ struct ConsoleRoutes: Sendable {
         self.registerOverview(on: router)
         self.registerAlerts(on: router)
         self.registerStores(on: router)
+        self.registerBatches(on: router)
     }
 
     static func redirect(_ location: String) -> Response {

@@ -87,6 +87,9 @@ def main():
         driver.get(url + "/stores")
         result["stores_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "#stores tbody tr"))
         driver.save_screenshot(shots + "/stores.png")
+        driver.get(url + "/batches")
+        result["batch_rows"] = [row.get_attribute("id")[len("batch-"):] for row in driver.find_elements(By.CSS_SELECTOR, "#batches tbody tr")]
+        driver.save_screenshot(shots + "/batches.png")
         result["console_errors"] += [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
         # A viewer sees the alerts but no acknowledge form.
