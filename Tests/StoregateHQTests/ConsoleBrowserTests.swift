@@ -101,6 +101,8 @@ import Testing
         #expect(try harness.value("SELECT acknowledged_by || '|' || note FROM alerts WHERE id = \(alertID)") == "olga|checked the store by phone")
         #expect(seen["viewer_ack_forms"] as? Int == 0 && seen["viewer_read_only_note"] as? Int == 1)
         #expect(seen["stores_rows"] as? Int == 1)
+        // Two GTINs sold today (the serialised one and the plain one of the basket): a total and a region row each.
+        #expect(seen["sku_rows"] as? Int == 4)
         // The batch page: one store, applied; the code redeemed live is one of the batch's.
         #expect(seen["batch_rows"] as? [String] == [issued.batchID])
         let batches = ConsoleBrowser(port: port)

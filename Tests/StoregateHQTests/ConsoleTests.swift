@@ -173,6 +173,13 @@ import Testing
         let chinese = try await browser.get("/", headers: ["Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"])
         #expect(chinese.text.contains("核销数") && chinese.text.contains(#"lang="zh-Hans""#))
 
+        // Sell-out per SKU today: the GTIN's total and one row per region, from the same rollups.
+        let skus = try #require(try await browser.get("/api/skus").json["rows"] as? [[String: Any]])
+        #expect(skus.map { $0["region"] as? String } == ["", "CN-31", "US-CA"])
+        #expect(skus.first?["sold"] as? Int == recount.today.unitsSold && skus.first?["is_total"] as? Bool == true)
+        #expect(skus.dropFirst().map { $0["sold"] as? Int ?? 0 }.reduce(0, +) == recount.today.unitsSold)
+        #expect(try await browser.get("/api/skus.csv").text.contains("09506000134352,*,*,2,\(recount.today.unitsSold),0,"))
+
         // The stores page and a store's page, with times in the store's zone.
         let stores = try await browser.get("/api/stores")
         let rows = try #require(stores.json["stores"] as? [[String: Any]])

@@ -24,15 +24,11 @@ struct Overview: Sendable, Codable, Equatable {
 
     static func read(_ connection: PostgresConnection, now: Int64, logger: Logger) async throws -> Overview {
         var overview = Overview(asOfMs: now)
-        // Each time zone's day bounds are computed once (`zones`), not per row. Only rows within 26 h of now or of
-        // now − 7 days are read (two index ranges on the hour): every time zone's local midnight lies within 26 hours.
+        // Today and last week's window (`zones`: RollupWindow); only rows within 26 h of now or of now − 7 days are read
+        // (two index ranges on the hour).
         let rows = try await connection.query("""
-            WITH b AS (SELECT to_timestamp(\(now)::bigint / 1000.0) AS now_at),
-            zones AS MATERIALIZED (
-                SELECT t.tz, date_trunc('day', b.now_at AT TIME ZONE t.tz) AT TIME ZONE t.tz AS today_start,
-                       (date_trunc('day', b.now_at AT TIME ZONE t.tz) - interval '7 days') AT TIME ZONE t.tz AS week_start
-                FROM b, (SELECT time_zone AS tz FROM stores UNION SELECT \(Self.defaultTimeZone)) t
-            ),
+            WITH b AS (SELECT to_timestamp(\(now)::bigint / 1000.0) AS now_at, \(Self.defaultTimeZone)::text AS default_tz),
+            \(unescaped: RollupWindow.ctes),
             windowed AS (
                 SELECT r.store_id, r.events, r.redemptions, r.sold, r.revenue_minor,
                        CASE WHEN r.hour >= z.today_start THEN 0 ELSE 1 END AS week
@@ -40,7 +36,7 @@ struct Overview: Sendable, Codable, Equatable {
                 JOIN rollups_hourly r ON r.hour > b.now_at - interval '26 hours' AND r.hour <= b.now_at
                                        OR r.hour > b.now_at - interval '7 days 26 hours' AND r.hour <= b.now_at - interval '7 days'
                 LEFT JOIN stores s ON s.store_id = r.store_id
-                JOIN zones z ON z.tz = coalesce(s.time_zone, \(Self.defaultTimeZone))
+                JOIN zones z ON z.tz = coalesce(s.time_zone, b.default_tz)
                 WHERE r.hour >= z.today_start OR (r.hour >= z.week_start AND r.hour <= b.now_at - interval '7 days')
             )
             SELECT week, sum(redemptions)::bigint, sum(sold)::bigint, sum(revenue_minor)::bigint,

@@ -58,19 +58,12 @@ struct StoreHealth: Sendable, Codable {
                      logger: Logger) async throws -> StoreHealth {
         let rows = try await connection.query("""
             WITH ids AS (SELECT store_id FROM stores UNION SELECT store_id FROM gateways),
-            b AS (SELECT to_timestamp(\(now)::bigint / 1000.0) AS now_at),
-            zones AS MATERIALIZED (
-                SELECT t.tz, date_trunc('day', b.now_at AT TIME ZONE t.tz) AT TIME ZONE t.tz AS today_start
-                FROM b, (SELECT time_zone AS tz FROM stores UNION SELECT \(Overview.defaultTimeZone)) t
-            ),
+            b AS (SELECT to_timestamp(\(now)::bigint / 1000.0) AS now_at, \(Overview.defaultTimeZone)::text AS default_tz),
+            \(unescaped: RollupWindow.ctes),
             today AS (
-                SELECT r.store_id, sum(r.sold)::bigint AS sold, sum(r.redemptions)::bigint AS redemptions,
-                       sum(r.revenue_minor)::bigint AS revenue
-                FROM b JOIN rollups_hourly r ON r.hour > b.now_at - interval '26 hours' AND r.hour <= b.now_at
-                LEFT JOIN stores s ON s.store_id = r.store_id
-                JOIN zones z ON z.tz = coalesce(s.time_zone, \(Overview.defaultTimeZone))
-                WHERE r.hour >= z.today_start AND (\(store)::text IS NULL OR r.store_id = \(store))
-                GROUP BY r.store_id
+                SELECT store_id, sum(sold)::bigint AS sold, sum(redemptions)::bigint AS redemptions, sum(revenue_minor)::bigint AS revenue
+                FROM today_rollups WHERE \(store)::text IS NULL OR store_id = \(store)
+                GROUP BY store_id
             )
             SELECT i.store_id, coalesce(s.name, ''), coalesce(s.region, ''), coalesce(s.province, ''), coalesce(s.city, ''),
                    coalesce(s.county, ''), coalesce(s.distributor, ''), coalesce(s.time_zone, \(Overview.defaultTimeZone)),

@@ -4,7 +4,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "error": error, "overview": overview, "alerts": alerts, "stores": stores, "store": store,
-        "batches": batches, "batch": batch,
+        "batches": batches, "batch": batch, "skus": skus,
     ]
 
     static let layout = """
@@ -21,7 +21,7 @@ enum ConsoleTemplates {
         <header>
         <strong class="brand">{{t.console}}</strong>
         {{#user}}
-        <nav><a href="/">{{t.overview}}</a> <a href="/alerts">{{t.alerts}}</a> <a href="/stores">{{t.stores}}</a> <a href="/batches">{{t.batches}}</a></nav>
+        <nav><a href="/">{{t.overview}}</a> <a href="/alerts">{{t.alerts}}</a> <a href="/stores">{{t.stores}}</a> <a href="/skus">{{t.skus}}</a> <a href="/batches">{{t.batches}}</a></nav>
         <form method="post" action="/logout" class="signout">
         <span>{{t.signed_in_as}} <b id="user">{{user}}</b> (<span id="role">{{role}}</span>)</span>
         <input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="sign-out">{{t.sign_out}}</button>
@@ -185,6 +185,23 @@ enum ConsoleTemplates {
         <tr><td><a href="/stores/{{storeId}}">{{storeId}}</a></td><td>{{name}}</td><td class="state {{state}}">{{state}}</td>
         <td class="num">{{messages}}</td><td class="num">{{codes}}</td><td>{{reason}}</td><td>{{updated}}</td></tr>
         {{/page.stores}}
+        </tbody>
+        </table>
+        """
+
+    static let skus = """
+        <h1>{{t.skus}}</h1>
+        <p class="note">{{t.skus_note}}</p>
+        <p class="downloads"><a href="/api/skus.csv" id="skus-csv">{{t.download_csv}}</a> · <a href="/api/skus">{{t.json}}</a></p>
+        {{^page.rows}}<p>{{t.no_sales}}</p>{{/page.rows}}
+        <table id="skus">
+        <thead><tr><th>{{t.gtin}}</th><th>{{t.region}}</th><th>{{t.province}}</th><th>{{t.stores}}</th><th>{{t.units_sold}}</th>
+        <th>{{t.returned}}</th><th>{{t.redemptions}}</th><th>{{t.revenue}}</th></tr></thead>
+        <tbody>
+        {{#page.rows}}
+        <tr{{#isTotal}} class="total"{{/isTotal}}><td>{{gtin}}</td><td>{{region}}</td><td>{{province}}</td><td class="num">{{stores}}</td>
+        <td class="num">{{sold}}</td><td class="num">{{returned}}</td><td class="num">{{redemptions}}</td><td class="num">{{revenue}}</td></tr>
+        {{/page.rows}}
         </tbody>
         </table>
         """

@@ -28,6 +28,7 @@ struct ConsoleRoutes: Sendable {
         self.registerAlerts(on: router)
         self.registerStores(on: router)
         self.registerBatches(on: router)
+        self.registerSKUs(on: router)
     }
 
     static func redirect(_ location: String) -> Response {

@@ -90,6 +90,9 @@ def main():
         driver.get(url + "/batches")
         result["batch_rows"] = [row.get_attribute("id")[len("batch-"):] for row in driver.find_elements(By.CSS_SELECTOR, "#batches tbody tr")]
         driver.save_screenshot(shots + "/batches.png")
+        driver.get(url + "/skus")
+        result["sku_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "#skus tbody tr"))
+        driver.save_screenshot(shots + "/skus.png")
         result["console_errors"] += [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
         # A viewer sees the alerts but no acknowledge form.
