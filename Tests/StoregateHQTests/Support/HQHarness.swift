@@ -42,9 +42,9 @@ final class HQHarness: Sendable {
     }
 
     /// The same as a TOML file, for the real binary.
-    func configurationFile(clientID: String = "hq-1") throws -> String {
+    func configurationFile(clientID: String = "hq-1", consoleListen: String? = nil) throws -> String {
         let file = self.directory.file("hq-\(clientID).toml")
-        try """
+        try ("""
             [database]
             port = \(self.postgres.port)
             user = "\(self.postgres.user)"
@@ -59,7 +59,7 @@ final class HQHarness: Sendable {
             [ingest]
             gap_requeue_after_seconds = 1
             requeue_resend_seconds = 2
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+            """ + (consoleListen.map { "\n[console]\nlisten = \"\($0)\"\n" } ?? "")).write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }
 
