@@ -93,6 +93,19 @@ import Testing
         #expect(csv.status == 200 && csv.headers["content-type"]?.hasPrefix("text/csv") == true)
         #expect(csv.text.contains("\(alertID),gateway_offline,S-1,,,") && csv.text.contains(",olga,") && csv.text.contains("gateway rebooted"))
 
+        // The users page is for admins: 403 for an operator and a viewer, on the page, its JSON and its CSV.
+        try await Self.addUser(hq, "ada", .admin, "admin-password-1")
+        let admin = ConsoleBrowser(port: port)
+        #expect(try await admin.signIn("ada", "admin-password-1").status == 303)
+        for path in ["/users", "/api/users", "/api/users.csv"] {
+            #expect(try await operatorBrowser.get(path).status == 403, "\(path)")
+            #expect(try await viewer.get(path).status == 403, "\(path)")
+            #expect(try await admin.get(path).status == 200, "\(path)")
+        }
+        let users = try #require(try await admin.get("/api/users").json["users"] as? [[String: Any]])
+        #expect(users.map { "\($0["name"] ?? "")/\($0["role"] ?? "")/\($0["open_sessions"] ?? "")" } == ["ada/admin/1", "olga/operator/1", "victor/viewer/1"])
+        #expect(try await admin.get("/").text.contains(#"href="/users""#) && !(try await viewer.get("/").text.contains(#"href="/users""#)))
+
         // Five failed logins for a name, then even the right password is refused with 429 for a while.
         let guesser = ConsoleBrowser(port: port)
         for attempt in 1...5 { #expect(try await guesser.signIn("victor", "guess-\(attempt)-xx").status == 401) }
@@ -188,7 +201,18 @@ import Testing
         #expect(storePage.status == 200 && storePage.text.contains("America/Los_Angeles"))
         let hours = try await browser.get("/api/stores/S-sh/hours.csv")
         #expect(hours.status == 200 && hours.text.contains("+08:00"))
+
+        // The live stream carries the same figures, and ends when the instance shuts down (it does not hold it up).
+        let cookie = "sg_session=\(browser.cookies["sg_session"] ?? "")"
+        let stream = Task { try await HTTPTestClient.request(port: port, "GET", "/api/overview/stream", headers: ["Cookie": cookie]) }
+        try await Task.sleep(for: .milliseconds(1_500))
+        let stopping = ContinuousClock.now
         try await hq.stop()
+        let events = try await stream.value
+        #expect(ContinuousClock.now - stopping < .seconds(5))
+        #expect(events.status == 200 && events.headers["content-type"] == "text/event-stream")
+        #expect(events.text.contains("event: overview\ndata: {"))
+        #expect(events.text.contains(#""key":"redemptions","label":"Redemptions","last_week":"\#(recount.lastWeek.redemptions)","today":"\#(recount.today.redemptions)""#))
     }
 }
 

@@ -36,6 +36,7 @@ struct ConsolePages: Sendable {
             values["user"] = session.user
             values["role"] = session.role.rawValue
             values["canAct"] = session.role.canAct
+            values["isAdmin"] = session.role == .admin
         }
         values["csrf"] = csrf ?? context.session?.csrfToken ?? ""
         let content = self.library.render(values, withTemplate: template) ?? ""

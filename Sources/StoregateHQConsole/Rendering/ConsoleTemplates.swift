@@ -4,7 +4,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "error": error, "overview": overview, "alerts": alerts, "stores": stores, "store": store,
-        "batches": batches, "batch": batch, "skus": skus,
+        "batches": batches, "batch": batch, "skus": skus, "users": users,
     ]
 
     static let layout = """
@@ -21,7 +21,7 @@ enum ConsoleTemplates {
         <header>
         <strong class="brand">{{t.console}}</strong>
         {{#user}}
-        <nav><a href="/">{{t.overview}}</a> <a href="/alerts">{{t.alerts}}</a> <a href="/stores">{{t.stores}}</a> <a href="/skus">{{t.skus}}</a> <a href="/batches">{{t.batches}}</a></nav>
+        <nav><a href="/">{{t.overview}}</a> <a href="/alerts">{{t.alerts}}</a> <a href="/stores">{{t.stores}}</a> <a href="/skus">{{t.skus}}</a> <a href="/batches">{{t.batches}}</a>{{#isAdmin}} <a href="/users">{{t.users}}</a>{{/isAdmin}}</nav>
         <form method="post" action="/logout" class="signout">
         <span>{{t.signed_in_as}} <b id="user">{{user}}</b> (<span id="role">{{role}}</span>)</span>
         <input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="sign-out">{{t.sign_out}}</button>
@@ -202,6 +202,20 @@ enum ConsoleTemplates {
         <tr{{#isTotal}} class="total"{{/isTotal}}><td>{{gtin}}</td><td>{{region}}</td><td>{{province}}</td><td class="num">{{stores}}</td>
         <td class="num">{{sold}}</td><td class="num">{{returned}}</td><td class="num">{{redemptions}}</td><td class="num">{{revenue}}</td></tr>
         {{/page.rows}}
+        </tbody>
+        </table>
+        """
+
+    static let users = """
+        <h1>{{t.users}}</h1>
+        <p class="note">{{t.users_note}}</p>
+        <p class="downloads"><a href="/api/users.csv">{{t.download_csv}}</a> · <a href="/api/users">{{t.json}}</a></p>
+        <table id="users">
+        <thead><tr><th>{{t.user}}</th><th>{{t.role}}</th><th>{{t.created}}</th><th>{{t.open_sessions}}</th><th>{{t.recent_failures}}</th></tr></thead>
+        <tbody>
+        {{#page.users}}
+        <tr><td>{{name}}</td><td>{{role}}</td><td>{{created}}</td><td class="num">{{openSessions}}</td><td class="num">{{recentFailures}}</td></tr>
+        {{/page.users}}
         </tbody>
         </table>
         """

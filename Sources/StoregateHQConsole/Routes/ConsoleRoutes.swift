@@ -29,6 +29,7 @@ struct ConsoleRoutes: Sendable {
         self.registerStores(on: router)
         self.registerBatches(on: router)
         self.registerSKUs(on: router)
+        self.registerUsers(on: router)
     }
 
     static func redirect(_ location: String) -> Response {
