@@ -16,7 +16,8 @@ public final class ConsoleServer: Service, Sendable {
     private let logger: Logger
     private let port = Mutex<Int?>(nil)
 
-    /// Fails when `console.listen` is not set or a template does not parse.
+    /// Fails when `console.listen` is not set or a template does not parse. `liveInterval`: how often live pages
+    /// refresh while the console cannot listen for new events.
     public init(configuration: HQConfiguration, database: HQDatabase, logger: Logger,
                 liveInterval: Duration = .seconds(1)) throws {
         guard let listen = configuration.console.listen, let address = ListenAddress(listen) else {
@@ -29,11 +30,14 @@ public final class ConsoleServer: Service, Sendable {
             sessions: ConsoleSessions(database: database, lifetimeMs: Int64(configuration.console.sessionHours) * 3_600_000, logger: logger),
             throttle: LoginThrottle(database: database, limits: .init(), logger: logger),
             pages: try ConsolePages(), staleGatewayMs: configuration.staleGatewayMilliseconds,
-            secureCookies: configuration.console.secureCookies, liveInterval: liveInterval, closing: ClosingFlag(), logger: logger)
+            secureCookies: configuration.console.secureCookies, live: LiveTicker(fallback: liveInterval), closing: ClosingFlag(), logger: logger)
     }
 
     /// The port it listens on once it does (the configured one, or the one the system chose for port 0).
     public var listeningPort: Int? { self.port.withLock { $0 } }
+
+    /// How many `storegate_events_stored` notifications the console has heard (each wakes the live pages).
+    public var eventNotifications: Int { self.routes.live.generation }
 
     public func run() async throws {
         guard try await self.routes.database.waitForSchema() else { return }
@@ -51,7 +55,11 @@ public final class ConsoleServer: Service, Sendable {
             eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton),
             logger: self.logger)
         try await withGracefulShutdownHandler {
-            try await app.run()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await self.routes.live.listen(self.routes.database, logger: self.logger) }
+                defer { group.cancelAll() }
+                try await app.run()
+            }
         } onGracefulShutdown: {
             self.routes.closing.set()
         }

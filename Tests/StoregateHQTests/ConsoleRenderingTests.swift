@@ -1,3 +1,4 @@
+@testable import StoregateHQ
 @testable import StoregateHQConsole
 import Testing
 
@@ -24,6 +25,8 @@ struct ConsoleRenderingTests {
         // Every message has both languages, and a missing key shows itself rather than nothing.
         #expect(ConsoleMessages.catalogue.values.allSatisfy { !$0.english.isEmpty && !$0.chinese.isEmpty })
         #expect(ConsoleLanguage.english("no_such_key") == "no_such_key")
+        // Every alert kind HQ raises has a name in both languages.
+        for kind in Alert.Kind.allCases { #expect(ConsoleMessages.catalogue["kind_" + kind.rawValue] != nil, "\(kind)") }
     }
 
     @Test func csvCellsAreQuotedAndFormulasDefused() {

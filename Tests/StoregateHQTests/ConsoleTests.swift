@@ -156,10 +156,14 @@ import Testing
             add("redeem", 7, at: now - 7 * day + 2 * 3_600_000)
             add("sell", 9, at: now - 8 * day)
         }
+        let console = try #require(hq.console)
+        let heardBefore = console.eventNotifications
         let publisher = try await GatewayPublisher(broker: harness.broker)
         try await publisher.publish(messages)
         await publisher.stop()
         for store in ["S-sh", "S-la"] { try await harness.waitForWatermark(store: store, gateway: "G1", 31) }
+        // Each ingest batch that stored events notified the console (its live pages refresh on it).
+        try await waitUntil("the console heard the batches", seconds: 10) { console.eventNotifications > heardBefore }
 
         let browser = ConsoleBrowser(port: port)
         #expect(try await browser.signIn("vera", "viewer-password-2").status == 303)

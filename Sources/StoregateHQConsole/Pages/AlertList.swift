@@ -9,6 +9,8 @@ struct AlertList: Sendable, Codable {
     struct Row: Sendable, Codable {
         var id: Int64
         var kind: String
+        /// The kind in the reader's language.
+        var kindLabel: String
         var storeId: String
         var gatewayId: String
         var code: String
@@ -30,7 +32,8 @@ struct AlertList: Sendable, Codable {
 
     static let limit = 500
 
-    static func read(_ connection: PostgresConnection, openOnly: Bool, store: String? = nil, logger: Logger) async throws -> AlertList {
+    static func read(_ connection: PostgresConnection, openOnly: Bool, store: String? = nil, language: ConsoleLanguage,
+                     logger: Logger) async throws -> AlertList {
         var rows: [Row] = []
         let result = try await connection.query("""
             SELECT a.id, a.kind, coalesce(a.store_id, ''), coalesce(a.gateway_id, ''), coalesce(a.code, ''), a.raised_ms,
@@ -42,7 +45,7 @@ struct AlertList: Sendable, Codable {
             """, logger: logger)
         for try await (id, kind, store, gateway, code, raised, resolved, by, acknowledged, note, details, zone) in result.decode(
             (Int64, String, String, String, String, Int64, Int64?, String, Int64?, String, String, String?).self) {
-            rows.append(Row(id: id, kind: kind, storeId: store, gatewayId: gateway, code: code,
+            rows.append(Row(id: id, kind: kind, kindLabel: language("kind_" + kind), storeId: store, gatewayId: gateway, code: code,
                             raisedMs: raised, raised: StoreTime.format(raised, zone: zone),
                             resolvedMs: resolved, resolved: StoreTime.format(resolved, zone: zone),
                             acknowledgedBy: by, acknowledgedMs: acknowledged, acknowledged: StoreTime.format(acknowledged, zone: zone),

@@ -40,7 +40,7 @@ struct StoreDetail: Sendable, Codable {
             hours.append(Hour(hourMs: hour, hour: StoreTime.format(hour, zone: store.timeZone), events: events, sold: sold,
                               redemptions: redemptions, revenueMinor: revenue, revenue: Money.format(revenue), rejections: rejections))
         }
-        let alerts = try await AlertList.read(connection, openOnly: true, store: id, logger: logger).alerts
+        let alerts = try await AlertList.read(connection, openOnly: true, store: id, language: language, logger: logger).alerts
         return StoreDetail(store: store, hours: hours, alerts: alerts)
     }
 

@@ -85,7 +85,7 @@ enum ConsoleTemplates {
         <tbody>
         {{/empty(page.alerts)}}
         {{#page.alerts}}
-        <tr id="alert-{{id}}"><td>{{id}}</td><td>{{kind}}</td><td>{{#storeId}}<a href="/stores/{{storeId}}">{{storeId}}</a>{{/storeId}}</td>
+        <tr id="alert-{{id}}"><td>{{id}}</td><td title="{{kind}}">{{kindLabel}}</td><td>{{#storeId}}<a href="/stores/{{storeId}}">{{storeId}}</a>{{/storeId}}</td>
         <td>{{gatewayId}}</td><td class="code">{{code}}</td><td>{{raised}}</td><td>{{resolved}}</td>
         <td class="acknowledged-by">{{acknowledgedBy}}</td><td>{{acknowledged}}</td><td class="note">{{note}}</td><td class="details">{{details}}</td>
         <td>{{#canAcknowledge}}<form method="post" action="/alerts/{{id}}/acknowledge" class="ack">
@@ -150,7 +150,7 @@ enum ConsoleTemplates {
         </table>
         <h2>{{t.open_alerts}}</h2>
         {{^page.alerts}}<p>{{t.no_alerts}}</p>{{/page.alerts}}
-        <ul>{{#page.alerts}}<li><a href="/alerts#alert-{{id}}">{{kind}}</a> {{gatewayId}} {{code}} · {{raised}}</li>{{/page.alerts}}</ul>
+        <ul>{{#page.alerts}}<li><a href="/alerts#alert-{{id}}">{{kindLabel}}</a> {{gatewayId}} {{code}} · {{raised}}</li>{{/page.alerts}}</ul>
         """
 
     static let batches = """

@@ -16,7 +16,7 @@ extension ConsoleRoutes {
                                   list.alerts[index].canAcknowledge = canAct && list.alerts[index].acknowledgedMs == nil
                               }
                           },
-                          read: { request, _ in try await self.alerts(openOnly: try Self.openOnly(request)) })
+                          read: { request, context in try await self.alerts(openOnly: try Self.openOnly(request), language: context.language) })
         router.post("/alerts/{id}/acknowledge") { _, context in
             let session = try context.requireSession()
             guard session.role.canAct else {
@@ -32,7 +32,9 @@ extension ConsoleRoutes {
         }
     }
 
-    private func alerts(openOnly: Bool) async throws -> AlertList {
-        try await self.database.consoleRead(logger: self.logger) { try await AlertList.read($0, openOnly: openOnly, logger: self.logger) }
+    private func alerts(openOnly: Bool, language: ConsoleLanguage) async throws -> AlertList {
+        try await self.database.consoleRead(logger: self.logger) {
+            try await AlertList.read($0, openOnly: openOnly, language: language, logger: self.logger)
+        }
     }
 }

@@ -22,7 +22,8 @@ struct OverviewPage: Sendable, Codable, Equatable {
 
 extension ConsoleRoutes {
     /// `GET /` (the page), `/api/overview` (JSON), `/api/overview.csv`, `/api/overview/stream` (Server-Sent Events:
-    /// an `overview` event with the page's figures every `liveInterval`).
+    /// an `overview` event with the page's figures at once, whenever an ingest batch stored events, and at least
+    /// every few seconds: ``LiveTicker``).
     func registerOverview(on router: Router<ConsoleRequestContext>) {
         router.get("/") { _, context in
             let overview = try await self.overview(now: Timestamp.now.milliseconds)
@@ -41,13 +42,20 @@ extension ConsoleRoutes {
             let language = context.language
             let body = ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+                var seen: Int?
+                var refreshed = ContinuousClock.now
                 while !self.closing.isSet, !Task.isCancelled {
-                    let now = Timestamp.now.milliseconds
-                    guard now < session.expiresMs else { break }
-                    let page = OverviewPage(try await self.overview(now: now), language: language)
-                    let data = String(decoding: try HQJSON.encode(page), as: UTF8.self)
-                    try await writer.write(ByteBuffer(string: "event: overview\ndata: \(data)\n\n"))
-                    try await Task.sleep(for: self.liveInterval)
+                    let generation = self.live.generation
+                    if generation != seen || ContinuousClock.now - refreshed >= self.live.maximumAge {
+                        let now = Timestamp.now.milliseconds
+                        guard now < session.expiresMs else { break }
+                        let page = OverviewPage(try await self.overview(now: now), language: language)
+                        let data = String(decoding: try HQJSON.encode(page), as: UTF8.self)
+                        try await writer.write(ByteBuffer(string: "event: overview\ndata: \(data)\n\n"))
+                        seen = generation
+                        refreshed = ContinuousClock.now
+                    }
+                    try await Task.sleep(for: self.live.tick)
                 }
                 try await writer.finish(nil)
             }

@@ -15,7 +15,7 @@ struct ConsoleRoutes: Sendable {
     let pages: ConsolePages
     let staleGatewayMs: Int64
     let secureCookies: Bool
-    let liveInterval: Duration
+    let live: LiveTicker
     /// Set on graceful shutdown: live streams end at their next tick so the server can stop.
     let closing: ClosingFlag
     let logger: Logger
