@@ -306,6 +306,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The browser test's selenium script, run with /usr/bin/python3 by ConsoleBrowserTests.
+            exclude: ["Browser"],
             swiftSettings: strictSettings
         ),
         .testTarget(

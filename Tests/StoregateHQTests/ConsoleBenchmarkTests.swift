@@ -58,7 +58,7 @@ import Testing
 
         let browser = ConsoleBrowser(port: port)
         #expect(try await browser.signIn("bench", "bench-password").status == 303)
-        for path in ["/", "/api/overview", "/alerts", "/api/alerts.csv", "/stores", "/api/stores", "/stores/S-0500", "/skus", "/batches"] {
+        for path in ["/", "/api/overview", "/alerts", "/api/alerts.csv", "/stores", "/api/stores", "/stores/S-0500", "/skus", "/batches", "/campaigns"] {
             var times: [Double] = []
             for _ in 0..<7 {
                 let started = ContinuousClock.now

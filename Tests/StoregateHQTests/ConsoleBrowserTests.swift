@@ -103,6 +103,7 @@ import Testing
         #expect(seen["stores_rows"] as? Int == 1)
         // Two GTINs sold today (the serialised one and the plain one of the basket): a total and a region row each.
         #expect(seen["sku_rows"] as? Int == 4)
+        #expect(seen["campaigns_title"] as? String == "Campaigns")
         // The batch page: one store, applied; the code redeemed live is one of the batch's.
         #expect(seen["batch_rows"] as? [String] == [issued.batchID])
         let batches = ConsoleBrowser(port: port)

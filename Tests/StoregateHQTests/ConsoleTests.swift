@@ -104,7 +104,8 @@ import Testing
         }
         let users = try #require(try await admin.get("/api/users").json["users"] as? [[String: Any]])
         #expect(users.map { "\($0["name"] ?? "")/\($0["role"] ?? "")/\($0["open_sessions"] ?? "")" } == ["ada/admin/1", "olga/operator/1", "victor/viewer/1"])
-        #expect(try await admin.get("/").text.contains(#"href="/users""#) && !(try await viewer.get("/").text.contains(#"href="/users""#)))
+        let adminHome = try await admin.get("/").text, viewerHome = try await viewer.get("/").text
+        #expect(adminHome.contains(#"href="/users""#) && !viewerHome.contains(#"href="/users""#))
 
         // Five failed logins for a name, then even the right password is refused with 429 for a while.
         let guesser = ConsoleBrowser(port: port)
@@ -118,6 +119,12 @@ import Testing
         let signOutToken = try #require(ConsoleBrowser.csrf(in: try await operatorBrowser.get("/").text))
         #expect(try await operatorBrowser.post("/logout", form: ["csrf": signOutToken]).status == 303)
         #expect(try await HTTPTestClient.request(port: port, "GET", "/api/overview", headers: ["Cookie": "sg_session=\(token)"]).status == 401)
+
+        // Every page renders inside the layout, with the user and the sign-out form, also with no data.
+        for path in ["/", "/alerts", "/stores", "/skus", "/batches", "/campaigns"] {
+            let page = try await viewer.get(path)
+            #expect(page.status == 200 && page.text.contains(#"id="sign-out""#), "\(path): \(page.text)")
+        }
 
         // Bad requests get specific answers.
         #expect(try await viewer.get("/api/alerts?state=maybe").status == 400)
@@ -141,14 +148,16 @@ import Testing
         for store in ["S-sh", "S-la"] {
             var gateway = SimulatedGateway(storeID: store, gatewayID: "G1")
             var serial = 0
-            func add(_ op: String, _ count: Int, at time: Int64, result: String = "accepted") {
+            func add(_ op: String, _ count: Int, at time: Int64, result: String = "accepted", campaign: String? = nil) {
                 for _ in 0..<count {
                     serial += 1
-                    let event = gateway.next(op: op, code: SimulatedGateway.unitCode(serial: "\(store)-\(serial)"), result: result, timeMs: time)
+                    let event = gateway.next(op: op, code: SimulatedGateway.unitCode(serial: "\(store)-\(serial)"), result: result,
+                                             campaign: campaign, timeMs: time)
                     messages.append((store, "G1", event.payload))
                 }
             }
             add("redeem", 3, at: now - 2_000)
+            add("redeem", 2, at: now - 2_500, campaign: "spring")
             add("sell", 4, at: now - 1_500)
             add("redeem", 1, at: now - 1_000, result: "already_redeemed")
             add("redeem", 2, at: now - 7 * day - 1_000)
@@ -161,7 +170,7 @@ import Testing
         let publisher = try await GatewayPublisher(broker: harness.broker)
         try await publisher.publish(messages)
         await publisher.stop()
-        for store in ["S-sh", "S-la"] { try await harness.waitForWatermark(store: store, gateway: "G1", 31) }
+        for store in ["S-sh", "S-la"] { try await harness.waitForWatermark(store: store, gateway: "G1", 33) }
         // Each ingest batch that stored events notified the console (its live pages refresh on it).
         try await waitUntil("the console heard the batches", seconds: 10) { console.eventNotifications > heardBefore }
 
@@ -197,6 +206,17 @@ import Testing
         #expect(skus.dropFirst().map { $0["sold"] as? Int ?? 0 }.reduce(0, +) == recount.today.unitsSold)
         #expect(try await browser.get("/api/skus.csv").text.contains("09506000134352,*,*,2,\(recount.today.unitsSold),0,"))
 
+        // The campaign's redemptions today and over 7 days, and its drill-down from all stores to each store.
+        let campaigns = try #require(try await browser.get("/api/campaigns").json["campaigns"] as? [[String: Any]])
+        #expect(campaigns.count == 1 && campaigns.first?["campaign"] as? String == "spring")
+        #expect(campaigns.first?["redemptions_today"] as? Int == 4 && campaigns.first?["week_redemptions"] as? Int == 4)
+        #expect(campaigns.first?["week_stores"] as? Int == 2 && campaigns.first?["redemption_rate"] as? String == "—")
+        let areas = try #require(try await browser.get("/api/campaigns/spring").json["areas"] as? [[String: Any]])
+        #expect(areas.first?["level"] as? String == "all" && areas.first?["redemptions"] as? Int == 4)
+        #expect(areas.filter { $0["level"] as? String == "store" }.map { $0["store_id"] as? String } == ["S-la", "S-sh"])
+        #expect(try await browser.get("/campaigns/autumn").status == 404)
+        #expect(try await browser.get("/campaigns").text.contains(#"href="/campaigns/spring""#))
+
         // The stores page and a store's page, with times in the store's zone.
         let stores = try await browser.get("/api/stores")
         let rows = try #require(stores.json["stores"] as? [[String: Any]])
@@ -213,6 +233,7 @@ import Testing
         let stopping = ContinuousClock.now
         try await hq.stop()
         let events = try await stream.value
+        print("console: the instance stopped \(ContinuousClock.now - stopping) after shutdown began, with a live stream open")
         #expect(ContinuousClock.now - stopping < .seconds(5))
         #expect(events.status == 200 && events.headers["content-type"] == "text/event-stream")
         #expect(events.text.contains("event: overview\ndata: {"))

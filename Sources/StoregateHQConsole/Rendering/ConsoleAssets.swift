@@ -17,6 +17,7 @@ enum ConsoleAssets {
         #overview td.num { font-size: 1.5em; min-width: 6em; }
         td.details, td.code { font-family: ui-monospace, monospace; font-size: .85em; max-width: 28em; overflow-wrap: anywhere; }
         .health.online { color: #18794e; } .health.offline, .health.stale { color: #c62828; font-weight: bold; }
+        tr.level-all td, tr.level-province td { font-weight: bold; background: #f3f5f8; }
         tr.total td { font-weight: bold; background: #f3f5f8; }
         .error { color: #c62828; font-weight: bold; }
         .note { color: #5b6474; }

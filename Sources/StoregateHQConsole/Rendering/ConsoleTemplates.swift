@@ -4,7 +4,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "error": error, "overview": overview, "alerts": alerts, "stores": stores, "store": store,
-        "batches": batches, "batch": batch, "skus": skus, "users": users,
+        "batches": batches, "batch": batch, "skus": skus, "users": users, "campaigns": campaigns, "campaign": campaign,
     ]
 
     static let layout = """
@@ -21,7 +21,7 @@ enum ConsoleTemplates {
         <header>
         <strong class="brand">{{t.console}}</strong>
         {{#user}}
-        <nav><a href="/">{{t.overview}}</a> <a href="/alerts">{{t.alerts}}</a> <a href="/stores">{{t.stores}}</a> <a href="/skus">{{t.skus}}</a> <a href="/batches">{{t.batches}}</a>{{#isAdmin}} <a href="/users">{{t.users}}</a>{{/isAdmin}}</nav>
+        <nav><a href="/">{{t.overview}}</a> <a href="/alerts">{{t.alerts}}</a> <a href="/campaigns">{{t.campaigns}}</a> <a href="/stores">{{t.stores}}</a> <a href="/skus">{{t.skus}}</a> <a href="/batches">{{t.batches}}</a>{{#isAdmin}} <a href="/users">{{t.users}}</a>{{/isAdmin}}</nav>
         <form method="post" action="/logout" class="signout">
         <span>{{t.signed_in_as}} <b id="user">{{user}}</b> (<span id="role">{{role}}</span>)</span>
         <input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="sign-out">{{t.sign_out}}</button>
@@ -216,6 +216,45 @@ enum ConsoleTemplates {
         {{#page.users}}
         <tr><td>{{name}}</td><td>{{role}}</td><td>{{created}}</td><td class="num">{{openSessions}}</td><td class="num">{{recentFailures}}</td></tr>
         {{/page.users}}
+        </tbody>
+        </table>
+        """
+
+    static let campaigns = """
+        <h1>{{t.campaigns}}</h1>
+        <p class="note">{{t.campaigns_note}}</p>
+        <p class="downloads"><a href="/api/campaigns.csv" id="campaigns-csv">{{t.download_csv}}</a> · <a href="/api/campaigns">{{t.json}}</a></p>
+        {{^page.campaigns}}<p>{{t.no_campaigns}}</p>{{/page.campaigns}}
+        <table id="campaigns">
+        <thead><tr><th>{{t.campaign}}</th><th>{{t.redemptions_today}}</th><th>{{t.redemptions_7_days}}</th><th>{{t.stores_7_days}}</th>
+        <th>{{t.codes_issued}}</th><th>{{t.codes_distributed}}</th><th>{{t.redeemed}}</th><th>{{t.redemption_rate}}</th></tr></thead>
+        <tbody>
+        {{#page.campaigns}}
+        <tr><td><a href="/campaigns/{{pathSegment}}">{{campaign}}</a></td><td class="num">{{redemptionsToday}}</td><td class="num">{{weekRedemptions}}</td>
+        <td class="num">{{weekStores}}</td><td class="num">{{codesIssued}}</td><td class="num">{{codesDistributed}}</td>
+        <td class="num">{{codesRedeemed}}</td><td class="num">{{redemptionRate}}</td></tr>
+        {{/page.campaigns}}
+        </tbody>
+        </table>
+        """
+
+    static let campaign = """
+        {{#page.campaigns}}
+        <h1>{{t.campaign}} {{campaign}}</h1>
+        <p>{{t.redemptions_today}} <b>{{redemptionsToday}}</b> · {{t.redemptions_7_days}} <b>{{weekRedemptions}}</b> ·
+        {{t.codes_distributed}} {{codesDistributed}} · {{t.redemption_rate}} <b>{{redemptionRate}}</b></p>
+        <p class="downloads"><a href="/api/campaigns/{{pathSegment}}/areas.csv">{{t.download_csv}}</a> · <a href="/api/campaigns/{{pathSegment}}">{{t.json}}</a></p>
+        {{/page.campaigns}}
+        <h2>{{t.by_area}}</h2>
+        <table id="areas">
+        <thead><tr><th>{{t.province}}</th><th>{{t.city}}</th><th>{{t.county}}</th><th>{{t.store}}</th><th>{{t.redemptions_7_days}}</th>
+        <th>{{t.units_sold}}</th><th>{{t.stores}}</th></tr></thead>
+        <tbody>
+        {{#page.areas}}
+        <tr class="level-{{level}}"><td>{{province}}</td><td>{{city}}</td><td>{{county}}</td>
+        <td>{{#storeId}}<a href="/stores/{{storeId}}">{{storeId}}</a>{{/storeId}}</td>
+        <td class="num">{{redemptions}}</td><td class="num">{{sold}}</td><td class="num">{{stores}}</td></tr>
+        {{/page.areas}}
         </tbody>
         </table>
         """

@@ -59,7 +59,10 @@ extension ConsoleRoutes {
                 }
                 try await writer.finish(nil)
             }
-            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+            // A stream's connection is not reused: closed when the stream ends (at shutdown, the server need not wait
+            // for the client to go).
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .connection: "close"],
+                            body: body)
         }
     }
 

@@ -30,6 +30,7 @@ struct ConsoleRoutes: Sendable {
         self.registerBatches(on: router)
         self.registerSKUs(on: router)
         self.registerUsers(on: router)
+        self.registerCampaigns(on: router)
     }
 
     static func redirect(_ location: String) -> Response {

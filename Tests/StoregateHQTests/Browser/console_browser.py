@@ -84,6 +84,9 @@ def main():
         result["note"] = row.find_element(By.CLASS_NAME, "note").text.strip()
         driver.save_screenshot(shots + "/alerts-operator.png")
 
+        driver.get(url + "/campaigns")
+        result["campaigns_title"] = driver.find_element(By.TAG_NAME, "h1").text.strip()
+        driver.save_screenshot(shots + "/campaigns.png")
         driver.get(url + "/stores")
         result["stores_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "#stores tbody tr"))
         driver.save_screenshot(shots + "/stores.png")
