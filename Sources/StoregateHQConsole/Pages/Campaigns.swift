@@ -41,14 +41,18 @@ struct Campaigns: Sendable, Codable {
 
     static func read(_ connection: PostgresConnection, campaign: String? = nil, now: Int64, logger: Logger) async throws -> Campaigns {
         var campaigns: [Campaign] = []
+        // The 7-day bounds as bound values (not derived in SQL), so that the planner sees how few rows they select
+        // and reads them through the hour index rather than scanning every rollup.
+        let nowDate = Date(timeIntervalSince1970: Double(now) / 1_000)
+        let weekAgo = nowDate.addingTimeInterval(-7 * 86_400)
         let rows = try await connection.query("""
             WITH b AS (SELECT to_timestamp(\(now)::bigint / 1000.0) AS now_at, \(Overview.defaultTimeZone)::text AS default_tz),
             \(unescaped: RollupWindow.ctes),
             today AS (SELECT campaign, sum(redemptions)::bigint AS n FROM today_rollups WHERE campaign <> '' GROUP BY campaign),
             week AS (
                 SELECT r.campaign, sum(r.redemptions)::bigint AS n, count(DISTINCT r.store_id) FILTER (WHERE r.redemptions > 0)::bigint AS stores
-                FROM b JOIN rollups_hourly r ON r.hour > b.now_at - interval '7 days' AND r.hour <= b.now_at
-                WHERE r.campaign <> '' GROUP BY r.campaign
+                FROM rollups_hourly r
+                WHERE r.hour > \(weekAgo) AND r.hour <= \(nowDate) AND r.campaign <> '' GROUP BY r.campaign
             ),
             issued AS (
                 SELECT cb.campaign, sum(cb.count)::bigint AS codes,
@@ -77,14 +81,12 @@ struct Campaigns: Sendable, Codable {
         guard !campaigns.isEmpty else { throw ConsoleError.notFound("there is no campaign \(campaign)") }
         var areas: [Area] = []
         let drill = try await connection.query("""
-            WITH b AS (SELECT to_timestamp(\(now)::bigint / 1000.0) AS now_at)
             SELECT CASE WHEN GROUPING(s.province) = 1 THEN 'all' WHEN GROUPING(s.city) = 1 THEN 'province'
                         WHEN GROUPING(s.county) = 1 THEN 'city' WHEN GROUPING(r.store_id) = 1 THEN 'county' ELSE 'store' END,
                    coalesce(s.province, ''), coalesce(s.city, ''), coalesce(s.county, ''), coalesce(r.store_id, ''),
                    sum(r.redemptions)::bigint, sum(r.sold)::bigint, count(DISTINCT r.store_id) FILTER (WHERE r.redemptions > 0)::bigint
-            FROM b JOIN rollups_hourly r ON r.hour > b.now_at - interval '7 days' AND r.hour <= b.now_at
-            LEFT JOIN stores s ON s.store_id = r.store_id
-            WHERE r.campaign = \(campaign)
+            FROM rollups_hourly r LEFT JOIN stores s ON s.store_id = r.store_id
+            WHERE r.hour > \(weekAgo) AND r.hour <= \(nowDate) AND r.campaign = \(campaign)
             GROUP BY ROLLUP (s.province, s.city, s.county, r.store_id)
             ORDER BY s.province NULLS FIRST, s.city NULLS FIRST, s.county NULLS FIRST, r.store_id NULLS FIRST
             """, logger: logger)

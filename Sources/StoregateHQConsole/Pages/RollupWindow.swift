@@ -5,7 +5,8 @@
 ///   once per zone, not per row (materialized).
 /// - `today_rollups`: the rollup rows of each store's own day so far (a store HQ has no row for counts in
 ///   `default_tz`). Only rows of the last 26 hours are read (an index range on the hour): every zone's midnight
-///   lies within them.
+///   lies within them. Materialized, so that a filter of the caller's (a campaign) cannot talk the planner into
+///   scanning every rollup row instead (it did: 525 ms against 40 ms, with a year of rollups for 1,000 stores).
 enum RollupWindow {
     static let ctes = """
         zones AS MATERIALIZED (
@@ -13,7 +14,7 @@ enum RollupWindow {
                    (date_trunc('day', b.now_at AT TIME ZONE t.tz) - interval '7 days') AT TIME ZONE t.tz AS week_start
             FROM b, (SELECT time_zone AS tz FROM stores UNION SELECT default_tz FROM b) t
         ),
-        today_rollups AS (
+        today_rollups AS MATERIALIZED (
             SELECT r.* FROM b JOIN rollups_hourly r ON r.hour > b.now_at - interval '26 hours' AND r.hour <= b.now_at
             LEFT JOIN stores s ON s.store_id = r.store_id
             JOIN zones z ON z.tz = coalesce(s.time_zone, b.default_tz)
