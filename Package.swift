@@ -27,8 +27,11 @@ let package = Package(
     products: [
         .executable(name: "storegate", targets: ["storegate"]),
         .executable(name: "storegate-hq", targets: ["storegate-hq"]),
-        // For the coverage-guided fuzzer package in Fuzz/ (built separately with sanitizer flags).
+        // For the coverage-guided fuzzer package in Fuzz/ (built separately with sanitizer flags): the code parser
+        // and the HID descriptor parser (Core), the downlink verifier (Contract), the config loader (Daemon).
         .library(name: "StoregateCore", targets: ["StoregateCore"]),
+        .library(name: "StoregateContract", targets: ["StoregateContract"]),
+        .library(name: "StoregateDaemon", targets: ["StoregateDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,6 +44,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // HTTPS for the POS API when it listens beyond loopback (BoringSSL; docs/performance.md has its cost).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // storegate-hq's database (never linked into the store's storegate).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -111,7 +117,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // HQ's reference tools over the contract (`storegate hq tail`'s dedup, gap and double-redemption bookkeeping).
-        .target(name: "StoregateHQTools", dependencies: ["StoregateContract"], swiftSettings: strictSettings),
+        .target(
+            name: "StoregateHQTools",
+            dependencies: ["StoregateContract", "StoregateFoundation", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // The one path of every operation (scanner or POS): signature, disk guard, ledger, link wake-up, counters, the
         // decision stream; and the JSON shapes the CLI and the API share (outcome, status, code history).
         .target(
@@ -128,6 +138,10 @@ let package = Package(
                 "StoregateLink",
                 "StoregateGateway",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -282,7 +296,7 @@ let package = Package(
         .testTarget(
             name: "StoregateLinkTests",
             dependencies: ["StoregateMQTTClient", "StoregateContract", "StoregateFoundation",
-                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateHQTools", "StoregateTesting",
+                "StoregateCore", "StoregateLedger", "StoregateLink", "StoregateHQTools", "StoregateTesting", "StoregateTrust",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -9,7 +9,11 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "storegate-fuzz",
-            dependencies: [.product(name: "StoregateCore", package: "storegate")]
+            dependencies: [
+                .product(name: "StoregateCore", package: "storegate"),
+                .product(name: "StoregateContract", package: "storegate"),
+                .product(name: "StoregateDaemon", package: "storegate"),
+            ]
         ),
     ]
 )

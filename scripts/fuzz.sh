@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the code parser with libFuzzer + AddressSanitizer.
-#   scripts/fuzz.sh [SECONDS]     (default 60; the seed corpus is the golden test table)
-# Exits non-zero and leaves the crashing input in the fuzz folder when a crash or a broken invariant is found.
+# Coverage-guided fuzzing with libFuzzer + AddressSanitizer of what reads untrusted bytes:
+#   parser    scan bytes → a parsed code (seeds: the golden test table)
+#   hid       a USB report descriptor and input reports → HID POS and keyboard decoding (seeds: the captures)
+#   downlink  an MQTT downlink message → the signed-envelope verifier and the message checks behind it
+#   config    a config file → the config loader (seeds: the shipped config)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]   (SECONDS per target, default 60; all targets unless named)
+# CI runs every target briefly; run it longer by hand. Exits non-zero and leaves the crashing input in
+# .build-fuzz/artifacts when a crash or a broken invariant is found.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(storegate_root)"
 install_missing_packages
 require_swift
 
-SECONDS_TO_RUN=${1:-60}
+SECONDS_PER_TARGET=${1:-60}
+shift || true
+TARGETS=("$@")
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(parser hid downlink config)
 TOOLCHAIN_LIB="$(dirname "$(dirname "$(command -v swift)")")/lib/swift/clang/lib/linux"
 FUZZER_RUNTIME="$TOOLCHAIN_LIB/libclang_rt.fuzzer_no_main-x86_64.a"
 [ -f "$FUZZER_RUNTIME" ] || { echo "error: $FUZZER_RUNTIME not found (needs the swift.org toolchain)" >&2; exit 2; }
@@ -20,22 +28,57 @@ swift build --package-path Fuzz --scratch-path .build-fuzz -c debug \
     -Xlinker "$FUZZER_RUNTIME" -Xlinker -lstdc++ 2>&1 | tail -1
 HARNESS=.build-fuzz/debug/storegate-fuzz
 
-CORPUS=.build-fuzz/corpus
-mkdir -p "$CORPUS" .build-fuzz/artifacts
-# Seed with every input of the golden table (first column; {GS} stands for 0x1D there).
-n=0
-while IFS=$'\t' read -r input _; do
-    case "$input" in ''|'#'*) continue ;; esac
-    printf '%s' "$input" | sed 's/{GS}/\x1d/g' >"$CORPUS/seed-$n"
-    n=$((n + 1))
-done <Tests/StoregateCoreTests/Fixtures/golden-codes.tsv
+# Seeds: real inputs of each kind, so the fuzzer starts from the shapes that matter.
+seed() {
+    local target=$1 corpus=.build-fuzz/corpus/$1 n=0
+    mkdir -p "$corpus"
+    case "$target" in
+    parser)
+        # The golden table's first column; {GS} stands for 0x1D there.
+        while IFS=$'\t' read -r input _; do
+            case "$input" in ''|'#'*) continue ;; esac
+            printf '%s' "$input" | sed 's/{GS}/\x1d/g' >"$corpus/seed-$n"
+            n=$((n + 1))
+        done <Tests/StoregateCoreTests/Fixtures/golden-codes.tsv ;;
+    hid)
+        # Each capture as the harness reads it: descriptor length, report size, descriptor, reports.
+        python3 - "$corpus" Tests/StoregateScannerTests/Fixtures/captures/*.hex <<'PY'
+import re, sys
+corpus, files = sys.argv[1], sys.argv[2:]
+for n, path in enumerate(files):
+    lines = open(path).read().splitlines()
+    match = re.search(r"descriptor=([0-9a-f]+)", lines[0]) if lines else None
+    descriptor = bytes.fromhex(match.group(1)) if match else b""
+    reports = [bytes.fromhex(line.split()[-1]) for line in lines[1:] if line and not line.startswith("#")]
+    size = len(reports[0]) if reports else 8
+    if len(descriptor) < 256 and size < 256:
+        open(f"{corpus}/seed-{n}", "wb").write(bytes([len(descriptor), size % 256]) + descriptor + b"".join(reports))
+PY
+        n=$(ls "$corpus" | wc -l) ;;
+    downlink)
+        printf '%s' '{"v":1,"kind":"revocations","target":"S1","seq":1,"issued_ms":1,"body":{"revocations":[{"code":"01/09506000134352/21/A1","reason":"recalled"}]}}' >"$corpus/seed-0"
+        printf '%s' '{"v":1,"kind":"commands","target":"S1","seq":2,"issued_ms":1,"body":{"command":"requeue","from_seq":1,"to_seq":9}}' >"$corpus/seed-1"
+        printf '%s' '{"v":1,"key_id":"fuzz","payload":"eyJ2IjoxfQ","sig":"AAAA"}' >"$corpus/seed-2"
+        n=3 ;;
+    config)
+        cp systemd/storegate.toml "$corpus/seed-0"
+        n=1 ;;
+    esac
+    echo "$n"
+}
 
-echo "== fuzz the parser for ${SECONDS_TO_RUN}s (seeds: $n)"
-if ! ASAN_OPTIONS=detect_leaks=0 "$HARNESS" -max_total_time="$SECONDS_TO_RUN" -max_len=512 \
-    -artifact_prefix=.build-fuzz/artifacts/ "$CORPUS" >.build-fuzz/fuzz.log 2>&1; then
-    grep -E "ERROR|panic|Fatal|Precondition|SUMMARY|Test unit written" .build-fuzz/fuzz.log | head -20
-    echo "FAIL: the fuzzer found a crash; the input is in .build-fuzz/artifacts" >&2
-    exit 1
-fi
-grep -E "^Done [0-9]+ runs" .build-fuzz/fuzz.log
-echo "no crash; corpus in $CORPUS"
+mkdir -p .build-fuzz/artifacts
+for target in "${TARGETS[@]}"; do
+    seeds=$(seed "$target")
+    echo "== fuzz $target for ${SECONDS_PER_TARGET}s (seeds: $seeds)"
+    log=.build-fuzz/fuzz-$target.log
+    # SWIFT_BACKTRACE off: Swift's crash reporter reads memory ASan reports as an overflow of its own.
+    if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$HARNESS" "$target" -max_total_time="$SECONDS_PER_TARGET" \
+        -max_len=4096 -artifact_prefix=.build-fuzz/artifacts/"$target"- .build-fuzz/corpus/"$target" >"$log" 2>&1; then
+        grep -E "ERROR|panic|Fatal|Precondition|Assertion|SUMMARY|Test unit written" "$log" | head -20
+        echo "FAIL: the fuzzer found a crash in $target; the input is in .build-fuzz/artifacts" >&2
+        exit 1
+    fi
+    grep -E "^Done [0-9]+ runs" "$log"
+done
+echo "no crash; corpora in .build-fuzz/corpus"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: installs missing Debian packages, checks the systemd unit (seconds), builds once (debug, with tests), fuzzes the parser
+# Runs every test: installs missing Debian packages, checks the systemd unit (seconds), builds once (debug, with tests), fuzzes the parsers of untrusted bytes
 # for a bounded time, runs the whole Swift Testing suite (storegate-hq's against a private PostgreSQL per test),
 # runs the suites that start the executable again against the release binary (linked differently: see
 # Package.swift) and checks that binary holds no HQ code, then the USB lab (scripts/usb-lab/test.sh: the
@@ -17,7 +17,7 @@ echo "== build"
 swift build --build-tests
 
 echo "== fuzz (libFuzzer, bounded)"
-bash scripts/fuzz.sh "${STOREGATE_FUZZ_SECONDS:-45}"
+bash scripts/fuzz.sh "${STOREGATE_FUZZ_SECONDS:-15}"
 
 echo "== test"
 # One test at a time: the broker, crash and lab-style tests start real processes with their own timing, and on

@@ -42,9 +42,9 @@ enum RouteScope {
 /// In front of every route: the browser checks, then (with `api.auth = "tokens"`) the bearer token and its scope.
 ///
 /// - Host: a web page whose DNS name the attacker re-points at 127.0.0.1 (DNS rebinding) sends its own name as
-///   Host; only the API's own names are answered.
+///   Host; only the API's own names are answered (loopback, the listen host, `api.host_names`).
 /// - Origin: a browser names the page that sent a request; the API serves no pages, so a request from any origin
-///   but its own (`http://` + its Host) is a cross-site request (CSRF) and refused.
+///   but its own (`http://` or `https://` + its Host) is a cross-site request (CSRF) and refused.
 struct AccessGuard: RouterMiddleware {
     typealias Context = POSRequestContext
     let configuration: APIConfiguration
@@ -65,9 +65,11 @@ struct AccessGuard: RouterMiddleware {
     private func checkBrowserHeaders(_ request: Request) throws(APIError) {
         guard let authority = request.head.authority, self.allowedHosts.contains(Self.hostName(authority).lowercased()) else {
             throw APIError(status: .forbidden, code: "host_refused",
-                           message: "Host \(request.head.authority ?? "(none)") is not this API's; use \(self.configuration.address)")
+                           message: "Host \(request.head.authority ?? "(none)") is not this API's; use \(self.configuration.address) "
+                               + "or a name in api.host_names")
         }
-        if let origin = request.headers[.origin], origin != "http://\(authority)" {
+        let scheme = self.configuration.tls == nil ? "http" : "https"
+        if let origin = request.headers[.origin], origin != "\(scheme)://\(authority)" {
             throw APIError(status: .forbidden, code: "origin_refused", message: "requests from web pages (Origin \(origin)) are refused")
         }
     }
@@ -101,7 +103,8 @@ struct AccessGuard: RouterMiddleware {
     }
 
     private var allowedHosts: Set<String> {
-        ["localhost", "127.0.0.1", "::1", self.configuration.address.host.lowercased()]
+        Set(["localhost", "127.0.0.1", "::1", self.configuration.address.host].map { $0.lowercased() }
+            + self.configuration.hostNames.map { $0.lowercased() })
     }
 
     /// `127.0.0.1:8790` → `127.0.0.1`, `[::1]:8790` → `::1`.

@@ -20,7 +20,7 @@ public struct APIAddress: Sendable, Equatable, CustomStringConvertible {
         self.port = port
     }
 
-    /// Only this machine can reach it: the only kind of address the API listens on (it has no TLS; `APIConfiguration.listenProblem`).
+    /// Only this machine can reach it: the API listens elsewhere only with TLS (`APIConfiguration.listenProblem`).
     public var isLoopback: Bool {
         self.host == "localhost" || self.host == "::1" || self.host.hasPrefix("127.")
     }

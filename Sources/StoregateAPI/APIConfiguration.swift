@@ -28,6 +28,16 @@ public struct APIConfiguration: Sendable, Equatable {
     public var basketBodyLimit = 256 * 1024
     /// How often an idle event stream gets a `: keep-alive` comment.
     public var keepAlive = Duration.seconds(15)
+    /// HTTPS with these files (`api.tls_cert_file`, `api.tls_key_file`); needed to listen beyond loopback.
+    public var tls: APITLSFiles?
+    /// The names and addresses tills reach the API by, beyond loopback and the listen host (`api.host_names`): a
+    /// request naming another Host is refused (DNS rebinding).
+    public var hostNames: [String] = []
+    /// Connections open at once beyond this many get 503 and are closed (`api.max_connections`).
+    public var maxConnections = 64
+    /// A connection that sends nothing for this long between requests, or stalls inside one, is closed
+    /// (`api.idle_timeout_seconds`). An event stream being answered is not idle.
+    public var idleTimeout = Duration.seconds(30)
 
     public init(address: APIAddress, laneRoles: [String: LaneRole] = [:], defaultRole: LaneRole = .checkout, auth: Auth = .tokens) {
         self.address = address
@@ -36,16 +46,19 @@ public struct APIConfiguration: Sendable, Equatable {
         self.auth = auth
     }
 
-    /// Why the API must not listen at `address` with `auth` (the config key and the problem), nil when it may.
-    /// The API has no TLS, so a token sent over the network could be read on the way: it listens on loopback only,
-    /// and whatever serves other machines (a TLS proxy) runs on this box.
-    public static func listenProblem(address: APIAddress, auth: Auth) -> (key: String, problem: String)? {
-        if address.isLoopback { return nil }
-        if auth == .unauthenticated {
-            return ("api.auth", "\"none\" is allowed only when api.listen is a loopback address (127.0.0.1, ::1, localhost), not \(address)")
+    /// Why the API must not listen as configured (the config key and the problem), nil when it may.
+    /// Beyond loopback a bearer token crosses the shop's network, so it must be inside TLS; and a request without a
+    /// token is only tolerable from this machine's own processes.
+    public var listenProblem: (key: String, problem: String)? {
+        if self.address.isLoopback { return nil }
+        if self.auth == .unauthenticated {
+            return ("api.auth", "\"none\" is allowed only when api.listen is a loopback address (127.0.0.1, ::1, localhost), not \(self.address)")
         }
-        return ("api.listen", "\(address) is not a loopback address; the API has no TLS, so it listens on 127.0.0.1, ::1 or localhost "
-            + "(put a TLS proxy on this box in front of it to serve other machines)")
+        if self.tls == nil {
+            return ("api.listen", "\(self.address) is not a loopback address: set api.tls_cert_file and api.tls_key_file "
+                + "so that the tills' tokens cross the network inside TLS, or listen on 127.0.0.1, ::1 or localhost")
+        }
+        return nil
     }
 
     func role(ofLane lane: String) -> LaneRole {

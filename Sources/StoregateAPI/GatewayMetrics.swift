@@ -20,6 +20,8 @@ final class GatewayMetrics: Sendable {
     private let requests: [String: Prometheus.Counter]
     private let backlog: Gauge
     private let connected: Gauge
+    private let uplinkRefused: Gauge
+    private let downlinkRefused: Gauge
     private let scanners: [String: Gauge]
     /// What the gateway's own counts were at the last scrape; under the lock so two scrapes never add twice.
     private let seen = Mutex<(counters: [GatewayCounters.Counter: Int], results: [ResultCode: Int])>(([:], [:]))
@@ -39,6 +41,10 @@ final class GatewayMetrics: Sendable {
         })
         self.backlog = registry.makeGauge(descriptor: Self.series("outbox_backlog", "Journal events not yet acknowledged by HQ."))
         self.connected = registry.makeGauge(descriptor: Self.series("link_connected", "1 while the HQ link is online, else 0."))
+        self.uplinkRefused = registry.makeGauge(descriptor: Self.series(
+            "uplink_refused", "1 while the broker refuses this gateway's events (PUBACK reason >= 0x80), else 0."))
+        self.downlinkRefused = registry.makeGauge(descriptor: Self.series(
+            "downlink_refused", "1 while the broker refuses the subscription to HQ's downlink (SUBACK reason >= 0x80), else 0."))
         self.scanners = Dictionary(uniqueKeysWithValues: Self.scannerStates.map {
             ($0, registry.makeGauge(descriptor: Self.series("scanners", "Configured scanners by state."), labels: [("state", $0)]))
         })
@@ -68,6 +74,9 @@ final class GatewayMetrics: Sendable {
         let report = try? StatusReport(ledger: desk.ledger, daemon: desk.linkStatus)
         if let report { self.backlog.set(Int64(report.backlog)) }
         self.connected.set(Int64(report?.isOnline == true ? 1 : 0))
+        let link = desk.linkStatus
+        self.uplinkRefused.set(Int64(link?.uplinkRefusal == nil ? 0 : 1))
+        self.downlinkRefused.set(Int64(link?.downlinkRefusal == nil ? 0 : 1))
         for (state, gauge) in self.scanners {
             gauge.set(Int64(scanners.count { $0.state == state }))
         }
@@ -90,6 +99,7 @@ final class GatewayMetrics: Sendable {
         case .reconnects: "Reconnections to the broker."
         case .downlinkApplied: "Signed downlink messages applied."
         case .downlinkRejected: "Downlink messages rejected."
+        case .downlinkDeferred: "Downlink messages left unacknowledged after a transient failure (disk full, ledger busy)."
         }
     }
 }

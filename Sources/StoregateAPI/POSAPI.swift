@@ -1,4 +1,7 @@
+import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 public import Logging
 import NIOCore
 import NIOPosix
@@ -33,7 +36,7 @@ public final class POSAPI: Service, Sendable {
 
     public func run() async throws {
         let address = self.configuration.address
-        if let refusal = APIConfiguration.listenProblem(address: address, auth: self.configuration.auth) {
+        if let refusal = self.configuration.listenProblem {
             // The config loader refuses this already; a configuration built otherwise must not open the API either.
             self.logger.error("POS API not started: \(refusal.key): \(refusal.problem)")
             try? await gracefulShutdown()
@@ -42,17 +45,29 @@ public final class POSAPI: Service, Sendable {
         if self.configuration.auth == .unauthenticated {
             self.logger.warning("api.auth = \"none\": every process on this machine may use the POS API as any lane")
         }
+        if let file = self.configuration.tls?.certificateFile, let expiry = CertificateExpiry(pemFile: file),
+           expiry.earliest.timeIntervalSinceNow < 30 * 86_400 {
+            self.logger.warning("api.tls_cert_file \(file): the certificate is valid until \(expiry.earliest); the tills refuse it after that")
+        }
         let router = Router(context: POSRequestContext.self)
         POSRoutes(configuration: self.configuration, desk: self.desk, metrics: GatewayMetrics(), scanners: self.scanners).register(on: router)
         SalesRoutes(configuration: self.configuration, desk: self.desk).register(on: router)
+        let server: HTTPServerBuilder
+        do { server = try self.serverBuilder() } catch {
+            self.logger.error("POS API not started: \(error.key): \(error.problem)")
+            try? await gracefulShutdown()
+            return
+        }
+        let scheme = self.configuration.tls == nil ? "http" : "https"
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let app = Application(
             router: router,
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port
                 self.port.withLock { $0 = port }
-                self.logger.info("POS API listening on \(address.host):\(port ?? address.port)")
+                self.logger.info("POS API listening on \(scheme)://\(address.host):\(port ?? address.port)")
             },
             eventLoopGroupProvider: .shared(group),
             logger: self.logger)
@@ -68,5 +83,20 @@ public final class POSAPI: Service, Sendable {
             try? await gracefulShutdown()
         }
         try? await group.shutdownGracefully()
+    }
+
+    /// HTTP/1.1 with idle timeouts and a connection cap, inside TLS when configured.
+    private func serverBuilder() throws(APITLSError) -> HTTPServerBuilder {
+        let tls = try self.configuration.tls?.serverConfiguration()
+        let limit = self.configuration.maxConnections
+        let idleTimeout = TimeAmount.nanoseconds(Int64(self.configuration.idleTimeout.components.seconds) * 1_000_000_000)
+        let openConnections = OpenConnections()
+        return HTTPServerBuilder { responder in
+            let http = ConnectionLimitedHTTP1Channel(
+                base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)),
+                limit: limit, openConnections: openConnections)
+            guard let tls else { return http }
+            return try TLSChannel(http, tlsConfiguration: tls)
+        }
     }
 }

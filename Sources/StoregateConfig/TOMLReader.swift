@@ -14,6 +14,9 @@ public struct TOMLReader {
 
     /// Parses `text`, or throws the one error that says where it is not TOML.
     public static func table(_ text: String) throws(ConfigErrors) -> TOMLTable {
+        if let line = Self.lineWithHeaderWithoutKey(text) {
+            throw ConfigErrors(errors: [ConfigError(key: "", problem: "not valid TOML at line \(line): a table header must start with a key")])
+        }
         do {
             return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
@@ -21,6 +24,29 @@ public struct TOMLReader {
         } catch {
             throw ConfigErrors(errors: [ConfigError(key: "", problem: "not valid TOML: \(error)")])
         }
+    }
+
+    /// The line of a table header (`[…]`, `[[…]]`) whose first character is not a key's: toml++ (inside TOMLKit)
+    /// asserts there instead of reporting an error, which would abort the process (found by `scripts/fuzz.sh config`).
+    /// Every line starting with `[` is taken for a header, also one inside a multi-line string (no setting of
+    /// storegate is one): telling them apart needs a TOML lexer, and a false refusal is an error message, not a crash.
+    static func lineWithHeaderWithoutKey(_ text: String) -> Int? {
+        // Unicode scalars, not Characters ("[" and a combining mark after it are one Character), with toml++'s
+        // rules: lines end at "\n", blanks are space and tab, a byte-order mark may open the file.
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        func isBlank(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\t" }
+        for (index, line) in lines.enumerated() {
+            var rest = index == 0 && line.first == "\u{FEFF}" ? line.dropFirst() : line[...]
+            rest = rest.drop(while: isBlank)
+            guard rest.first == "[" else { continue }
+            rest = rest.dropFirst()
+            if rest.first == "[" { rest = rest.dropFirst() }
+            rest = rest.drop(while: isBlank)
+            guard let first = rest.first else { return index + 1 }
+            let keyStart = first.isASCII && (first.properties.isAlphabetic || ("0"..."9").contains(first) || "_-\"'".unicodeScalars.contains(first))
+            if !keyStart && first != "]" { return index + 1 }
+        }
+        return nil
     }
 
     /// Reports every top-level key that is not a known section.
@@ -77,6 +103,18 @@ public struct TOMLReader {
             return nil
         }
         return text
+    }
+
+    /// An array of non-empty strings (`["a", "b"]`).
+    public mutating func strings(_ table: TOMLTable, _ key: String) -> [String]? {
+        let name = String(key.split(separator: ".").last ?? "")
+        guard let value = table[name] else { return nil }
+        let strings = value.array?.compactMap(\.string) ?? []
+        guard let array = value.array, strings.count == array.count, !strings.contains(where: \.isEmpty) else {
+            self.fail(key, "must be an array of non-empty strings ([\"a\", \"b\"])")
+            return nil
+        }
+        return strings
     }
 
     public mutating func int(_ table: TOMLTable, _ key: String, _ range: ClosedRange<Int>) -> Int? {

@@ -20,6 +20,9 @@ public struct DownlinkReport: Sendable, Equatable, Codable {
         case replayed
         case invalidContent = "invalid_content"
         case unsupported
+        /// Signed by HQ, but issued longer ago than the store's `downlink.max_age_hours`: withheld or delayed.
+        /// Nothing changed and the stream did not advance; HQ sends it again with a fresh `issued_ms`.
+        case expired
     }
 
     public var v = 1

@@ -23,6 +23,19 @@ public struct ScannerStatus: Sendable, Equatable, Codable {
     }
 }
 
+/// Where one downlink stream stands in the ledger.
+public struct DownlinkStreamPosition: Sendable, Equatable, Codable {
+    /// `kind:target`, e.g. `revocations:*`.
+    public var stream: String
+    /// The seq applied last.
+    public var seq: Int64
+
+    public init(stream: String, seq: Int64) {
+        self.stream = stream
+        self.seq = seq
+    }
+}
+
 /// The retained status message (JSON keys in snake_case through ``HQJSON``) (schema `docs/schemas/status.v1.json`), and the file `storegate status` reads.
 public struct GatewayStatus: Sendable, Equatable, Codable {
     public var v = 1
@@ -40,6 +53,13 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
     /// Telemetry events shed to protect the disk.
     public var shed: Int
     public var lastDownlinkSyncMs: Int64?
+    /// Names this ledger's run of downlink streams: a new ledger has a new one, and so has a ledger the gateway
+    /// found rolled back (restored from a backup). A change tells HQ that what it sent before may be gone and old
+    /// messages would apply again: send the current state (codes, revocations, policy, keys) anew.
+    public var downlinkEpoch: String?
+    /// Each downlink stream and the seq the ledger applied last (a list, not an object: stream names are data, and
+    /// HQJSON's snake-case conversion would rewrite them as keys).
+    public var downlinkStreams: [DownlinkStreamPosition]?
     /// Why the broker refuses our events (v5 PUBACK reason), when it does.
     public var uplinkRefusal: String?
     /// Why the broker refused our subscription to HQ's downlink (a SUBACK reason ≥ 0x80), when it did: HQ's
@@ -51,11 +71,14 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
     public var counters: [String: Int]?
     /// Free space, the disk reserve and telemetry shed for lack of space.
     public var disk: DiskStatus?
+    /// base64url raw Ed25519 public key of this gateway's own key: what its heartbeats' signed heads verify under.
+    public var gatewayKey: String?
 
     public init(state: String, gatewayId: String, storeId: String, version: String, timeMs: Int64, broker: String,
                 backlog: Int, oldestUndeliveredSeq: Int64?, oldestUndeliveredAgeMs: Int64?, shed: Int,
                 lastDownlinkSyncMs: Int64?, uplinkRefusal: String?, lastError: String?, scanners: [ScannerStatus],
-                counters: [String: Int]?, disk: DiskStatus? = nil, downlinkRefusal: String? = nil) {
+                counters: [String: Int]?, disk: DiskStatus? = nil, downlinkRefusal: String? = nil,
+                downlinkEpoch: String? = nil, downlinkStreams: [DownlinkStreamPosition]? = nil, gatewayKey: String? = nil) {
         self.state = state
         self.gatewayId = gatewayId
         self.storeId = storeId
@@ -73,6 +96,9 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
         self.scanners = scanners
         self.counters = counters
         self.disk = disk
+        self.downlinkEpoch = downlinkEpoch
+        self.downlinkStreams = downlinkStreams
+        self.gatewayKey = gatewayKey
     }
 }
 
@@ -85,14 +111,20 @@ public struct GatewayHeartbeat: Sendable, Equatable, Codable {
     public var connectedSinceMs: Int64?
     public var backlog: Int
     public var counters: [String: Int]
+    /// As in ``GatewayStatus/downlinkEpoch``.
+    public var downlinkEpoch: String?
+    /// The journal's head, signed with the gateway's key.
+    public var head: SignedJournalHead?
 
     public init(gatewayId: String, storeId: String, timeMs: Int64, connectedSinceMs: Int64?, backlog: Int,
-                counters: [String: Int]) {
+                counters: [String: Int], downlinkEpoch: String? = nil, head: SignedJournalHead? = nil) {
         self.gatewayId = gatewayId
         self.storeId = storeId
         self.timeMs = timeMs
         self.connectedSinceMs = connectedSinceMs
         self.backlog = backlog
         self.counters = counters
+        self.downlinkEpoch = downlinkEpoch
+        self.head = head
     }
 }

@@ -16,10 +16,11 @@ public enum ConfigLoader {
         "outbox": ["shed_telemetry_above", "interleave_after"],
         "sales": ["summary_minutes"],
         "disk": ["reserve_mib", "low_space_mib", "keep_delivered_days"],
-        "downlink": ["enabled", "keys"],
+        "downlink": ["enabled", "keys", "max_age_hours"],
         "roles": Set(LaneRole.allCases.map(\.rawValue)),
         "scanner": ["source", "lane", "role", "operator"],
-        "api": ["listen", "default_role", "auth", "max_event_streams"],
+        "api": ["listen", "default_role", "auth", "max_event_streams", "max_connections", "idle_timeout_seconds", "tls_cert_file",
+                "tls_key_file", "host_names"],
     ]
 
     public static func load(path: String) throws(ConfigErrors) -> DaemonConfiguration {
@@ -110,6 +111,7 @@ public enum ConfigLoader {
         }
         if let downlink = reader.section(table, "downlink") {
             config.downlinkEnabled = reader.bool(downlink, "downlink.enabled") ?? config.downlinkEnabled
+            config.downlinkMaxAgeHours = reader.int(downlink, "downlink.max_age_hours", 1...8_760) ?? config.downlinkMaxAgeHours
             if let keys = reader.section(downlink, "keys", name: "downlink.keys") {
                 for keyID in keys.keys {
                     if let value = reader.string(keys, "downlink.keys.\(keyID)", entry: keyID) {
@@ -154,7 +156,20 @@ public enum ConfigLoader {
                 }
             }
             config.apiMaxEventStreams = reader.int(api, "api.max_event_streams", 1...1_000) ?? config.apiMaxEventStreams
-            if let api = config.api, let refusal = APIConfiguration.listenProblem(address: api.address, auth: api.auth) {
+            config.apiMaxConnections = reader.int(api, "api.max_connections", 1...10_000) ?? config.apiMaxConnections
+            config.apiIdleTimeoutSeconds = reader.int(api, "api.idle_timeout_seconds", 1...3_600) ?? config.apiIdleTimeoutSeconds
+            config.apiHostNames = reader.strings(api, "api.host_names") ?? config.apiHostNames
+            let errorsBeforeTLS = reader.errors.count
+            let certificateFile = reader.string(api, "api.tls_cert_file", readableFile: true)
+            let keyFile = reader.string(api, "api.tls_key_file", readableFile: true)
+            if (api["tls_cert_file"] == nil) != (api["tls_key_file"] == nil) {
+                reader.fail(api["tls_cert_file"] == nil ? "api.tls_cert_file" : "api.tls_key_file", "HTTPS needs both api.tls_cert_file and api.tls_key_file")
+            } else if let certificateFile, let keyFile {
+                let tls = APITLSFiles(certificateFile: certificateFile, keyFile: keyFile)
+                if let problem = tls.problem() { reader.fail(problem.key, problem.problem) } else { config.apiTLS = tls }
+            }
+            // With the TLS files refused already, "set the TLS files" would only repeat it.
+            if reader.errors.count == errorsBeforeTLS, let api = config.api, let refusal = api.listenProblem {
                 reader.fail(refusal.key, refusal.problem)
             }
         }

@@ -57,6 +57,7 @@ public enum Daemon {
         }
         guard let broker = config.broker else { throw DaemonError(message: "mqtt.url: \(config.brokerURL) is not a broker URL") }
         let gatewayID = try ledger.gatewayID()
+        Self.renewDownlinkEpochIfRolledBack(ledger, statusFile: config.resolvedStatusFile, logger: logger)
         let disk = DiskGuard(ledger: ledger, configuration: config.disk) { logger.warning("\($0)") }
         disk.maintain()
         let topics = TopicScheme(storeID: policy.storeID, gatewayID: gatewayID)
@@ -77,7 +78,8 @@ public enum Daemon {
 
         let downlink = config.downlinkEnabled
             ? DownlinkProcessor(ledger: ledger, storeID: policy.storeID, logger: logger,
-                                scratchDirectory: (config.databasePath as NSString).deletingLastPathComponent)
+                                scratchDirectory: (config.databasePath as NSString).deletingLastPathComponent, disk: disk,
+                                maximumAgeMilliseconds: Int64(config.downlinkMaxAgeHours) * 3_600_000)
             : nil
         let pipelineBox = PipelineBox()
         let sourcesFinished: @Sendable () -> Bool = { pipelineBox.pipeline?.sourcesFinished ?? true }
@@ -92,7 +94,13 @@ public enum Daemon {
         let pipeline = ScanPipeline(desk: desk, scanners: config.scanners, operations: config.operations, logger: logger, answers: answers)
         pipelineBox.pipeline = pipeline
         let api = config.api.map { POSAPI(configuration: $0, desk: desk, scanners: { pipeline.scannerStatus }, logger: logger) }
-        let systemd = SystemdService { "store \(policy.storeID), scans \(counters.value(.scans)), delivered \(counters.value(.delivered))" }
+        // Stuck means longer than a ping interval (15 s under the unit's WatchdogSec=30), and never under 2 s, which
+        // a busy 2-core box can take for a burst of fsyncs.
+        let liveness = Liveness(limit: max(SystemdService.interval, .seconds(2)), ledger: ledger, client: client,
+                                pipeline: { pipeline.oldestScanInHand })
+        let systemd = SystemdService(liveness: liveness, logger: logger) {
+            "store \(policy.storeID), scans \(counters.value(.scans)), delivered \(counters.value(.delivered))"
+        }
 
         if let warning = config.plainTextPasswordWarning { logger.warning("\(warning)") }
         logger.info("storegate \(Self.version) starting", metadata: [

@@ -58,6 +58,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var downlinkEnabled = true
     /// key id → base64url Ed25519 public key, added to the ledger's downlink keys at start.
     public var downlinkKeys: [String: String] = [:]
+    /// Downlink messages issued longer ago than this are refused (`expired`): withheld or delayed.
+    public var downlinkMaxAgeHours = 168
 
     // [roles]: the operation a scan on a lane of each role performs.
     public var operations: [LaneRole: StoregateCore.Operation] = [
@@ -77,6 +79,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var apiAuth = APIConfiguration.Auth.tokens
     /// Event streams open at once beyond this many are refused.
     public var apiMaxEventStreams = 16
+    /// HTTPS for the API (both files or neither); required when it listens beyond loopback.
+    public var apiTLS: APITLSFiles?
+    /// The names and addresses the tills use to reach the API, beyond loopback and `api.listen`'s host.
+    public var apiHostNames: [String] = []
+    /// Connections open at once beyond this many get 503.
+    public var apiMaxConnections = 64
+    /// Idle connections are closed after this many seconds.
+    public var apiIdleTimeoutSeconds = 30
 
     public init() {}
 
@@ -105,6 +115,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
         for scanner in self.scanners where roles[scanner.lane] == nil { roles[scanner.lane] = scanner.role }
         var api = APIConfiguration(address: address, laneRoles: roles, defaultRole: self.apiDefaultRole, auth: self.apiAuth)
         api.maxEventStreams = self.apiMaxEventStreams
+        api.tls = self.apiTLS
+        api.hostNames = self.apiHostNames
+        api.maxConnections = self.apiMaxConnections
+        api.idleTimeout = .seconds(self.apiIdleTimeoutSeconds)
         return api
     }
 }

@@ -22,6 +22,8 @@ public final class ScanPipeline: Service, Sendable {
     private let answers: @Sendable (String) -> Void
     private let states = Mutex<[String: ScannerStatus]>([:])
     private let finished = Atomic<Bool>(false)
+    /// When each scan being decided now was taken up, by a number of its own (scanners run side by side).
+    private let inHand = Mutex<(next: UInt64, since: [UInt64: ContinuousClock.Instant])>((0, [:]))
 
     /// `answers` receives one line per decision: what the cashier sees.
     public init(desk: OperationDesk, scanners: [ScannerConfiguration], operations: [LaneRole: StoregateCore.Operation],
@@ -40,6 +42,12 @@ public final class ScanPipeline: Service, Sendable {
 
     /// True once every source has ended (a replay at its end); devices never end.
     public var sourcesFinished: Bool { self.finished.load(ordering: .sequentiallyConsistent) }
+
+    /// How long the oldest scan in hand has been waiting for its decision; nil when none is (the watchdog's view
+    /// of the pipeline: idle is fine, stuck is not).
+    public var oldestScanInHand: Duration? {
+        self.inHand.withLock { $0.since.values.min() }.map { ContinuousClock.now - $0 }
+    }
 
     public var scannerStatus: [ScannerStatus] {
         self.states.withLock { Array($0.values).sorted { $0.source < $1.source } }
@@ -94,6 +102,12 @@ public final class ScanPipeline: Service, Sendable {
 
     private func handle(_ event: ScanEvent, scanner: ScannerConfiguration, parser: CodeParser) async {
         let entered = ContinuousClock.now
+        let ticket = self.inHand.withLock { state in
+            state.next += 1
+            state.since[state.next] = entered
+            return state.next
+        }
+        defer { _ = self.inHand.withLock { $0.since.removeValue(forKey: ticket) } }
         let operation = self.operations[event.role] ?? .verify
         // A partial scan could still look like a valid shorter code (a serial cut short): never parse it.
         let code = event.complete

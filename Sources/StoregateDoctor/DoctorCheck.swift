@@ -24,7 +24,7 @@ extension DoctorCheck {
 /// Every check, in the order the output lists them: what the others depend on comes first.
 public enum DoctorChecks {
     static let all: [any DoctorCheck] = [
-        ConfigCheck(), LedgerCheck(), DiskCheck(), BrokerCheck(), DaemonCheck(), BacklogCheck(), SyncCheck(),
+        ConfigCheck(), CertificatesCheck(), LedgerCheck(), DiskCheck(), BrokerCheck(), DaemonCheck(), BacklogCheck(), SyncCheck(),
         ScannersCheck(), ServiceCheck(),
     ]
 

@@ -99,6 +99,17 @@ public struct JSONObjectWriter: Sendable {
         self.bytes.append(UInt8(ascii: "]"))
     }
 
+    /// Adds an array of strings.
+    public mutating func addStrings(_ key: StaticString, _ values: [String]) {
+        self.key(key)
+        self.bytes.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { self.bytes.append(UInt8(ascii: ",")) }
+            Self.appendString(value, to: &self.bytes)
+        }
+        self.bytes.append(UInt8(ascii: "]"))
+    }
+
     /// The object as text, closed; nothing is to be added after.
     public mutating func finished() -> String {
         String(decoding: self.finishedBytes(), as: UTF8.self)

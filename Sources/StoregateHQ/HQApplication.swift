@@ -27,7 +27,7 @@ public struct HQApplication: Sendable {
                                revokeDoubleRedemptions: configuration.revokeDoubleRedemptions)
         self.statistics = IngestStatistics()
         self.ingest = IngestService(configuration: configuration, database: self.database, store: store, client: self.client,
-                                    publisher: publisher, statistics: self.statistics, logger: logger)
+                                    publisher: publisher, downlink: downlink, statistics: self.statistics, logger: logger)
         self.jobs = HQJobs(configuration: configuration, database: self.database, partitions: partitions, publisher: publisher,
                            downlink: downlink, logger: logger)
     }

@@ -1,10 +1,12 @@
+import Crypto
 import Foundation
 import StoregateContract
+import StoregateFoundation
 
 /// HQ's bookkeeping over the event streams of many gateways: drop duplicates by event id, report sequence gaps
-/// per gateway, catch a code redeemed (accepted) at two different stores or gateways, print baskets and returns,
-/// and check each sales summary against the events of its range. Pure: fed messages, returns the JSON lines to
-/// print.
+/// per gateway, check every `prev_hash` link and the signed journal heads of the heartbeats, catch a code redeemed
+/// (accepted) at two different stores or gateways, print baskets and returns, and check each sales summary against
+/// the events of its range. Pure: fed messages, returns the JSON lines to print.
 public struct HQTailState: Sendable {
     private var seen = Set<String>()
     /// gateway → highest seq seen and the seqs missing below it.
@@ -19,6 +21,13 @@ public struct HQTailState: Sendable {
     public private(set) var summaryMismatches = 0
     /// gateway → the sales events (sell, redeem, sale, return) seen since its last checked summary, by seq.
     private var salesEvents: [String: [Int64: EventPayload]] = [:]
+    /// gateway → seq → the event's hash (hex SHA-256 of its payload) and its `prev_hash`: a link is checked as soon
+    /// as both of its events are here, whatever their order.
+    private var chain: [String: [Int64: (hash: String, prevHash: String)]] = [:]
+    /// gateway → the key its retained status named first: what its heartbeats' heads must verify under.
+    private var gatewayKeys: [String: String] = [:]
+    public private(set) var chainBreaks = 0
+    public private(set) var headProblems = 0
 
     public init() {}
 
@@ -34,6 +43,7 @@ public struct HQTailState: Sendable {
         }
         guard kind == "events" else {
             return [["type": kind, "store": store, "gateway": gateway, "message": object]]
+                + self.followGateway(kind: address.kind, payload: payload, store: store, gateway: gateway)
         }
         if let problem = Self.schemaProblem(payload) {
             self.invalid += 1
@@ -55,7 +65,13 @@ public struct HQTailState: Sendable {
         self.missing[gateway]?.remove(seq)
         self.highest[gateway] = max(top, seq)
         if let event = try? EventPayload.decode(payload) {
+            lines += self.followChain(event, hash: Hex.encode(SHA256.hash(data: payload)), store: store, gateway: gateway)
             lines += self.followSales(event, store: store, gateway: gateway)
+        }
+        if object["op"] as? String == "downlink", let details = object["details"] as? [String: Any] {
+            // A signed HQ message the gateway applied: what HQ changed at the store, counted as no sale or redemption.
+            lines.append(["type": "downlink", "store": store, "gateway": gateway, "seq": seq, "stream": details["stream"] ?? "",
+                          "hq_seq": details["seq"] ?? 0, "reason": object["reason"] ?? ""])
         }
         if object["op"] as? String == "redeem", object["result"] as? String == "accepted", let code = object["code"] as? String {
             if let first = self.redeemed[code], first.gateway != gateway || first.store != store {
@@ -67,6 +83,67 @@ public struct HQTailState: Sendable {
             }
         }
         return lines
+    }
+
+    /// The links to this event's predecessor and successor, when they are here.
+    private mutating func followChain(_ event: EventPayload, hash: String, store: String, gateway: String) -> [[String: Any]] {
+        self.chain[gateway, default: [:]][event.seq] = (hash, event.prevHash)
+        var lines: [[String: Any]] = []
+        func broken(at seq: Int64, prevHash: String, predecessorHash: String) {
+            self.chainBreaks += 1
+            lines.append(["type": "chain_broken", "store": store, "gateway": gateway, "seq": seq, "prev_hash": prevHash,
+                          "predecessor_hash": predecessorHash])
+        }
+        let genesis = Hex.encode([UInt8](repeating: 0, count: 32))
+        if let predecessor = event.seq == 1 ? genesis : self.chain[gateway]?[event.seq - 1]?.hash, predecessor != event.prevHash {
+            broken(at: event.seq, prevHash: event.prevHash, predecessorHash: predecessor)
+        }
+        if let successor = self.chain[gateway]?[event.seq + 1], successor.prevHash != hash {
+            broken(at: event.seq + 1, prevHash: successor.prevHash, predecessorHash: hash)
+        }
+        return lines
+    }
+
+    /// A status pins the gateway's key (the first one named); a heartbeat's signed head must verify under it, may
+    /// show a lost tail (delivered, but not seen here), and must name the hash of the event seen at its seq.
+    private mutating func followGateway(kind: GatewayTopic.Kind, payload: [UInt8], store: String, gateway: String) -> [[String: Any]] {
+        switch kind {
+        case .status:
+            if let key = (try? HQJSON.decode(GatewayStatus.self, from: payload))?.gatewayKey, self.gatewayKeys[gateway] == nil {
+                self.gatewayKeys[gateway] = key
+            }
+            return []
+        case .heartbeat:
+            guard let heartbeat = try? HQJSON.decode(GatewayHeartbeat.self, from: payload), let head = heartbeat.head else { return [] }
+            var line: [String: Any] = ["type": "head", "store": store, "gateway": gateway, "seq": head.seq,
+                                       "delivered_through_seq": head.deliveredThroughSeq]
+            guard let key = self.gatewayKeys[gateway] else {
+                line["check"] = "unverified: no status with the gateway's key seen yet"
+                return [line]
+            }
+            guard head.isSigned(by: key, storeId: store, gatewayId: gateway, timeMs: heartbeat.timeMs) else {
+                self.headProblems += 1
+                line["check"] = "invalid: the signature does not verify under the gateway's key"
+                return [line]
+            }
+            var lines: [[String: Any]] = []
+            let top = self.highest[gateway] ?? 0
+            if head.deliveredThroughSeq > top {
+                self.missing[gateway, default: []].formUnion((top + 1)...head.deliveredThroughSeq)
+                self.highest[gateway] = head.deliveredThroughSeq
+                lines.append(["type": "gap", "store": store, "gateway": gateway, "from_seq": top + 1, "to_seq": head.deliveredThroughSeq,
+                              "found_by": "signed head"])
+            }
+            if let seen = self.chain[gateway]?[head.seq], seen.hash != head.hash {
+                self.headProblems += 1
+                line["check"] = "mismatch: the event seen at seq \(head.seq) has hash \(seen.hash)"
+            } else {
+                line["check"] = "ok"
+            }
+            return [line] + lines
+        case .events, .downlink:
+            return []
+        }
     }
 
     /// A basket or a return as a line of its own; a summary checked against the events of its range seen here.

@@ -55,6 +55,35 @@ public enum DownlinkChange: Sendable, Equatable {
     }
 }
 
+/// Where an applied downlink message came from, for its `downlink` journal event (and its freshness record).
+public struct DownlinkOrigin: Sendable, Equatable {
+    /// `codes`, `revocations`, `policy`, `keys`, `commands` or `sync`.
+    public var kind: String
+    /// The downlink key that signed it.
+    public var keyID: String?
+    /// HQ's `issued_ms`.
+    public var issued: Timestamp
+    /// A code batch: codes in the message, and how many of them were new to this ledger.
+    public var codes: Int?
+    public var codesRegistered: Int?
+    /// A command: its name, and for `requeue` the range asked for.
+    public var command: String?
+    public var fromSeq: Int64?
+    public var toSeq: Int64?
+
+    public init(kind: String, keyID: String? = nil, issued: Timestamp, codes: Int? = nil, codesRegistered: Int? = nil,
+                command: String? = nil, fromSeq: Int64? = nil, toSeq: Int64? = nil) {
+        self.kind = kind
+        self.keyID = keyID
+        self.issued = issued
+        self.codes = codes
+        self.codesRegistered = codesRegistered
+        self.command = command
+        self.fromSeq = fromSeq
+        self.toSeq = toSeq
+    }
+}
+
 /// What the ledger knows about a downlink stream.
 public struct DownlinkStreamState: Sendable, Equatable {
     public var seq: Int64
@@ -66,6 +95,11 @@ public struct DownlinkStreamState: Sendable, Equatable {
 extension SettingKey {
     static let lastDownlinkSync = "last_downlink_sync_ms"
     static let maxTimeWithoutSync = "max_time_without_sync_ms"
+    /// The newest `issued_ms` of any applied downlink message: HQ's own clock, a floor under the store's when a
+    /// message's age is judged.
+    static let newestDownlinkIssued = "newest_downlink_issued_ms"
+    /// Set by migration v7 and replaced whenever the downlink streams are found rolled back (``Ledger/renewDownlinkEpoch(reason:at:)``).
+    static let downlinkEpoch = "downlink_epoch"
 }
 
 extension Ledger {
@@ -116,6 +150,42 @@ extension Ledger {
         }
     }
 
+    /// Every downlink stream and the seq applied last (for the status: HQ sees where each stream stands).
+    public func downlinkStreams() throws -> [String: Int64] {
+        try self.writer.read { db in
+            var streams: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT stream, seq FROM downlink_streams") { streams[row[0]] = row[1] }
+            return streams
+        }
+    }
+
+    /// The downlink epoch (migration v7): a random id for this ledger's run of downlink streams, in the status and
+    /// the heartbeat. It changes when the streams are found rolled back, and a new ledger has a new one, so HQ can
+    /// tell that what it sent before is gone and send its current state again.
+    public func downlinkEpoch() throws -> String {
+        try self.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [SettingKey.downlinkEpoch]) ?? ""
+        }
+    }
+
+    /// Compares the downlink streams with what a previous run saw under the same epoch (`seen`, from the status
+    /// file it left): if any stream is behind, the ledger was restored from a copy older than that run, HQ's
+    /// messages since are gone and old ones would apply again — the epoch is replaced (one transaction) and the
+    /// new one returned. Nil when nothing was rolled back or `seenEpoch` is not the ledger's epoch.
+    public func renewDownlinkEpochIfRolledBack(seenEpoch: String, seenStreams: [String: Int64]) throws -> String? {
+        let renewed: String? = try self.writer.write { db in
+            let epoch = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [SettingKey.downlinkEpoch])
+            guard let epoch, epoch == seenEpoch else { return nil }
+            var current: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT stream, seq FROM downlink_streams") { current[row[0]] = row[1] }
+            guard seenStreams.contains(where: { stream, seq in (current[stream] ?? 0) < seq }) else { return nil }
+            let next = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            try Self.setSetting(db, SettingKey.downlinkEpoch, next)
+            return next
+        }
+        return renewed
+    }
+
     /// When the last verified downlink message was applied (nil: never).
     public func lastDownlinkSync() throws -> Timestamp? {
         try self.writer.read { db in
@@ -132,15 +202,28 @@ extension Ledger {
         }
     }
 
-    /// Applies a verified downlink message's change and advances its stream, in one transaction. Refuses (throws
-    /// `replayed`) if the stream is already at `seq` or beyond, so a message is applied at most once even if two
-    /// copies race.
-    public func applyDownlink(stream: String, seq: Int64, payloadHash: String, change: DownlinkChange, at time: Timestamp) throws {
+    /// The newest `issued_ms` HQ put on a message this ledger applied (nil: none yet).
+    public func newestDownlinkIssued() throws -> Timestamp? {
+        try self.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [SettingKey.newestDownlinkIssued])
+                .flatMap { Int64($0) }.map(Timestamp.init(milliseconds:))
+        }
+    }
+
+    /// Applies a verified downlink message's change and advances its stream, in one transaction that also appends
+    /// a `downlink` journal event saying what changed (so the journal, and HQ, see every change HQ made to this
+    /// store's codes, policy and keys). Refuses (throws `replayed`) if the stream is already at `seq` or beyond,
+    /// so a message is applied at most once even if two copies race.
+    /// - Returns: the `downlink` journal event.
+    @discardableResult
+    public func applyDownlink(stream: String, seq: Int64, payloadHash: String, change: DownlinkChange,
+                              origin: DownlinkOrigin? = nil, at time: Timestamp) throws -> JournalEvent {
         defer {
             self.cache.invalidate()
             if case .keys = change { self.keyRing.invalidate() }
         }
-        try self.writer.write { db in
+        let origin = origin ?? DownlinkOrigin(kind: String(stream.prefix(while: { $0 != ":" })), issued: time)
+        return try self.inWriteTransaction { db, statements in
             if let current = try Int64.fetchOne(db, sql: "SELECT seq FROM downlink_streams WHERE stream = ?", arguments: [stream]),
                current >= seq {
                 throw LedgerError(.downlinkReplayed, "downlink stream \(stream) is at \(current); message \(seq) is old")
@@ -154,6 +237,17 @@ extension Ledger {
                     """,
                 arguments: [stream, seq, payloadHash, time.milliseconds])
             try Self.setSetting(db, SettingKey.lastDownlinkSync, String(time.milliseconds))
+            let newest = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?",
+                                             arguments: [SettingKey.newestDownlinkIssued]).flatMap { Int64($0) } ?? Int64.min
+            if origin.issued.milliseconds > newest {
+                try Self.setSetting(db, SettingKey.newestDownlinkIssued, String(origin.issued.milliseconds))
+            }
+            var snapshot = try self.snapshot(db, statements.dataVersion)
+            let journal = DownlinkJournal(stream: stream, seq: seq, change: change, origin: origin)
+            return try self.appendEvent(
+                statements, snapshot: &snapshot, operation: .downlink, codeID: nil, result: .accepted, reason: journal.reason,
+                context: DecisionContext(lane: "gateway", operator: "hq", role: .service, time: time),
+                provisional: false, details: journal.details)
         }
     }
 

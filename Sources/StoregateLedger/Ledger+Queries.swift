@@ -35,17 +35,16 @@ extension Ledger {
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM codes GROUP BY state") {
                 if let state = CodeState(rawValue: row[0]) { byState[state] = row[1] }
             }
-            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
-            let headHash = (head?[1] as Data?).map { [UInt8]($0) } ?? JournalEvent.genesisHash
+            let head = try Self.journalHead(db)
             return LedgerStats(
                 gatewayID: try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'gateway_id'") ?? "",
                 storeID: policy.storeID,
                 region: policy.region,
                 codesByState: byState,
                 provisionalCodes: try Int.fetchOne(db, sql: "SELECT count(*) FROM codes WHERE provisional = 1") ?? 0,
-                journalLength: head?[0] ?? 0,
+                journalLength: head.seq,
                 outboxUndelivered: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE delivered_ms IS NULL") ?? 0,
-                chainHead: Hex.encode(headHash),
+                chainHead: Hex.encode(head.hash),
                 productSales: try Int.fetchOne(db, sql: "SELECT coalesce(sum(sold), 0) FROM product_sales") ?? 0,
                 synchronous: synchronous)
         }

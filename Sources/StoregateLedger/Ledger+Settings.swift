@@ -4,6 +4,8 @@ public import StoregateCore
 /// Setting keys in the `settings` table.
 enum SettingKey {
     static let gatewayID = "gateway_id"
+    /// base64url private Ed25519 key of the gateway (``Ledger/gatewaySigningKey()``).
+    static let gatewaySigningKey = "gateway_signing_key"
     static let storeID = "store_id"
     static let region = "region"
     static let allowProvisional = "allow_provisional"

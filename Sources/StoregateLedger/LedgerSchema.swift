@@ -4,7 +4,7 @@ import GRDB
 enum LedgerSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        for (name, statements) in [("v1", Self.v1), ("v2", Self.v2), ("v3", Self.v3), ("v4", Self.v4), ("v5", Self.v5), ("v6", Self.v6)] {
+        for (name, statements) in [("v1", Self.v1), ("v2", Self.v2), ("v3", Self.v3), ("v4", Self.v4), ("v5", Self.v5), ("v6", Self.v6), ("v7", Self.v7)] {
             migrator.registerMigration(name) { db in
                 for statement in statements {
                     try db.execute(sql: statement)
@@ -211,5 +211,12 @@ enum LedgerSchema {
             revoked_ms INTEGER
         ) WITHOUT ROWID
         """,
+    ]
+
+    /// Version 7: the downlink epoch, a random id the status and heartbeat carry. It names this ledger's run of
+    /// downlink streams: a new ledger gets a new one here, and a ledger found rolled back (restored from a backup)
+    /// gets a new one from the daemon, so HQ knows to send its current state again.
+    static let v7: [String] = [
+        "INSERT INTO settings(key, value) VALUES ('downlink_epoch', lower(hex(randomblob(16))))",
     ]
 }

@@ -14,6 +14,9 @@ final class MQTTCallbackBox: Sendable {
     /// ``MQTTClient/start(driver:)`` before the loop thread exists, then only read on that thread, which also clears
     /// it when it ends: no lock per event.
     nonisolated(unsafe) var driver: (any MQTTLoopDriver)?
+    /// libmosquitto's latest error-level log line since it was last taken: the only place it says why a TLS
+    /// handshake failed (OpenSSL's reason: `certificate verify failed`, `alert certificate expired`, …).
+    let libraryError = Mutex<String?>(nil)
 
     init(continuation: AsyncStream<MQTTEvent>.Continuation) {
         self.continuation = continuation
@@ -48,6 +51,12 @@ func mqttOnConnect(_ mosq: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _ re
         let reason = String(cString: mosquitto_reason_string(reasonCode))
         box.emit(.connectFailed(reason: "broker refused the connection: \(reason) (0x\(String(reasonCode, radix: 16)))"))
     }
+}
+
+func mqttOnLog(_ mosq: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _ level: Int32, _ text: UnsafePointer<CChar>?) {
+    guard level == MOSQ_LOG_ERR, let box = MQTTCallbackBox.from(obj), let text else { return }
+    let line = String(cString: text)
+    box.libraryError.withLock { $0 = line }
 }
 
 func mqttOnDisconnect(_ mosq: OpaquePointer?, _ obj: UnsafeMutableRawPointer?, _ reasonCode: Int32,

@@ -22,6 +22,10 @@ public final class MQTTClient: Sendable {
     private let wakeUp: LoopWakeUp
     private let stopRequested = Atomic<Bool>(false)
     private let started = Atomic<Bool>(false)
+    /// When the loop thread last went round (`DispatchTime` uptime nanoseconds), 0 before it runs; and whether it is
+    /// inside a connect attempt (which the kernel's TCP timeout bounds, and which may rightly take long).
+    private let lastTurn = Atomic<UInt64>(0)
+    private let connecting = Atomic<Bool>(false)
     /// Whether the loop thread has ended, and who waits for it to (resumed by the loop thread as it ends).
     private let loopEnd = Mutex<(ended: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
     /// Everything the broker connection reports when no driver is set; finishes when the loop thread ends.
@@ -79,6 +83,7 @@ public final class MQTTClient: Sendable {
         mosquitto_publish_v5_callback_set(handle, mqttOnPublish)
         mosquitto_subscribe_v5_callback_set(handle, mqttOnSubscribe)
         mosquitto_message_v5_callback_set(handle, mqttOnMessage)
+        mosquitto_log_callback_set(handle, mqttOnLog)
         if let username = self.options.username {
             try mosquittoCall("set username/password") { mosquitto_username_pw_set(handle, username, self.options.password) }
         }
@@ -91,6 +96,15 @@ public final class MQTTClient: Sendable {
 
     /// True between an accepted CONNACK and the connection's loss.
     public var isConnected: Bool { self.box.connected.load(ordering: .sequentiallyConsistent) }
+
+    /// How long ago the loop thread last went round, for the watchdog: nil before it runs, after it ended, and
+    /// while it waits on a connect attempt. A loop that goes round at least every ``passMilliseconds`` and is stuck
+    /// for seconds is blocked in its driver (a ledger write) or in libmosquitto.
+    public var sinceLastLoopTurn: Duration? {
+        let last = self.lastTurn.load(ordering: .sequentiallyConsistent)
+        guard last > 0, !self.connecting.load(ordering: .sequentiallyConsistent) else { return nil }
+        return .nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds &- last))
+    }
 
     /// Starts the loop thread (once). With a `driver`, every event goes to it on the loop thread instead of to
     /// ``events``, and it gets a turn after every pass of the loop.
@@ -169,6 +183,18 @@ public final class MQTTClient: Sendable {
         return messageID
     }
 
+    /// Ends the connection at once, without writing anything more to it: the PUBACK libmosquitto queued for the
+    /// message being handled is never sent, so the broker keeps that message in the session and delivers it again
+    /// after the reconnect (with the usual backoff). Call it on the loop thread, from the handling of a `.message`
+    /// event, for a message that could not be processed now but may be later. The broker publishes the will, as
+    /// for any connection lost.
+    public func dropConnectionWithoutAcknowledging() {
+        let socket = mosquitto_socket(self.handle)
+        guard socket >= 0 else { return }
+        // shutdown, not close: libmosquitto still owns the descriptor and closes it when it sees the connection end.
+        _ = Glibc.shutdown(socket, Int32(SHUT_RDWR))
+    }
+
     /// Asks the loop thread to send DISCONNECT (reason 0: the broker discards the will, since we said goodbye)
     /// and end; returns at once. Unacknowledged messages stay in the outbox and are sent again by the next run.
     public func stop() {
@@ -207,10 +233,16 @@ public final class MQTTClient: Sendable {
         var connectedAt: ContinuousClock.Instant?
         /// CONNACKs seen when the current connection attempt started.
         var connacksAtConnect = 0
+        defer { self.lastTurn.store(0, ordering: .sequentiallyConsistent) }
         while !self.stopping {
+            self.lastTurn.store(DispatchTime.now().uptimeNanoseconds, ordering: .sequentiallyConsistent)
             if let due = nextConnect, ContinuousClock.now >= due {
                 connacksAtConnect = self.box.connacks.load(ordering: .sequentiallyConsistent)
-                if let failure = self.connectOnce() {
+                self.connecting.store(true, ordering: .sequentiallyConsistent)
+                let failure = self.connectOnce()
+                self.connecting.store(false, ordering: .sequentiallyConsistent)
+                self.lastTurn.store(DispatchTime.now().uptimeNanoseconds, ordering: .sequentiallyConsistent)
+                if let failure {
                     self.box.emit(.connectFailed(reason: failure))
                     nextConnect = .now + .milliseconds(backoff.nextDelayMilliseconds())
                 } else {
@@ -234,7 +266,8 @@ public final class MQTTClient: Sendable {
                 } else if self.box.connacks.load(ordering: .sequentiallyConsistent) != connacksAtConnect {
                     // The connection was up; `on_disconnect` has already reported its end.
                 } else {
-                    self.box.emit(.connectFailed(reason: "connection to \(self.options.host):\(self.options.port) ended before CONNACK: \(reason) (\(returnCode))"))
+                    self.box.emit(.connectFailed(reason: "connection to \(self.options.host):\(self.options.port) ended before CONNACK: "
+                        + "\(reason) (\(returnCode))" + self.tlsDetail()))
                 }
                 nextConnect = .now + .milliseconds(backoff.nextDelayMilliseconds())
             }
@@ -334,9 +367,21 @@ public final class MQTTClient: Sendable {
         guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else {
             let detail = returnCode == Int32(MOSQ_ERR_ERRNO.rawValue)
                 ? String(cString: strerror(errno)) : String(cString: mosquitto_strerror(returnCode))
-            return "cannot connect to \(self.options.host):\(self.options.port): \(detail)"
+            return "cannot connect to \(self.options.host):\(self.options.port): \(detail)" + self.tlsDetail()
         }
         return nil
+    }
+
+    /// After a TLS failure, OpenSSL's reason as libmosquitto logged it (`mosquitto_strerror` only says "A TLS error
+    /// occurred", or the errno of the read the broker's alert ended): `: certificate verify failed`,
+    /// `: sslv3 alert certificate expired`, …; empty when nothing TLS went wrong.
+    private func tlsDetail() -> String {
+        let line = self.box.libraryError.withLock { line in
+            defer { line = nil }
+            return line
+        }
+        guard let line, line.hasPrefix("OpenSSL Error"), let reason = line.split(separator: ":").last else { return "" }
+        return ": " + reason.trimmingCharacters(in: .whitespaces)
     }
 }
 

@@ -26,13 +26,7 @@ public struct HTTPReply: Sendable {
 public enum HTTPTestClient {
     public static func request(port: Int, _ method: String, _ path: String, headers: [String: String] = [:],
                                body: [UInt8]? = nil) async throws -> HTTPReply {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPReply, any Error>) in
-            let thread = Thread {
-                continuation.resume(with: Result { try Self.exchange(port: port, method, path, headers: headers, body: body) })
-            }
-            thread.name = "http-test-client"
-            thread.start()
-        }
+        try await offThePool("http-test-client") { try Self.exchange(port: port, method, path, headers: headers, body: body) }
     }
 
     /// POST with a JSON body.

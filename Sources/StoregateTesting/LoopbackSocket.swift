@@ -4,12 +4,12 @@ import Glibc
 #endif
 
 /// A blocking TCP connection to a port on 127.0.0.1, for tests that speak HTTP to the real server.
-final class LoopbackSocket: Sendable {
+public final class LoopbackSocket: Sendable {
     let fd: Int32
 
     /// `receiveBufferBytes`: set before connecting (so the advertised window stays small), for a client that
     /// means to fall behind.
-    init(port: Int, receiveBufferBytes: Int? = nil, timeoutSeconds: Int = 20) throws {
+    public init(port: Int, receiveBufferBytes: Int? = nil, timeoutSeconds: Int = 20) throws {
         self.fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard self.fd >= 0 else { throw ChildProcess.SpawnError(message: "socket() failed") }
         if var bytes = receiveBufferBytes.map(Int32.init) {
@@ -30,7 +30,7 @@ final class LoopbackSocket: Sendable {
         }
     }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.send(self.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -40,14 +40,14 @@ final class LoopbackSocket: Sendable {
     }
 
     /// Up to 64 KiB; empty at end of stream or on timeout.
-    func receive() -> [UInt8] {
+    public func receive() -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let count = buffer.withUnsafeMutableBytes { recv(self.fd, $0.baseAddress, $0.count, 0) }
         return count > 0 ? Array(buffer[..<count]) : []
     }
 
     /// Wakes a thread blocked in ``receive()``.
-    func shutdown() {
+    public func shutdown() {
         _ = Glibc.shutdown(self.fd, Int32(SHUT_RDWR))
     }
 

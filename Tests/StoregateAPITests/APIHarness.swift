@@ -23,7 +23,8 @@ struct APIHarness {
 
     /// `auth`: without tokens unless the test is about them (the body names the lane).
     static func start(laneRoles: [String: LaneRole] = [:], bufferLimit: Int = 256, keepAlive: Duration = .seconds(15),
-                      auth: APIConfiguration.Auth = .unauthenticated, maxEventStreams: Int = 16) async throws -> APIHarness {
+                      auth: APIConfiguration.Auth = .unauthenticated, maxEventStreams: Int = 16,
+                      configure: (inout APIConfiguration) -> Void = { _ in }) async throws -> APIHarness {
         let fixture = try LedgerFixture()
         try fixture.register(ids: Self.codes)
         let logger = Logger(label: "api-test")
@@ -33,6 +34,7 @@ struct APIHarness {
         var configuration = APIConfiguration(address: APIAddress(host: "127.0.0.1", port: 0), laneRoles: laneRoles, auth: auth)
         configuration.keepAlive = keepAlive
         configuration.maxEventStreams = maxEventStreams
+        configure(&configuration)
         let api = POSAPI(configuration: configuration, desk: desk, logger: logger)
         let group = ServiceGroup(services: [api], logger: logger)
         let running = Task { try await group.run() }
@@ -68,9 +70,10 @@ extension APIHarness {
     /// Runs `body` against a started API and stops it afterwards, also when `body` throws.
     static func with(laneRoles: [String: LaneRole] = [:], bufferLimit: Int = 256, keepAlive: Duration = .seconds(15),
                      auth: APIConfiguration.Auth = .unauthenticated, maxEventStreams: Int = 16,
+                     configure: (inout APIConfiguration) -> Void = { _ in },
                      _ body: (APIHarness) async throws -> Void) async throws {
         let api = try await Self.start(laneRoles: laneRoles, bufferLimit: bufferLimit, keepAlive: keepAlive, auth: auth,
-                                       maxEventStreams: maxEventStreams)
+                                       maxEventStreams: maxEventStreams, configure: configure)
         do {
             try await body(api)
         } catch {

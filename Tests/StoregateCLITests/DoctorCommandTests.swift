@@ -6,7 +6,7 @@ import Testing
 
 /// `storegate doctor`, the real binary against a real broker and real ledger files: each check's status and words.
 @Suite struct DoctorCommandTests {
-    static let everyCheck = ["config", "ledger", "disk", "broker", "daemon", "backlog", "sync", "scanners", "service"]
+    static let everyCheck = ["config", "certificates", "ledger", "disk", "broker", "daemon", "backlog", "sync", "scanners", "service"]
 
     @Test func healthyBoxPassesEveryCheckExceptTheMissingDaemonStatus() throws {
         let broker = try Broker()
@@ -20,11 +20,11 @@ import Testing
         let run = try box.doctor()
         #expect(run.result.status == 0, "\(run.result.stdout) \(run.result.stderr)")
         #expect(run.checks == Self.everyCheck)
-        for check in ["config", "ledger", "disk", "broker", "backlog", "sync", "scanners"] {
+        for check in ["config", "certificates", "ledger", "disk", "broker", "backlog", "sync", "scanners"] {
             #expect(run[check].status == "ok", "\(check): \(run[check].text)")
         }
         #expect(run["broker"].summary.hasPrefix("\(broker.url) CONNACK in "))
-        #expect(run["ledger"].summary.contains("store S1, schema v6"))
+        #expect(run["ledger"].summary.contains("store S1, schema v7"))
         #expect(run["scanners"].summary == "1 configured, all ready: replay:\(box.replayFile)")
         #expect(run["scanners"].details.contains { $0.contains("replay:\(box.replayFile)") && $0.contains("readable") })
         #expect(run["daemon"].status == "warn")

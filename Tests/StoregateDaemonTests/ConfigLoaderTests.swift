@@ -38,6 +38,8 @@ struct ConfigLoaderTests {
         #expect(config.operations[.checkout] == .redeem)
         #expect(config.scanners == [ScannerConfiguration(source: "replay:/tmp/x.txt", lane: "2", role: .checkout, operatorName: "lane-2")])
         #expect(config.downlinkKeys.count == 1)
+        #expect(config.downlinkMaxAgeHours == 168, "the documented default")
+        #expect(try ConfigLoader.parse("[downlink]\nmax_age_hours = 24").downlinkMaxAgeHours == 24)
     }
 
     @Test func theAPIIsOffByDefaultAndLanesTakeTheirScannersRole() throws {
@@ -90,6 +92,8 @@ struct ConfigLoaderTests {
         ("[disk]\nreserve = 64", "disk.reserve"),
         ("[downlink]\nenabled = \"yes\"", "downlink.enabled"),
         ("[downlink]\nkeys = { k1 = \"short\" }", "downlink.keys.k1"),
+        ("[downlink]\nmax_age_hours = 0", "downlink.max_age_hours"),
+        ("[downlink]\nmax_age_hours = \"a week\"", "downlink.max_age_hours"),
         ("[roles]\nreceiving = \"redeem\"", "roles.receiving"),
         ("[api]\nlisten = \"8790\"", "api.listen"),
         ("[api]\nlisten = \"127.0.0.1:99999\"", "api.listen"),
@@ -99,6 +103,10 @@ struct ConfigLoaderTests {
         ("[api]\nlisten = \"192.168.1.5:8790\"", "api.listen"),
         ("[api]\nauth = \"password\"", "api.auth"),
         ("[api]\nmax_event_streams = 0", "api.max_event_streams"),
+        ("[api]\nmax_connections = 0", "api.max_connections"),
+        ("[api]\nidle_timeout_seconds = 0", "api.idle_timeout_seconds"),
+        ("[api]\nhost_names = [\"\"]", "api.host_names"),
+        ("[api]\nhost_names = \"pos.local\"", "api.host_names"),
         ("[roles]\ncheckout = \"fly\"", "roles.checkout"),
         ("[[scanner]]\nsource = \"floppy:/dev/fd0\"\nlane = \"1\"\nrole = \"checkout\"", "scanner[1].source"),
         ("[[scanner]]\nsource = \"replay:/x\"\nlane = \"1\"\nrole = \"boss\"", "scanner[1].role"),
@@ -128,12 +136,16 @@ struct ConfigLoaderTests {
         }
     }
 
-    @Test func brokenTOMLSaysWhere() {
+    /// Each a specific error with its line, never an abort: `[*mqtt]` made TOMLKit's parser assert (found by the
+    /// config fuzzer), which killed the process.
+    @Test(arguments: [("[mqtt\nurl = 1", 1), ("[gateway]\n[*mqtt]\nurl = \"mqtt://x\"", 2), ("[[ *scanner]]", 1), ("a = 1\n\n[ -]x", 3),
+                       ("\u{FEFF}[\u{2}]", 1), ("[gateway]\r\n[\u{99}x]", 2), ("[gateway]\n[\u{06E2}=\"e\"", 2), ("[\t\u{0B}m]", 1)])
+    func brokenTOMLSaysWhere(_ text: String, _ line: Int) {
         do {
-            _ = try ConfigLoader.parse("[mqtt\nurl = 1")
+            _ = try ConfigLoader.parse(text)
             Issue.record("accepted")
         } catch {
-            #expect(error.description.contains("line 1"))
+            #expect(error.description.contains("line \(line)"), "\(error)")
         }
     }
 
@@ -156,6 +168,26 @@ struct ConfigLoaderTests {
         #expect(Self.refusedKeys("[mqtt]\nurl = \"mqtt://hq.example:1883\"\n" + files) == ["mqtt.cert_file", "mqtt.key_file"])
         let tls = try ConfigLoader.parse("[mqtt]\nurl = \"mqtts://hq.example:8883\"\nca_file = \"\(directory.file("ca.pem"))\"\n" + files)
         #expect(tls.certificateFile == directory.file("client.pem"))
+    }
+
+    /// Beyond loopback the API needs HTTPS: both files, readable, the key that of the certificate.
+    @Test func theAPIListensBeyondLoopbackOnlyWithACertificateAndItsKey() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        try pki.issue("api", commonName: "store-gateway", server: true)
+        try pki.issue("other", commonName: "another", server: true)
+        let listen = "[api]\nlisten = \"0.0.0.0:8790\"\nhost_names = [\"pos-gw.store12.lan\", \"192.168.1.10\"]\n"
+        #expect(Self.refusedKeys(listen) == ["api.listen"])
+        #expect(Self.refusedKeys(listen + "tls_cert_file = \"\(pki.file("api.pem"))\"") == ["api.tls_key_file"])
+        // The wrong key is named, and not repeated as "set the TLS files".
+        #expect(Self.refusedKeys(listen + "tls_cert_file = \"\(pki.file("api.pem"))\"\ntls_key_file = \"\(pki.file("other.key"))\"")
+                    == ["api.tls_key_file"])
+        let config = try ConfigLoader.parse(listen + "tls_cert_file = \"\(pki.file("api.pem"))\"\ntls_key_file = \"\(pki.file("api.key"))\"\n"
+                                            + "max_connections = 8\nidle_timeout_seconds = 45")
+        #expect(config.api?.tls == APITLSFiles(certificateFile: pki.file("api.pem"), keyFile: pki.file("api.key")))
+        #expect(config.api?.hostNames == ["pos-gw.store12.lan", "192.168.1.10"])
+        #expect(config.api?.maxConnections == 8)
+        #expect(config.api?.idleTimeout == .seconds(45))
     }
 
     /// The password from a file of its own or from systemd's credential, never twice; over plain TCP it is warned.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StoregateCore
+import StoregateFoundation
 import StoregateLedger
 import StoregateContract
 import StoregateLink
@@ -29,11 +30,11 @@ struct DownlinkKeyRuleTests {
         var body = DownlinkBody()
         body.downlinkKeys = downlink
         body.codeKeys = code
-        return DownlinkMessage(kind: "keys", target: "S1", seq: seq, issuedMs: 1, body: body)
+        return DownlinkMessage(kind: "keys", target: "S1", seq: seq, issuedMs: Timestamp.now.milliseconds, body: body)
     }
 
     func send(_ processor: DownlinkProcessor, _ message: DownlinkMessage, signedBy signer: DownlinkSigner) throws -> DownlinkReport {
-        processor.process(topic: self.topic, payload: try signer.envelope(for: message))
+        try processor.process(topic: self.topic, payload: try signer.envelope(for: message))
     }
 
     func add(_ signer: DownlinkSigner) -> DownlinkBody.Key {

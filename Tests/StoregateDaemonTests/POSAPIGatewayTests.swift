@@ -1,4 +1,5 @@
 import Foundation
+import StoregateContract
 import StoregateCore
 import StoregateLedger
 import StoregateTesting
@@ -66,6 +67,39 @@ struct POSAPIGatewayTests {
         gateway.signal(SIGTERM)
         #expect(gateway.wait(seconds: 30) == 0, "\(gatewayLog())")
         #expect(stream.frames.last?.event == "closed", "the stream ends with the shutdown")
+    }
+
+    /// A broker that refuses the downlink subscription: the real gateway's /metrics says so (and its status).
+    @Test func aRefusedDownlinkSubscriptionIsAGaugeInTheMetrics() async throws {
+        let work = try TemporaryDirectory(prefix: "storegate-api")
+        defer { work.remove() }
+        let broker = try Broker.refusingSubscriptions(except: "\(TopicScheme.root)/S1/#", in: work)
+        defer { broker.stop() }
+        let fixture = try LedgerFixture(in: work)
+        let token = try fixture.ledger.addAPIToken(till: "ops", operatorName: nil, scopes: [.read], at: .testNow).text
+        try fixture.ledger.close()
+        let apiPort = try Broker.freePort()
+        let log = work.file("gateway.log")
+        let gateway = try ChildProcess(
+            executable: try StoregateBinary.path(),
+            arguments: ["run", "--db", fixture.path, "--broker", broker.url, "--api", "127.0.0.1:\(apiPort)"], stderrFile: log)
+        defer { gateway.killNow() }
+        let gatewayLog = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        try await waitUntil("the API listening", seconds: 30) { Broker.canConnect(port: apiPort) || !gateway.isRunning }
+        var gauges: [String: Double] = [:]
+        for _ in 0..<100 where gauges["storegate_downlink_refused"] != 1 {
+            let scrape = try await HTTPTestClient.request(port: apiPort, "GET", "/metrics", headers: ["Authorization": "Bearer \(token)"])
+            for line in scrape.text.split(separator: "\n") where !line.hasPrefix("#") {
+                let parts = line.split(separator: " ")
+                if parts.count == 2 { gauges[String(parts[0])] = Double(parts[1]) }
+            }
+            if gauges["storegate_downlink_refused"] != 1 { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(gauges["storegate_downlink_refused"] == 1, "\(gatewayLog())")
+        #expect(gauges["storegate_uplink_refused"] == 0)
+        #expect(gauges["storegate_link_connected"] == 1)
+        gateway.signal(SIGTERM)
+        #expect(gateway.wait(seconds: 30) == 0, "\(gatewayLog())")
     }
 
     static func object(_ frame: EventStreamClient.Frame) -> [String: Any]? {

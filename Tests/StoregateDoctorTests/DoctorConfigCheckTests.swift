@@ -6,12 +6,7 @@ import Testing
 /// The doctor's config check on a real config file.
 @Suite struct DoctorConfigCheckTests {
     static func configFinding(_ toml: String) async throws -> DoctorFinding {
-        let directory = try TemporaryDirectory(prefix: "storegate-doctor")
-        defer { directory.remove() }
-        let path = directory.file("storegate.toml")
-        try toml.write(toFile: path, atomically: true, encoding: .utf8)
-        let context = DoctorContext(configPath: path, overrides: { _ in }, timeout: .seconds(1), deep: false)
-        return try #require(await DoctorChecks.run(context, only: ["config"]).first)
+        try await doctorFinding("config", config: toml)
     }
 
     @Test func anAPIWithoutAuthenticationIsAWarning() async throws {

@@ -1,6 +1,8 @@
 import Foundation
 import StoregateContract
+import StoregateCore
 import StoregateHQ
+import StoregateLedger
 import StoregateTesting
 import Testing
 
@@ -112,12 +114,19 @@ import Testing
             (try? harness.int("SELECT count(*) FROM downlink_reports WHERE stream = 'revocations:*' AND outcome = 'applied'")) == 2
         }
 
-        // The north store's first events, which HQ never received, came back through a signed requeue.
-        let northLength = try north.journalLength()
-        #expect(northLength == 4)
+        // The north store's first events, which HQ never received, came back through a signed requeue. Every
+        // downlink message the gateway applied (the batch, the revocation, the requeue) is a journal event too.
         try await waitUntil("HQ holds the north store's whole journal", seconds: 60, interval: .milliseconds(200)) {
-            (try? harness.int("SELECT watermark FROM gateways WHERE store_id = 'S-north'")) == northLength
+            guard let length = try? north.journalLength(), length >= 7 else { return false }
+            return (try? harness.int("SELECT watermark FROM gateways WHERE store_id = 'S-north'")) == length
         }
+        let northLength = try north.journalLength()
+        let journal = try Ledger(path: north.db).journal(limit: 100)
+        #expect(journal.filter { $0.operation != .downlink }.count == 4, "3 verifies and the redemption")
+        #expect(Set(journal.filter { $0.operation == .downlink }.map { $0.details.contains(#""kind":"commands""#) ? "commands" : $0.reason.contains("revoked") ? "revocations" : "codes" })
+                == ["codes", "revocations", "commands"])
+        #expect(try harness.int("SELECT count(*) FROM events WHERE store_id = 'S-north' AND op = 'downlink'") == northLength - 4,
+                "HQ stores the downlink events like any other")
         // The next pass of the jobs marks the requeue filled.
         try await waitUntil("the requeue marked filled", seconds: 10, interval: .milliseconds(100)) {
             (try? harness.int("SELECT count(*) FROM requeues WHERE store_id = 'S-north' AND from_seq = 1 AND filled_ms IS NOT NULL")) == 1
@@ -127,6 +136,56 @@ import Testing
         #expect(try harness.int("SELECT count(*) FROM alerts WHERE kind IN ('chain_broken', 'sequence_conflict', 'invalid_event')") == 0)
         try IngestExactlyOnceTests.expectRollupsEqualRecount(harness)
         try await hq.stop()
+    }
+
+    /// A store's ledger restored from a backup lost the batch HQ sent since: the gateway says so with a new downlink
+    /// epoch, HQ notices and sends the store its state again, and the restored ledger holds the batch once more.
+    @Test func aStoreWhoseLedgerWasRestoredFromABackupIsSentHQsStateAgain() async throws {
+        let harness = try HQHarness()
+        var north = try Gateway(store: "S-north", region: "CN-31", harness: harness)
+        let backup = harness.directory.file("S-north-backup.sqlite")
+        try FileManager.default.copyItem(atPath: north.db, toPath: backup)
+        try north.start(harness.broker)
+        defer { north.stop() }
+        let hq = try await harness.start(harness.configuration())
+        try await waitUntil("the schema", seconds: 30, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM schema_migrations")) == HQMigrations.all.count
+        }
+        _ = try harness.value("""
+            INSERT INTO stores (store_id, name, region, province, city, distributor) VALUES
+                ('S-north', 'North', 'CN-31', 'Shanghai', 'Shanghai', 'D1')
+            """)
+        let issued = try await CodeBatchIssuer(database: hq.application.database, configuration: harness.configuration())
+            .issue(.init(gtin: "09506000134352", count: 5, campaign: nil, region: "CN-31", product: "cap"))
+        try await waitUntil("the store applied the batch", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("SELECT count(*) FROM batch_distribution WHERE state = 'applied'")) == 1
+        }
+        let epochSQL = "SELECT coalesce(last_status->>'downlink_epoch', '') FROM gateways WHERE store_id = 'S-north'"
+        try await waitUntil("HQ knows the gateway's epoch", seconds: 30, interval: .milliseconds(100)) {
+            (try? harness.value(epochSQL))?.isEmpty == false
+        }
+        let firstEpoch = try harness.value(epochSQL)
+        let sentBefore = try harness.int("SELECT count(*) FROM downlink_outbox")
+
+        // The store's box is restored from the backup taken before the batch, and the gateway started again.
+        north.stop()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: north.db + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: north.db)
+        try north.start(harness.broker)
+        try await waitUntil("the batch applied again from HQ's resend", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("""
+                SELECT count(*) FROM downlink_reports WHERE store_id = 'S-north' AND stream = 'codes:S-north' AND seq > 1
+                    AND outcome = 'applied'
+                """)) == 1
+        }
+        #expect(try harness.value(epochSQL) != firstEpoch)
+        #expect(try harness.int("SELECT count(*) FROM downlink_outbox") == sentBefore + 1, "the batch, once; no command or sync")
+        try await hq.stop()
+        north.stop()
+        let ledger = try Ledger(path: north.db)
+        for code in issued.codes {
+            #expect(try ledger.record(codeID: code)?.state == .issued, "\(code) registered again")
+        }
     }
 
     @Test func basketsReturnsAndTheirSummaryArriveAsSellOutPerSKU() async throws {

@@ -7,6 +7,7 @@ import StoregateMQTTClient
 import StoregateTesting
 import Testing
 import StoregateLink
+import StoregateTrust
 
 /// Real messages, captured from a real broker, validate against the versioned JSON Schemas of docs/schemas
 /// (python3's `jsonschema`, Draft 2020-12).
@@ -54,7 +55,7 @@ struct ContractSchemaTests {
 
         var body = DownlinkBody()
         body.revocations = [.init(code: "01/09506000134352/21/A1", reason: "recalled")]
-        let message = DownlinkMessage(kind: "revocations", target: "S1", seq: 1, issuedMs: 1, body: body)
+        let message = DownlinkMessage(kind: "revocations", target: "S1", seq: 1, issuedMs: Timestamp.now.milliseconds, body: body)
         let envelope = try signer.envelope(for: message)
         let publisher = try MQTTClient(options: MQTTConnectionOptions(host: "127.0.0.1", port: broker.port, clientID: "test-hq-pub"))
         publisher.start()
@@ -66,9 +67,21 @@ struct ContractSchemaTests {
         try await waitUntil("report and heartbeat") {
             let topics = Set(subscriber.messages.map { $0.topic.split(separator: "/").last.map(String.init) ?? "" })
             return topics.isSuperset(of: ["events", "status", "heartbeat", "downlink"])
+                && Set(subscriber.events.map(\.seq)).count == 12
         }
         await harness.stop()
         await subscriber.stop()
+
+        // The heartbeat's head: signed with the key the status names, the journal's own hash at that seq.
+        let statusKey = try #require(subscriber.messages.filter { $0.topic.hasSuffix("/status") }
+            .compactMap { try? HQJSON.decode(GatewayStatus.self, from: $0.payload) }.last?.gatewayKey)
+        #expect(statusKey == (try fixture.ledger.gatewaySigningKey().publicKeyText))
+        let beat = try HQJSON.decode(GatewayHeartbeat.self, from: try #require(subscriber.messages.last { $0.topic.hasSuffix("/heartbeat") }).payload)
+        let head = try #require(beat.head)
+        #expect(head.isSigned(by: statusKey, storeId: "S1", gatewayId: try fixture.ledger.gatewayID(), timeMs: beat.timeMs))
+        #expect(!head.isSigned(by: statusKey, storeId: "S1", gatewayId: try fixture.ledger.gatewayID(), timeMs: beat.timeMs + 1))
+        #expect(head.hash == Hex.encode(try #require(try fixture.ledger.journal().first { $0.seq == head.seq }).hash))
+        #expect(head.seq >= 11 && head.deliveredThroughSeq <= head.seq && head.deliveredThroughSeq >= 1)
 
         var documents: [(schema: String, json: String)] = subscriber.messages.compactMap { message in
             let kind = message.topic.split(separator: "/").last.map(String.init) ?? ""
@@ -83,8 +96,8 @@ struct ContractSchemaTests {
         documents.append(("status", String(decoding: try HQJSON.encode(released), as: UTF8.self)))
         documents.append(("downlink-envelope", String(decoding: envelope, as: UTF8.self)))
         documents.append(("downlink-message", String(decoding: try HQJSON.encode(message), as: UTF8.self)))
-        #expect(documents.filter { $0.schema == "event" }.count == 11)
-        for op in ["sale", "return", "sales_summary"] {
+        #expect(documents.filter { $0.schema == "event" }.count == 12)
+        for op in ["sale", "return", "sales_summary", "downlink"] {
             #expect(documents.contains { $0.schema == "event" && $0.json.contains(#""op":"\#(op)""#) }, "\(op)")
         }
         try Self.validate(documents)

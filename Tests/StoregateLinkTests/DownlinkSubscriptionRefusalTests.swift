@@ -13,23 +13,7 @@ struct DownlinkSubscriptionRefusalTests {
     @Test func aRefusedDownlinkSubscriptionIsInTheStatus() async throws {
         let fixture = try LedgerFixture()
         defer { fixture.directory.remove() }
-        // mosquitto's dynamic-security plugin checks subscriptions when they are made (an acl_file only filters
-        // what is delivered): the gateway may subscribe to its own topics, not to HQ's.
-        let dynsec = fixture.directory.file("dynamic-security.json")
-        try """
-            {"defaultACLAccess": {"publishClientSend": true, "publishClientReceive": true, "subscribe": false, "unsubscribe": true},
-             "clients": [], "groups": [{"groupname": "anonymous", "roles": [{"rolename": "gateway"}]}],
-             "roles": [{"rolename": "gateway", "acls": [
-                 {"acltype": "subscribePattern", "topic": "\(TopicScheme.root)/S1/#", "priority": 0, "allow": true}]}],
-             "anonymousGroup": "anonymous"}
-            """.write(toFile: dynsec, atomically: true, encoding: .utf8)
-        // The broker, dropped to its own user when the tests run as root, reads and rewrites the file.
-        try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: dynsec)
-        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: fixture.directory.path)
-        let broker = try Broker(extraConfig: """
-            plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so
-            plugin_opt_config_file \(dynsec)
-            """)
+        let broker = try Broker.refusingSubscriptions(except: "\(TopicScheme.root)/S1/#", in: fixture.directory)
         defer { broker.stop() }
         let harness = try LinkHarness(fixture: fixture, port: broker.port, downlink: true)
         do {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import StoregateContract
 import StoregateCore
+import StoregateFoundation
 import StoregateLedger
 import StoregateLink
 import StoregateTesting
@@ -24,7 +25,7 @@ struct DownlinkTests {
     func revocation(seq: Int64, code: String = "01/09506000134352/21/A1", target: String = "S1") -> DownlinkMessage {
         var body = DownlinkBody()
         body.revocations = [.init(code: code, reason: "stolen shipment")]
-        return DownlinkMessage(kind: "revocations", target: target, seq: seq, issuedMs: 1, body: body)
+        return DownlinkMessage(kind: "revocations", target: target, seq: seq, issuedMs: Timestamp.now.milliseconds, body: body)
     }
 
     func state(_ fixture: LedgerFixture, _ id: String) throws -> CodeState? {
@@ -35,19 +36,19 @@ struct DownlinkTests {
         let (fixture, processor) = try self.setUp()
         defer { fixture.directory.remove() }
         let bytes = try self.signer.envelope(for: self.revocation(seq: 1))
-        #expect(processor.process(topic: self.topic, payload: bytes).outcome == .applied)
+        #expect(try processor.process(topic: self.topic, payload: bytes).outcome == .applied)
         #expect(try self.state(fixture, "01/09506000134352/21/A1") == .revoked)
         #expect(try fixture.ledger.downlinkStream("revocations:S1")?.seq == 1)
         #expect(try fixture.ledger.lastDownlinkSync() != nil)
-        let again = processor.process(topic: self.topic, payload: bytes)
+        let again = try processor.process(topic: self.topic, payload: bytes)
         #expect(again.outcome == .duplicate)
     }
 
     @Test func replayedOlderMessageIsRejected() throws {
         let (fixture, processor) = try self.setUp()
         defer { fixture.directory.remove() }
-        #expect(processor.process(topic: self.topic, payload: try self.signer.envelope(for: self.revocation(seq: 5))).outcome == .applied)
-        let old = processor.process(topic: self.topic, payload: try self.signer.envelope(for: self.revocation(seq: 4, code: "01/09506000134352/21/A2")))
+        #expect(try processor.process(topic: self.topic, payload: try self.signer.envelope(for: self.revocation(seq: 5))).outcome == .applied)
+        let old = try processor.process(topic: self.topic, payload: try self.signer.envelope(for: self.revocation(seq: 4, code: "01/09506000134352/21/A2")))
         #expect(old.outcome == .rejected)
         #expect(old.problem == .replayed)
         #expect(try self.state(fixture, "01/09506000134352/21/A2") == .issued)
@@ -90,7 +91,7 @@ struct DownlinkTests {
             payload = try HQJSON.encode(envelope)
             expected = .malformed
         }
-        let report = processor.process(topic: topic, payload: payload)
+        let report = try processor.process(topic: topic, payload: payload)
         #expect(report.outcome == .rejected)
         #expect(report.problem == expected, "\(report.reason)")
         #expect(try self.state(fixture, "01/09506000134352/21/A1") == .issued)
@@ -101,7 +102,7 @@ struct DownlinkTests {
         let (fixture, processor) = try self.setUp()
         defer { fixture.directory.remove() }
         let other = DownlinkSigner.generate(keyID: "hq-dl-9")
-        let report = processor.process(topic: self.topic, payload: try other.envelope(for: self.revocation(seq: 1)))
+        let report = try processor.process(topic: self.topic, payload: try other.envelope(for: self.revocation(seq: 1)))
         #expect(report.problem == .unknownKey)
     }
 
@@ -112,16 +113,16 @@ struct DownlinkTests {
         policy.allowProvisional = true
         policy.maxTimeWithoutSyncMs = 72 * 3_600_000
         policy.campaigns = [.init(name: "summer", startsMs: 0, endsMs: 10_000_000_000_000, soldHereFirst: true)]
-        let policyMessage = DownlinkMessage(kind: "policy", target: "*", seq: 1, issuedMs: 1, body: policy)
-        #expect(processor.process(topic: TopicScheme.broadcastDownlink(kind: "policy"), payload: try self.signer.envelope(for: policyMessage)).outcome == .applied)
+        let policyMessage = DownlinkMessage(kind: "policy", target: "*", seq: 1, issuedMs: Timestamp.now.milliseconds, body: policy)
+        #expect(try processor.process(topic: TopicScheme.broadcastDownlink(kind: "policy"), payload: try self.signer.envelope(for: policyMessage)).outcome == .applied)
         #expect(try fixture.ledger.policy().allowProvisional)
         #expect(try fixture.ledger.policy().campaigns["summer"]?.soldHereFirst == true)
         #expect(try fixture.ledger.maxTimeWithoutSync() == 72 * 3_600_000)
 
         var codes = DownlinkBody()
         codes.codes = [.init(code: "01/09506000134352/21/NEW1", product: "lemonade", campaign: "summer", regions: ["EU-DE"])]
-        let batch = DownlinkMessage(kind: "codes", target: "S1", seq: 1, issuedMs: 1, body: codes)
-        #expect(processor.process(topic: TopicScheme.storeDownlink(storeID: "S1", kind: "codes"), payload: try self.signer.envelope(for: batch)).outcome == .applied)
+        let batch = DownlinkMessage(kind: "codes", target: "S1", seq: 1, issuedMs: Timestamp.now.milliseconds, body: codes)
+        #expect(try processor.process(topic: TopicScheme.storeDownlink(storeID: "S1", kind: "codes"), payload: try self.signer.envelope(for: batch)).outcome == .applied)
         #expect(try self.state(fixture, "01/09506000134352/21/NEW1") == .issued)
     }
 }

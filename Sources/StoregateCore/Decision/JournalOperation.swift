@@ -8,6 +8,9 @@ public enum JournalOperation: String, Sendable, Codable, CaseIterable {
     case `return`
     /// Per-SKU totals of a period, with the journal range they cover.
     case salesSummary = "sales_summary"
+    /// A signed HQ message applied to the ledger (revocations, policy, keys, a code batch, a sync, a command): what
+    /// changed is in `details`. Counts as nothing in sales or redemptions.
+    case downlink
 
     public init(_ operation: Operation) {
         switch operation {

@@ -17,6 +17,9 @@ struct Alert: Sendable {
         case diversion
         case counterfeitSpike = "counterfeit_spike"
         case summaryMismatch = "summary_mismatch"
+        case gatewayKeyChanged = "gateway_key_changed"
+        case headSignatureInvalid = "head_signature_invalid"
+        case headMismatch = "head_mismatch"
     }
 
     var kind: Kind

@@ -282,7 +282,21 @@ public enum HQMigrations {
             """,
             "CREATE INDEX sales_summaries_unchecked ON sales_summaries (store_id, gateway_id) WHERE checked_ms IS NULL",
         ]),
-        Migration(version: 3, name: "console access", statements: [
+        Migration(version: 3, name: "signed journal heads", statements: [
+            // The gateway's own public key (from its retained status, pinned at first sight) and the latest journal
+            // head its heartbeats signed: `signed_head_seq`/`signed_head_hash` are compared with the stored event once
+            // the watermark reaches it (`head_checked_ms`: the `signed_head_ms` of the head compared last). A heartbeat's `delivered_through_seq` raises
+            // `highest_seq`, so events the gateway holds delivered but HQ lacks are a gap like any other.
+            """
+            ALTER TABLE gateways
+                ADD COLUMN gateway_key text,
+                ADD COLUMN signed_head_seq bigint,
+                ADD COLUMN signed_head_hash bytea,
+                ADD COLUMN signed_head_ms bigint,
+                ADD COLUMN head_checked_ms bigint NOT NULL DEFAULT 0
+            """,
+        ]),
+        Migration(version: 4, name: "console access", statements: [
             // The console's users: a role and a bcrypt hash (never the password).
             """
             CREATE TABLE users (

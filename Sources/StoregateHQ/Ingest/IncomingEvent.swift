@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import StoregateContract
+import StoregateFoundation
 
 /// One event as it arrived from the broker, decoded and checked: the topic's gateway, the payload's fields and
 /// the bytes' SHA-256 (what the gateway's next event must name as its `prev_hash`).
@@ -24,7 +25,7 @@ struct IncomingEvent: Sendable {
         }
         // EventPayload.decode checked both.
         let eventID = UUID(uuidString: payload.eventId)!
-        let prevHash = Self.bytes(hex: payload.prevHash)
+        let prevHash = Hex.decode(payload.prevHash) ?? []
         return .success(IncomingEvent(
             storeID: storeID, gatewayID: gatewayID, payload: payload, eventID: eventID, bytes: bytes,
             hash: Array(SHA256.hash(data: bytes)), prevHash: prevHash, receivedMs: receivedMs))
@@ -32,22 +33,6 @@ struct IncomingEvent: Sendable {
 
     var gatewayKey: GatewayKey { GatewayKey(storeID: self.storeID, gatewayID: self.gatewayID) }
     var link: ChainLink { ChainLink(seq: self.payload.seq, hash: self.hash, prevHash: self.prevHash) }
-
-    private static func bytes(hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(hex.utf8.count / 2)
-        var high: UInt8?
-        for char in hex.utf8 {
-            let nibble = char <= 0x39 ? char - 0x30 : char - 0x61 + 10
-            if let value = high {
-                out.append(value << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
-        }
-        return out
-    }
 }
 
 /// A gateway: the store it belongs to and its id in that store (the topic's two levels).

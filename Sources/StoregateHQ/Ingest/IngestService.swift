@@ -21,16 +21,19 @@ public final class IngestService: Service, Sendable {
     private let store: EventStore
     private let client: MQTTClient
     private let publisher: DownlinkPublisher
+    /// Signs what HQ sends again to a store whose downlink epoch changed; nil when HQ has no downlink key.
+    private let downlink: DownlinkOutbox?
     private let logger: Logger
     public let statistics: IngestStatistics
 
     init(configuration: HQConfiguration, database: HQDatabase, store: EventStore, client: MQTTClient,
-         publisher: DownlinkPublisher, statistics: IngestStatistics, logger: Logger) {
+         publisher: DownlinkPublisher, downlink: DownlinkOutbox?, statistics: IngestStatistics, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.store = store
         self.client = client
         self.publisher = publisher
+        self.downlink = downlink
         self.statistics = statistics
         self.logger = logger
     }
@@ -176,13 +179,28 @@ public final class IngestService: Service, Sendable {
             }
             let json = String(decoding: payload, as: UTF8.self)
             await self.retrying("record a status") { connection in
-                try await connection.query("""
-                    INSERT INTO gateways (store_id, gateway_id, first_seen_ms, status_state, last_status, last_status_ms)
-                    VALUES (\(store), \(gateway), \(now), \(status.state), \(json)::jsonb, \(status.timeMs))
-                    ON CONFLICT (store_id, gateway_id) DO UPDATE SET status_state = excluded.status_state,
-                        last_status = excluded.last_status, last_status_ms = excluded.last_status_ms
-                    WHERE gateways.last_status_ms IS NULL OR gateways.last_status_ms <= excluded.last_status_ms
+                // The row lock orders two instances handling statuses of one gateway: one of them sees the change.
+                let previous = try await connection.query("""
+                    SELECT last_status->>'downlink_epoch', last_status IS NOT NULL FROM gateways
+                    WHERE store_id = \(store) AND gateway_id = \(gateway) FOR UPDATE
                     """, logger: self.logger)
+                var (previousEpoch, hadStatus): (String?, Bool) = (nil, false)
+                for try await row in previous.decode((String?, Bool).self) { (previousEpoch, hadStatus) = row }
+                let recorded = try await connection.query("""
+                    INSERT INTO gateways (store_id, gateway_id, first_seen_ms, status_state, last_status, last_status_ms, gateway_key)
+                    VALUES (\(store), \(gateway), \(now), \(status.state), \(json)::jsonb, \(status.timeMs), \(status.gatewayKey))
+                    ON CONFLICT (store_id, gateway_id) DO UPDATE SET status_state = excluded.status_state,
+                        last_status = excluded.last_status, last_status_ms = excluded.last_status_ms,
+                        gateway_key = coalesce(gateways.gateway_key, excluded.gateway_key)
+                    WHERE gateways.last_status_ms IS NULL OR gateways.last_status_ms <= excluded.last_status_ms
+                    RETURNING 1
+                    """, logger: self.logger)
+                var isNewest = false
+                for try await _ in recorded.decode(Int.self) { isNewest = true }
+                try await SignedHeads.checkKey(status.gatewayKey, store: store, gateway: gateway, on: connection, now: now, logger: self.logger)
+                guard isNewest, let epoch = status.downlinkEpoch, let downlink = self.downlink else { return }
+                try await self.resendIfReset(store: store, gateway: gateway, epoch: epoch, previousEpoch: previousEpoch,
+                                             hadStatus: hadStatus, downlink: downlink, on: connection, now: now)
             }
         case .heartbeat:
             guard let heartbeat = try? HQJSON.decode(GatewayHeartbeat.self, from: payload) else { return }
@@ -193,6 +211,10 @@ public final class IngestService: Service, Sendable {
                     ON CONFLICT (store_id, gateway_id) DO UPDATE SET last_heartbeat_ms =
                         greatest(gateways.last_heartbeat_ms, excluded.last_heartbeat_ms)
                     """, logger: self.logger)
+                if let head = heartbeat.head {
+                    try await SignedHeads.record(head, of: heartbeat, store: store, gateway: gateway, on: connection, now: now,
+                                                 logger: self.logger)
+                }
             }
         case .downlink:
             guard let report = try? HQJSON.decode(DownlinkReport.self, from: payload), let stream = report.stream,
@@ -213,6 +235,30 @@ public final class IngestService: Service, Sendable {
         case .events:
             break
         }
+    }
+
+    /// A gateway's downlink epoch changed — its ledger was restored, or (a first status from a gateway of a store
+    /// HQ already knew) the store runs a new ledger: what HQ sent the store before is gone from it, so HQ sends it
+    /// again (``DownlinkResend``). A gateway that just never said its epoch before (older storegate) is not reset.
+    private func resendIfReset(store: String, gateway: String, epoch: String, previousEpoch: String?, hadStatus: Bool,
+                               downlink: DownlinkOutbox, on connection: PostgresConnection, now: Int64) async throws {
+        let reset: Bool
+        if hadStatus {
+            reset = previousEpoch.map { $0 != epoch } ?? false
+        } else {
+            let others = try await connection.query("""
+                SELECT count(*) FROM gateways WHERE store_id = \(store) AND gateway_id <> \(gateway) AND last_status IS NOT NULL
+                """, logger: self.logger)
+            var count = 0
+            for try await value in others.decode(Int.self) { count = value }
+            reset = count > 0
+        }
+        guard reset else { return }
+        let sent = try await DownlinkResend(outbox: downlink).resend(store: store, on: connection, now: now, logger: self.logger)
+        self.logger.notice("""
+            gateway \(store)/\(gateway) reports a new downlink epoch \(epoch) (was \(previousEpoch ?? "none")): its ledger lost \
+            what HQ sent; sending the store \(sent) messages again
+            """)
     }
 
     private func retrying(_ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Void) async {

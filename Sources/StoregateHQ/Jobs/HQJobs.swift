@@ -56,6 +56,7 @@ public final class HQJobs: Service, Sendable {
         }
         try await self.healGaps(now: now)
         try await SummaryCheck(database: self.database, downlink: self.downlink, logger: self.logger).run(now: now)
+        try await SignedHeads.compareReachedHeads(database: self.database, now: now, logger: self.logger)
         try await self.resendUnreportedBatches(now: now)
         if self.configuration.syncBeaconMilliseconds > 0, let downlink = self.downlink,
            try await self.due("sync_beacon", every: self.configuration.syncBeaconMilliseconds, now: now) {
@@ -113,7 +114,7 @@ public final class HQJobs: Service, Sendable {
         }
         guard let downlink = self.downlink else { return }
         let rows = try await self.database.client.query("""
-            SELECT g.store_id, g.gateway_id, g.watermark,
+            SELECT g.store_id, g.gateway_id, g.watermark, g.highest_seq,
                    (SELECT min(k.seq) FROM event_keys AS k
                     WHERE k.store_id = g.store_id AND k.gateway_id = g.gateway_id AND k.seq > g.watermark)
             FROM gateways AS g
@@ -121,8 +122,11 @@ public final class HQJobs: Service, Sendable {
             ORDER BY g.store_id, g.gateway_id LIMIT 1000
             """, logger: self.logger)
         var gaps: [(store: String, gateway: String, from: Int64, to: Int64)] = []
-        for try await (store, gateway, watermark, next) in rows.decode((String, String, Int64, Int64?).self) {
-            if let next, next > watermark + 1 { gaps.append((store, gateway, watermark + 1, next - 1)) }
+        for try await (store, gateway, watermark, highest, next) in rows.decode((String, String, Int64, Int64, Int64?).self) {
+            // Up to the next stored event; with none above the watermark, up to what the gateway's signed head says
+            // it delivered (a lost tail).
+            let to = next.map { $0 - 1 } ?? highest
+            if to > watermark { gaps.append((store, gateway, watermark + 1, to)) }
         }
         for gap in gaps {
             try await self.database.transaction { connection in

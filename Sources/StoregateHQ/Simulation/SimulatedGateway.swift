@@ -48,6 +48,9 @@ public struct SimulatedGateway: Sendable {
         return Event(seq: self.seq, payload: payload)
     }
 
+    /// The SHA-256 of the last event's payload (the journal head's hash; 32 zero bytes before the first event).
+    public var headHash: [UInt8] { self.prevHash }
+
     /// A GS1 unit's canonical id for the simulator's codes.
     public static func unitCode(gtin: String = "09506000134352", serial: String) -> String {
         "01/\(gtin)/21/\(serial)"

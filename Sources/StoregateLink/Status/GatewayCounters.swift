@@ -15,6 +15,8 @@ public final class GatewayCounters: Sendable {
         case reconnects
         case downlinkApplied = "downlink_applied"
         case downlinkRejected = "downlink_rejected"
+        /// Downlink messages not applied for a transient reason (disk full, ledger busy) and left unacknowledged.
+        case downlinkDeferred = "downlink_deferred"
     }
 
     private let values = Mutex<[Counter: Int]>([:])

@@ -1,6 +1,7 @@
 public import StoregateContract
 import StoregateCore
 import StoregateFoundation
+import StoregateTrust
 public import StoregateLedger
 public import StoregateMQTTClient
 
@@ -23,6 +24,8 @@ public struct GatewayStatusBuilder: Sendable {
     private let version: String
     private let brokerDescription: String
     private let disk: DiskGuard?
+    /// Signs the heartbeats' journal heads; nil only if the ledger could not give one (the heads are then left out).
+    private let signingKey: SigningKey?
 
     public init(ledger: Ledger, configuration: HQLinkConfiguration, disk: DiskGuard?) {
         self.ledger = ledger
@@ -30,6 +33,7 @@ public struct GatewayStatusBuilder: Sendable {
         self.version = configuration.version
         self.brokerDescription = configuration.brokerDescription
         self.disk = disk
+        self.signingKey = try? ledger.gatewaySigningKey()
     }
 
     func status(state: String, _ link: LinkState) -> GatewayStatus {
@@ -41,7 +45,28 @@ public struct GatewayStatusBuilder: Sendable {
             oldestUndeliveredSeq: summary.oldestUndeliveredSeq,
             oldestUndeliveredAgeMs: summary.oldestUndeliveredMilliseconds.map { max(0, now - $0) }, shed: summary.shed,
             lastDownlinkSyncMs: link.lastDownlinkSyncMs, uplinkRefusal: link.uplinkRefusal, lastError: link.lastError,
-            scanners: link.scanners, counters: link.counters, disk: self.disk?.status, downlinkRefusal: link.downlinkRefusal)
+            scanners: link.scanners, counters: link.counters, disk: self.disk?.status, downlinkRefusal: link.downlinkRefusal,
+            downlinkEpoch: (try? self.ledger.downlinkEpoch()).flatMap { $0.isEmpty ? nil : $0 },
+            downlinkStreams: (try? self.ledger.downlinkStreams())?.sorted(by: { $0.key < $1.key })
+                .map { DownlinkStreamPosition(stream: $0.key, seq: $0.value) },
+            gatewayKey: self.signingKey?.publicKeyText)
+    }
+
+    /// The online status and the heartbeat made from it, with the journal's head signed. The head is read before
+    /// the outbox: an event appended in between is above the head, so it is never claimed delivered.
+    func heartbeat(connectedSince: Int64?, _ link: LinkState) -> (GatewayStatus, GatewayHeartbeat) {
+        let head = try? self.ledger.journalHead()
+        let status = self.status(state: "online", link)
+        var heartbeat = GatewayHeartbeat(
+            gatewayId: status.gatewayId, storeId: status.storeId, timeMs: status.timeMs,
+            connectedSinceMs: connectedSince, backlog: status.backlog, counters: status.counters ?? [:],
+            downlinkEpoch: status.downlinkEpoch)
+        if let head, let key = self.signingKey {
+            let deliveredThrough = min(head.seq, (status.oldestUndeliveredSeq ?? head.seq + 1) - 1)
+            heartbeat.head = .signed(seq: head.seq, hash: Hex.encode(head.hash), deliveredThroughSeq: deliveredThrough,
+                                     storeId: status.storeId, gatewayId: status.gatewayId, timeMs: status.timeMs, key: key)
+        }
+        return (status, heartbeat)
     }
 
     /// The Last Will, built at each connect: offline, with the figures known then (the broker publishes it, retained,

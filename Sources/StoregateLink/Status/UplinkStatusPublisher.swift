@@ -37,12 +37,12 @@ final class UplinkStatusPublisher {
 
     /// Remembers the current status and, when `connected`, publishes a heartbeat made from it.
     func publishHeartbeat(connected: Bool, connectedSince: Int64?, _ link: GatewayStatusBuilder.LinkState) {
-        let status = self.builder.status(state: connected ? "online" : "offline", link)
+        guard connected else {
+            self.record(state: "offline", link)
+            return
+        }
+        let (status, heartbeat) = self.builder.heartbeat(connectedSince: connectedSince, link)
         self.remember(status)
-        guard connected else { return }
-        let heartbeat = GatewayHeartbeat(
-            gatewayId: status.gatewayId, storeId: status.storeId, timeMs: status.timeMs,
-            connectedSinceMs: connectedSince, backlog: status.backlog, counters: status.counters ?? [:])
         if let bytes = try? HQJSON.encode(heartbeat) {
             // QoS 0: a lost heartbeat is replaced by the next one; its PUBACK-less send needs no tracking.
             _ = try? self.client.publish(topic: self.topics.heartbeat, payload: bytes, qos: 0)

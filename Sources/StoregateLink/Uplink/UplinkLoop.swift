@@ -36,6 +36,9 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     /// The downlink subscriptions of this connection awaiting their SUBACK, by message id.
     private var downlinkSubscriptions: [Int32: String] = [:]
     private var downlinkRefusal: String?
+    /// Why the last downlink message could not be applied (a transient failure), until one is: kept as the
+    /// status's `last_error` over the connection loss it causes, so `storegate status` and HQ see the reason.
+    private var downlinkDeferral: String?
     private var lastTick = ContinuousClock.now
     private var lastHeartbeat = ContinuousClock.now
     private var lastShedCheck = ContinuousClock.now
@@ -173,7 +176,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
             self.connected = true
             self.refusals.connected()
             self.connectedSince = Timestamp.now.milliseconds
-            self.lastError = nil
+            self.lastError = self.downlinkDeferral
             self.link.linkCounters.bump(.reconnects)
             self.logger.info("connected to \(self.configuration.brokerDescription)", metadata: ["session_present": "\(sessionPresent)"])
             // Marks first: an acknowledged event must not be sent again just because its mark was not committed yet.
@@ -199,7 +202,7 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
             self.connected = false
             self.sender.connectionLost()
             self.statusPublisher.connectionLost()
-            self.lastError = reason.isEmpty ? nil : "connection lost: \(reason)"
+            self.lastError = self.downlinkDeferral ?? (reason.isEmpty ? nil : "connection lost: \(reason)")
             self.logger.warning("disconnected from \(self.configuration.brokerDescription): \(reason)")
             if let refusal = self.refusals.disconnected() { self.logger.error("\(refusal)") }
             self.marks.handOver()
@@ -247,11 +250,27 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     /// Applied here, synchronously, on the loop thread, and that is what makes downlink durable: in threaded mode
     /// libmosquitto only queues the PUBACK while it reads a message, and `mosquitto_loop_write` sends it after this
     /// returns, so the broker hears the message was received only once its change is committed. A gateway killed
-    /// mid-apply gets the message again on reconnect (DownlinkCrashTests). Handing the work to another thread
-    /// would acknowledge messages not yet applied.
+    /// mid-apply gets the message again on reconnect (DownlinkCrashTests), and so does one whose apply failed for
+    /// a transient reason: the connection is dropped before that PUBACK is written (DownlinkDiskTests).
+    /// Handing the work to another thread would acknowledge messages not yet applied.
     private func onDownlink(topic: String, payload: [UInt8]) {
         guard let downlink = self.link.linkDownlink else { return }
-        let report = downlink.process(topic: topic, payload: payload)
+        let report: DownlinkReport
+        do {
+            report = try downlink.process(topic: topic, payload: payload)
+        } catch {
+            // The disk is full, the ledger busy, an I/O error: nothing changed. Not acknowledged, so the broker
+            // delivers the message again after the reconnect; HQ gets no report, which tells it nothing was done.
+            self.link.linkCounters.bump(.downlinkDeferred)
+            self.downlinkDeferral = "\(error)"
+            self.lastError = self.downlinkDeferral
+            self.client.dropConnectionWithoutAcknowledging()
+            return
+        }
+        if self.downlinkDeferral != nil {
+            self.downlinkDeferral = nil
+            self.lastError = nil
+        }
         if report.outcome == .applied {
             self.link.linkCounters.bump(.downlinkApplied)
             self.lastSync = report.time

@@ -14,6 +14,7 @@ struct LedgerInitCommand: ParsableCommand {
     func run() throws {
         let ledger = try Ledger(path: self.ledger.db, configuration: LedgerConfiguration(createIfMissing: true))
         try ledger.initialise(storeID: self.storeId, region: self.region)
+        _ = try ledger.gatewaySigningKey()
         let gateway = try ledger.gatewayID()
         if self.output.json {
             try printJSON(["db": self.ledger.db, "gateway_id": gateway, "store_id": self.storeId, "region": self.region])

@@ -47,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = try Self.loadConfiguration(self.config)
         self.overrides.apply(to: &configuration)
         if let api = self.api { configuration.apiListen = api == "none" ? "" : api }
-        if let api = configuration.api, let refusal = APIConfiguration.listenProblem(address: api.address, auth: api.auth) {
+        if let api = configuration.api, let refusal = api.listenProblem {
             throw ValidationError("--api: \(refusal.key): \(refusal.problem)")
         }
         for (index, spec) in self.source.enumerated() {

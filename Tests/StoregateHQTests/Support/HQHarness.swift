@@ -137,5 +137,14 @@ final class GatewayPublisher: Sendable {
         }
     }
 
+    /// Publishes one message on `topic` (a status, a heartbeat) and returns when the broker has acknowledged it.
+    func publish(topic: String, payload: [UInt8], retain: Bool = false) async throws {
+        var events = self.client.events.makeAsyncIterator()
+        let id = try self.client.publish(topic: topic, payload: payload, retain: retain)
+        while let event = await events.next() {
+            if case .acknowledged(id, _) = event { return }
+        }
+    }
+
     func stop() async { await self.client.shutdown() }
 }

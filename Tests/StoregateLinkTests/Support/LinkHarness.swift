@@ -30,7 +30,7 @@ final class LinkHarness: Sendable {
         var logger = Logger(label: "test-link")
         logger.logLevel = .warning
         let processor = downlink
-            ? DownlinkProcessor(ledger: fixture.ledger, storeID: "S1", logger: logger, scratchDirectory: fixture.directory.path)
+            ? DownlinkProcessor(ledger: fixture.ledger, storeID: "S1", logger: logger, scratchDirectory: fixture.directory.path, disk: disk)
             : nil
         self.link = HQLink(ledger: fixture.ledger, client: self.client, configuration: configuration, counters: self.counters,
                            logger: logger, downlink: processor, disk: disk)
