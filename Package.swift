@@ -50,6 +50,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // storegate-hq's database (never linked into the store's storegate).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // storegate-hq's web console: bcrypt password hashes and server-side mustache templates.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // Pure domain core: code parsing, decision rules, state machines. No I/O, no C, no Foundation.
@@ -187,11 +190,34 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // storegate-hq's web console (docs/hq.md "Console"): users, sessions, CSRF, rate-limited logins, pages
+        // rendered on the server from the rollups, the same data as CSV and JSON under /api.
+        .target(
+            name: "StoregateHQConsole",
+            dependencies: [
+                "StoregateHQ",
+                "StoregateCore",
+                "StoregateFoundation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "storegate-hq",
             dependencies: [
                 "StoregateHQ",
+                "StoregateHQConsole",
                 "StoregateContract",
+                "StoregateCore",
                 "StoregateFoundation",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -288,11 +314,14 @@ let package = Package(
         .testTarget(
             name: "StoregateHQTests",
             dependencies: [
-                "StoregateHQ", "StoregateContract", "StoregateCore", "StoregateFoundation", "StoregateTrust",
+                "StoregateHQ", "StoregateHQConsole", "StoregateConfig", "StoregateContract", "StoregateCore", "StoregateFoundation", "StoregateTrust",
                 "StoregateMQTTClient", "StoregateLedger", "StoregateTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The browser test's selenium script, run with /usr/bin/python3 by ConsoleBrowserTests.
+            exclude: ["Browser"],
             swiftSettings: strictSettings
         ),
         .testTarget(

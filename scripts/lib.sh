@@ -10,25 +10,41 @@
 # (its tests and the demo start a private server: scripts/postgres-private.sh).
 STOREGATE_APT_PACKAGES=(libsqlite3-dev sqlite3 gcc libmosquitto-dev mosquitto mosquitto-clients openssl python3 python3-jsonschema python3-paho-mqtt
     libusb-1.0-0-dev qemu-system-x86 cpio xz-utils binutils systemd postgresql-15)
+# The console's browser test (Tests/StoregateHQTests/ConsoleBrowserTests.swift) drives Debian's headless Chromium
+# through chromedriver with Python's selenium. Chromium recommends a desktop's worth of packages the test does not
+# need, so these are installed on their own, without recommends.
+STOREGATE_BROWSER_PACKAGES=(chromium chromium-driver python3-selenium)
 
 storegate_root() {
     cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd
 }
 
-# Installs whatever of STOREGATE_APT_PACKAGES is missing: one `apt-get update`, one install.
+# Installs whatever of STOREGATE_APT_PACKAGES is missing (one `apt-get update`, one install), then the browser
+# test's packages without recommends.
 install_missing_packages() {
+    install_missing "" "${STOREGATE_APT_PACKAGES[@]}" && install_missing --no-install-recommends "${STOREGATE_BROWSER_PACKAGES[@]}"
+}
+
+# install_missing OPTION PACKAGE...: apt-get install OPTION (may be empty) of the packages not installed yet.
+install_missing() {
+    local option=$1
+    shift
     local missing=()
-    for package in "${STOREGATE_APT_PACKAGES[@]}"; do
+    for package in "$@"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
     done
     if [ ${#missing[@]} -gt 0 ]; then
-        echo "== installing: ${missing[*]}"
+        echo "== installing: ${missing[*]} ${option}"
         if [ "$(id -u)" -ne 0 ]; then
             echo "error: packages missing (${missing[*]}); run as root or install them with apt-get" >&2
             return 1
         fi
-        DEBIAN_FRONTEND=noninteractive apt-get update -q
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+        # One `apt-get update` per run, however many installs follow.
+        if [ -z "${STOREGATE_APT_UPDATED:-}" ]; then
+            DEBIAN_FRONTEND=noninteractive apt-get update -q
+            STOREGATE_APT_UPDATED=1
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${option} "${missing[@]}"
     fi
 }
 

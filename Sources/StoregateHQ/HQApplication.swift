@@ -42,16 +42,17 @@ public struct HQApplication: Sendable {
         return signer
     }
 
-    /// The instance's services in dependency order (shut down in reverse: jobs, ingest — which commits the batch in
-    /// hand —, then the pool). `signals` start a graceful shutdown.
-    public func serviceGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
+    /// The instance's services in dependency order (shut down in reverse: `readers` such as the console, jobs,
+    /// ingest — which commits the batch in hand —, then the pool). `signals` start a graceful shutdown.
+    public func serviceGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint],
+                             readers: [any Service] = []) -> ServiceGroup {
         ServiceGroup(configuration: .init(
             services: [
                 .init(service: self.database),
                 .init(service: MigrationService(database: self.database, logger: logger), successTerminationBehavior: .ignore),
                 .init(service: self.ingest),
                 .init(service: self.jobs),
-            ],
+            ] + readers.map { .init(service: $0) },
             gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger))
     }
 }

@@ -6,6 +6,8 @@ public struct HTTPReply: Sendable {
     /// Header names in lower case.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// Every `Set-Cookie` header, in order (``headers`` keeps only the last of a repeated header).
+    public var setCookies: [String] = []
 
     public var text: String { String(decoding: self.body, as: UTF8.self) }
 
@@ -62,13 +64,16 @@ public enum HTTPTestClient {
             throw ChildProcess.SpawnError(message: "not an HTTP status line: \(lines[0])")
         }
         var headers: [String: String] = [:]
+        var setCookies: [String] = []
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<colon].lowercased(), value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[name] = value
+            if name == "set-cookie" { setCookies.append(value) }
         }
         var body = Array(bytes[end.upperBound...])
         if headers["transfer-encoding"] == "chunked" { body = Self.dechunked(body) }
-        return HTTPReply(status: status, headers: headers, body: body)
+        return HTTPReply(status: status, headers: headers, body: body, setCookies: setCookies)
     }
 
     static func dechunked(_ bytes: [UInt8]) -> [UInt8] {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import StoregateContract
 import StoregateHQ
+import StoregateHQConsole
 import PostgresNIO
 import ServiceLifecycle
 
@@ -12,7 +13,8 @@ struct StoregateHQCommand: AsyncParsableCommand {
         commandName: "storegate-hq",
         abstract: "HQ's system of record: every store's events in PostgreSQL exactly once, gaps healed, chains checked, alerts, the signed downlink.",
         discussion: "Exit status: 0 success, 1 a check found problems, 2 usage, configuration or I/O error. docs/hq.md.",
-        subcommands: [RunCommand.self, MigrateCommand.self, StoresCommand.self, StatusCommand.self, SimulateCommand.self, CodesCommand.self])
+        subcommands: [RunCommand.self, MigrateCommand.self, StoresCommand.self, StatusCommand.self, SimulateCommand.self, CodesCommand.self,
+                      UsersCommand.self])
 }
 
 struct ConfigOption: ParsableArguments {
@@ -60,9 +62,19 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("storegate-hq: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        var readers: [any Service] = []
+        if configuration.console.listen != nil {
+            do {
+                readers.append(try ConsoleServer(configuration: configuration, database: application.database, logger: logger))
+            } catch {
+                FileHandle.standardError.write(Data("storegate-hq: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         logger.notice("storegate-hq starting", metadata: ["broker": "\(configuration.mqtt.url)", "client_id": "\(configuration.mqtt.clientID)",
-                                                          "database": "\(configuration.database.host):\(configuration.database.port)/\(configuration.database.name)"])
-        try await application.serviceGroup(logger: logger).run()
+                                                          "database": "\(configuration.database.host):\(configuration.database.port)/\(configuration.database.name)",
+                                                          "console": "\(configuration.console.listen ?? "off")"])
+        try await application.serviceGroup(logger: logger, readers: readers).run()
         let statistics = application.statistics.snapshot
         logger.notice("storegate-hq stopped", metadata: ["stored": "\(statistics.stored)", "duplicates": "\(statistics.duplicates)",
                                                          "invalid": "\(statistics.invalid)", "batches": "\(statistics.batches)"])

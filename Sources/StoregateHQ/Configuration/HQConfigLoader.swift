@@ -13,6 +13,7 @@ public enum HQConfigLoader {
         "downlink": ["key_id", "key_file", "revoke_double_redemptions", "sync_beacon_seconds", "resend_seconds"],
         "ingest": ["batch_size", "batch_ms", "gap_requeue_after_seconds", "requeue_resend_seconds", "gap_alert_after_requeues"],
         "alerts": ["stale_gateway_seconds", "backlog_age_seconds", "counterfeit_per_hour"],
+        "console": ["listen", "session_hours", "secure_cookies"],
     ]
 
     public static func load(path: String) throws(ConfigErrors) -> HQConfiguration {
@@ -102,6 +103,17 @@ public enum HQConfigLoader {
                 config.backlogAgeAlertMilliseconds = Int64(seconds) * 1_000
             }
             config.counterfeitPerHourAlert = reader.int(alerts, "alerts.counterfeit_per_hour", 1...1_000_000) ?? config.counterfeitPerHourAlert
+        }
+        if let console = reader.section(table, "console") {
+            if let listen = reader.string(console, "console.listen") {
+                if ListenAddress(listen) == nil {
+                    reader.fail("console.listen", "\(listen) is not host:port (e.g. 127.0.0.1:8480, port 0–65535)")
+                } else {
+                    config.console.listen = listen
+                }
+            }
+            config.console.sessionHours = reader.int(console, "console.session_hours", 1...720) ?? config.console.sessionHours
+            config.console.secureCookies = reader.bool(console, "console.secure_cookies") ?? config.console.secureCookies
         }
         try reader.finish()
         return config

@@ -28,7 +28,20 @@ public struct HQConfiguration: Sendable {
         public init() {}
     }
 
+    /// The web console (docs/hq.md "Console"); off unless `console.listen` is set.
+    public struct Console: Sendable {
+        /// `host:port`; port 0 takes any free port (tests).
+        public var listen: String?
+        /// A session ends this long after the login.
+        public var sessionHours = 12
+        /// Mark the session cookie `Secure` (the console is served through a TLS proxy).
+        public var secureCookies = false
+
+        public init() {}
+    }
+
     public var database = Database()
+    public var console = Console()
     public var mqtt = MQTT()
     /// The downlink signing key (from `storegate hq keygen`); without it HQ sends nothing to the stores.
     public var downlinkKeyID: String?

@@ -66,7 +66,7 @@ public final class HQDatabase: Service, Sendable {
 
     /// Waits until this instance has applied (or found applied) every migration: true then, false when a
     /// graceful shutdown comes first. Services that read or write the schema start with it.
-    func waitForSchema() async throws -> Bool {
+    public func waitForSchema() async throws -> Bool {
         do {
             try await cancelWhenGracefulShutdown { try await self.schemaGate.wait() }
             return true

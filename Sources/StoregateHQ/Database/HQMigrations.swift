@@ -296,5 +296,50 @@ public enum HQMigrations {
                 ADD COLUMN head_checked_ms bigint NOT NULL DEFAULT 0
             """,
         ]),
+        Migration(version: 4, name: "console access", statements: [
+            // The console's users: a role and a bcrypt hash (never the password).
+            """
+            CREATE TABLE users (
+                name text PRIMARY KEY,
+                role text NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+                password_hash text NOT NULL,
+                created_ms bigint NOT NULL
+            )
+            """,
+            // A signed-in browser: only the SHA-256 of the cookie's random token is kept, so a copy of this table
+            // opens no session; `csrf_token` goes into every form the session is shown and must come back with it.
+            """
+            CREATE TABLE sessions (
+                token_hash bytea PRIMARY KEY,
+                user_name text NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+                csrf_token text NOT NULL,
+                created_ms bigint NOT NULL,
+                expires_ms bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX sessions_expiry ON sessions (expires_ms)",
+            // Failed logins, counted per user name and per client address over a window (shared by every instance).
+            """
+            CREATE TABLE login_failures (
+                id bigserial PRIMARY KEY,
+                user_name text NOT NULL,
+                address text NOT NULL,
+                time_ms bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX login_failures_user ON login_failures (user_name, time_ms)",
+            "CREATE INDEX login_failures_address ON login_failures (address, time_ms)",
+            // Every acknowledgement of an alert (who, when, the note); `alerts.acknowledged_*` holds the latest.
+            """
+            CREATE TABLE alert_acknowledgements (
+                id bigserial PRIMARY KEY,
+                alert_id bigint NOT NULL REFERENCES alerts (id),
+                user_name text NOT NULL,
+                time_ms bigint NOT NULL,
+                note text NOT NULL
+            )
+            """,
+            "CREATE INDEX alert_acknowledgements_alert ON alert_acknowledgements (alert_id)",
+        ]),
     ]
 }

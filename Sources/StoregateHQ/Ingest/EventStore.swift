@@ -43,6 +43,8 @@ struct EventStore: Sendable {
                 try await self.addRollups(stored, on: connection)
                 try await self.insertSalesLines(stored, on: connection)
                 try await self.recordSummaries(stored, on: connection)
+                // Wakes the consoles' live pages when the batch commits (PostgreSQL delivers it only then).
+                try await connection.query("NOTIFY \(unescaped: HQNotifications.eventsStored)", logger: logger)
             }
             alerts += try await self.advance(gateways, with: stored, of: batch, on: connection, now: now)
             outcome.alerts = try await Alert.raise(alerts, on: connection, now: now, logger: logger)

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import StoregateContract
 import StoregateHQ
+import StoregateHQConsole
 import StoregateMQTTClient
 import StoregateTesting
 
@@ -41,9 +42,9 @@ final class HQHarness: Sendable {
     }
 
     /// The same as a TOML file, for the real binary.
-    func configurationFile(clientID: String = "hq-1") throws -> String {
+    func configurationFile(clientID: String = "hq-1", consoleListen: String? = nil) throws -> String {
         let file = self.directory.file("hq-\(clientID).toml")
-        try """
+        try ("""
             [database]
             port = \(self.postgres.port)
             user = "\(self.postgres.user)"
@@ -58,22 +59,30 @@ final class HQHarness: Sendable {
             [ingest]
             gap_requeue_after_seconds = 1
             requeue_resend_seconds = 2
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+            """ + (consoleListen.map { "\n[console]\nlisten = \"\($0)\"\n" } ?? "")).write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }
 
     /// Starts an instance in this process and returns once it is subscribed to the fleet's topics (what gateways
     /// publish before that is not its to see: its session is new); ``RunningHQ/stop()`` shuts it down gracefully.
-    func start(_ configuration: HQConfiguration) async throws -> RunningHQ {
+    /// With `console`, the web console runs too (on `console.listen`, port 0 unless set) and is listening on return.
+    func start(_ configuration: HQConfiguration, console: Bool = false) async throws -> RunningHQ {
         var logger = Logger(label: "hq-test") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
+        var configuration = configuration
         let application = try HQApplication(configuration: configuration, logger: logger)
-        let group = application.serviceGroup(logger: logger, signals: [])
+        var server: ConsoleServer?
+        if console {
+            if configuration.console.listen == nil { configuration.console.listen = "127.0.0.1:0" }
+            server = try ConsoleServer(configuration: configuration, database: application.database, logger: logger)
+        }
+        let group = application.serviceGroup(logger: logger, signals: [], readers: server.map { [$0] } ?? [])
         let task = Task { try await group.run() }
         try await waitUntil("storegate-hq subscribed", seconds: 30) {
             application.statistics.snapshot.subscriptionsGranted >= GatewayTopic.Kind.allCases.count
         }
-        return RunningHQ(application: application, group: group, task: task)
+        if let server { try await waitUntil("the console listening", seconds: 30) { server.listeningPort != nil } }
+        return RunningHQ(application: application, group: group, task: task, console: server)
     }
 
     /// One SQL value (psql, unaligned).
@@ -93,6 +102,7 @@ struct RunningHQ: Sendable {
     let application: HQApplication
     let group: ServiceGroup
     let task: Task<Void, any Error>
+    var console: ConsoleServer?
 
     func stop() async throws {
         await self.group.triggerGracefulShutdown()

@@ -1,0 +1,102 @@
+import Foundation
+import StoregateCore
+import StoregateFoundation
+import Hummingbird
+import HTTPTypes
+import Logging
+
+/// In front of every route: the language, the session from its cookie, and for every POST the CSRF token and the
+/// origin. A page without a session redirects to the login page; an `/api` route answers 401. A POST whose form does
+/// not carry the session's CSRF token (or, for the login form, the login cookie's) is refused with 403 before any
+/// handler sees it, so no form can be added without the check.
+struct ConsoleAccess: RouterMiddleware {
+    typealias Context = ConsoleRequestContext
+    static let sessionCookie = "sg_session"
+    static let loginCookie = "sg_login"
+    static let maxFormBytes = 16_384
+    /// Reachable without a session.
+    static let publicPaths: Set<String> = ["/login", "/static/console.css", "/static/console.js"]
+
+    let sessions: ConsoleSessions
+    let pages: ConsolePages
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.language = ConsoleLanguage(acceptLanguage: request.headers[.acceptLanguage])
+        var request = request
+        let path = request.uri.path
+        let isAPI = path.hasPrefix("/api/")
+        do {
+            if let token = request.cookies[Self.sessionCookie]?.value, !token.isEmpty {
+                context.session = try await self.sessions.find(token: token, now: Timestamp.now.milliseconds)
+            }
+            if request.method == .post {
+                try self.checkOrigin(request)
+                context.form = try await Self.readForm(&request, context: context)
+                let expected = path == "/login" ? request.cookies[Self.loginCookie]?.value : context.session?.csrfToken
+                let given = context.form["csrf"] ?? request.headers[.csrfToken]
+                guard let expected, let given, !expected.isEmpty, Secrets.same(expected, given) else { throw ConsoleError.badCSRF }
+            }
+            guard context.session != nil || Self.publicPaths.contains(path) else {
+                if isAPI || request.method != .get { throw ConsoleError.signInFirst }
+                return Response(status: .seeOther, headers: [.location: "/login"])
+            }
+            return try await next(request, context)
+        } catch let error as ConsoleError {
+            return self.pages.error(error, api: isAPI, context: context)
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch {
+            self.logger.error("console \(request.method) \(path): \(String(reflecting: error))")
+            return self.pages.error(ConsoleError(.internalServerError, "the console could not answer: \(type(of: error)); storegate-hq's log has the details"),
+                                    api: isAPI, context: context)
+        }
+    }
+
+    /// A cross-site POST carries the other site's Origin: refused even where SameSite cookies are not honoured.
+    private func checkOrigin(_ request: Request) throws(ConsoleError) {
+        guard let origin = request.headers[.origin], let host = request.head.authority else { return }
+        guard let originHost = URL(string: origin)?.host(percentEncoded: false) else {
+            throw ConsoleError(.forbidden, "the Origin header \(origin) is not a URL")
+        }
+        let originAuthority = URL(string: origin).map { url in url.port.map { "\(originHost):\($0)" } ?? originHost } ?? originHost
+        guard originAuthority == host || originHost == host else {
+            throw ConsoleError(.forbidden, "a form from \(origin) may not be sent to this console (\(host))")
+        }
+    }
+
+    /// The urlencoded form of a POST (`application/x-www-form-urlencoded`), at most 16 KB.
+    static func readForm(_ request: inout Request, context: Context) async throws -> [String: String] {
+        let type = request.headers[.contentType] ?? ""
+        guard type.isEmpty || type.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
+            throw ConsoleError(.unsupportedMediaType, "send the form as application/x-www-form-urlencoded, not \(type)")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: Self.maxFormBytes)
+        } catch {
+            throw ConsoleError(.contentTooLarge, "the form is larger than \(Self.maxFormBytes) bytes")
+        }
+        var form: [String: String] = [:]
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String? {
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            }
+            guard let key = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
+                throw ConsoleError.badRequest("the form is not valid application/x-www-form-urlencoded")
+            }
+            form[key] = value
+        }
+        return form
+    }
+}
+
+extension HTTPField.Name {
+    static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+}
+
+extension HTTPField.Name {
+    static let consoleReferrerPolicy = HTTPField.Name("Referrer-Policy")!
+}

@@ -1,0 +1,38 @@
+import Logging
+import PostgresNIO
+import StoregateHQ
+
+/// The users page (admins only): who may sign in, with which role, and how many sessions each has open.
+struct UserList: Sendable, Codable {
+    struct Row: Sendable, Codable {
+        var name: String
+        var role: String
+        var createdMs: Int64
+        var created: String
+        var openSessions: Int64
+        /// Failed logins within the rate limit's window (at its limit, the user's logins are refused).
+        var recentFailures: Int64
+    }
+
+    var users: [Row]
+
+    static func read(_ connection: PostgresConnection, now: Int64, failureWindowMs: Int64, logger: Logger) async throws -> UserList {
+        let rows = try await connection.query("""
+            SELECT u.name, u.role, u.created_ms,
+                   (SELECT count(*) FROM sessions s WHERE s.user_name = u.name AND s.expires_ms > \(now))::bigint,
+                   (SELECT count(*) FROM login_failures f WHERE f.user_name = u.name AND f.time_ms > \(now - failureWindowMs))::bigint
+            FROM users u ORDER BY u.name
+            """, logger: logger)
+        var users: [Row] = []
+        for try await (name, role, created, sessions, failures) in rows.decode((String, String, Int64, Int64, Int64).self) {
+            users.append(Row(name: name, role: role, createdMs: created, created: StoreTime.format(created, zone: Overview.defaultTimeZone),
+                             openSessions: sessions, recentFailures: failures))
+        }
+        return UserList(users: users)
+    }
+
+    static let csv = CSVTable<Row>(columns: [
+        ("user", { $0.name }), ("role", { $0.role }), ("created", { $0.created }), ("open_sessions", { "\($0.openSessions)" }),
+        ("recent_failures", { "\($0.recentFailures)" }),
+    ])
+}

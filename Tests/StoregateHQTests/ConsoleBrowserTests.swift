@@ -1,0 +1,128 @@
+import Foundation
+import StoregateHQ
+import StoregateHQConsole
+import StoregateTesting
+import Testing
+
+/// The console in a real browser (headless Chromium through selenium, Tests/StoregateHQTests/Browser) against the
+/// real stack: PostgreSQL, mosquitto, a real `storegate run` gateway, storegate-hq with its console, users added with
+/// the real `storegate-hq users add`.
+@Suite(.serialized) struct ConsoleBrowserTests {
+    static let python = "/usr/bin/python3"
+    static let script = PostgresServer.packageRoot + "/Tests/StoregateHQTests/Browser/console_browser.py"
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"), "needs chromium-driver (scripts/lib.sh)"))
+    func aBrowserSeesRecountedFiguresLiveRedemptionsAndTheRolesAndExportsTheCSV() async throws {
+        let harness = try HQHarness()
+        var store = try RealGatewayTests.Gateway(store: "S-north", region: "CN-31", harness: harness)
+        let units = (1...6).map { "01/09506000134352/21/W\($0)" }
+        let csv = harness.directory.file("units.csv")
+        try ("code\n" + units.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        try RealGatewayTests.Gateway.run(store.binary, ["import", "--db", store.db, csv])
+
+        var configuration = harness.configuration()
+        configuration.console.listen = "127.0.0.1:0"
+        let hq = try await harness.start(configuration, console: true)
+        let port = try #require(hq.console?.listeningPort)
+        _ = try harness.value("INSERT INTO stores (store_id, name, region, city, time_zone) VALUES ('S-north', 'North', 'CN-31', 'Shanghai', 'Asia/Shanghai')")
+        try store.start(harness.broker)
+        defer { store.stop() }
+        // A batch issued for the store's region reaches its gateway, signed, and is reported applied.
+        let issued = try await CodeBatchIssuer(database: hq.application.database, configuration: configuration)
+            .issue(.init(gtin: "09506000134352", count: 5, campaign: nil, region: "CN-31", product: "cap"))
+        try await waitUntil("the store applied the batch", seconds: 60, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM batch_distribution WHERE state = 'applied'")) == 1
+        }
+
+        // Users through the real CLI: the operator's password from a file, the viewer's from stdin.
+        let hqBinary = try StoregateBinary.path(named: "storegate-hq")
+        let configFile = try harness.configurationFile()
+        let passwordFile = harness.directory.file("olga.password")
+        try "operator-password-3\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let addOperator = try ChildProcess(executable: hqBinary, arguments: ["users", "add", "olga", "--role", "operator",
+                                                                            "--password-file", passwordFile, "--config", configFile])
+        #expect(addOperator.wait(seconds: 60) == 0)
+        let addViewer = try ChildProcess(executable: "/bin/sh", arguments: [
+            "-c", "printf 'viewer-password-3\\n' | \"$0\" users add victor --role viewer --config \"$1\"", hqBinary, configFile])
+        #expect(addViewer.wait(seconds: 60) == 0)
+        #expect(try harness.value("SELECT string_agg(name || ':' || role, ',' ORDER BY name) FROM users") == "olga:operator,victor:viewer")
+
+        // The store's morning: two redemptions and a basket with money, through the real gateway.
+        try store.operate("redeem", units[0])
+        try store.operate("redeem", units[1])
+        #expect(try store.ring("sale", #"{"receipt":"M-1","currency":"CNY","lines":[{"code":"\#(units[2])","unit_price":650},{"gtin":"4006381333931","quantity":2,"unit_price":250}]}"#,
+                               directory: harness.directory) == 0)
+        let length = try store.journalLength()
+        try await waitUntil("HQ holds the store's journal", seconds: 60, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT watermark FROM gateways WHERE store_id = 'S-north'")) == length
+        }
+        _ = try harness.value("INSERT INTO alerts (kind, key, store_id, raised_ms) VALUES ('counterfeit_spike', 'browser-1', 'S-north', \(Int64(Date().timeIntervalSince1970 * 1000)))")
+        let alertID = try harness.int("SELECT id FROM alerts WHERE key = 'browser-1'")
+
+        let screenshots = harness.directory.file("screenshots")
+        try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
+        let input: [String: Any] = [
+            "url": "http://127.0.0.1:\(port)", "operator": ["olga", "operator-password-3"], "viewer": ["victor", "viewer-password-3"],
+            "screenshots": screenshots, "alert_id": alertID,
+            "redeem": [store.binary, "redeem", "--db", store.db, "--lane", "1", "--operator", "browser", "https://id.gs1.org/\(issued.codes[0])"],
+        ]
+        let output = harness.directory.file("browser.json"), log = harness.directory.file("browser.log")
+        let argument = String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self)
+        let browser = try ChildProcess(executable: Self.python, arguments: [Self.script, argument], stdoutFile: output, stderrFile: log)
+        let status = browser.wait(seconds: 180)
+        let errors = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        try #require(status == 0, "the browser script failed: \(errors)")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+
+        // What the browser showed before the live redemption equals a recount of the raw events (less that one).
+        let recount = try ConsoleRecount.overview(harness, nowMs: Int64(Date().timeIntervalSince1970 * 1000)).today
+        let shown = try #require(seen["shown"] as? [String: String])
+        #expect(seen["signed_in_as"] as? String == "olga")
+        #expect(shown["redemptions"] == "\(recount.redemptions - 1)")
+        #expect(shown["units_sold"] == "\(recount.unitsSold)")
+        #expect(shown["revenue"] == "\(recount.revenueMinor / 100).\(String(format: "%02d", recount.revenueMinor % 100))")
+        #expect(shown["active_stores"] == "\(recount.activeStores)")
+        #expect(recount.redemptions == 3 && recount.unitsSold == 3 && recount.revenueMinor == 1_150)
+        // The redemption made at the gateway appeared on the open page, without a reload, within 2 s.
+        let liveMs = try #require(seen["live_ms"] as? Int)
+        #expect(liveMs <= 2_000, "the redemption took \(liveMs) ms to show")
+        #expect(seen["same_document"] as? Bool == true)
+        #expect(seen["redemptions_after"] as? Int == recount.redemptions)
+        print("console: a gateway redemption showed on the overview \(liveMs) ms after the command returned")
+
+        // The CSV export holds the figures.
+        let export = try #require(seen["csv"] as? [Any])
+        #expect(export.first as? Int == 200)
+        #expect((export[1] as? String)?.hasPrefix("text/csv") == true)
+        #expect((export[2] as? String)?.contains("redemptions,\(recount.redemptions),") == true)
+
+        // The operator acknowledged; the viewer got no form.
+        #expect(seen["acknowledged_by"] as? String == "olga" && seen["note"] as? String == "checked the store by phone")
+        #expect(try harness.value("SELECT acknowledged_by || '|' || note FROM alerts WHERE id = \(alertID)") == "olga|checked the store by phone")
+        #expect(seen["viewer_ack_forms"] as? Int == 0 && seen["viewer_read_only_note"] as? Int == 1)
+        #expect(seen["stores_rows"] as? Int == 1)
+        // Two GTINs sold today (the serialised one and the plain one of the basket): a total and a region row each.
+        #expect(seen["sku_rows"] as? Int == 4)
+        #expect(seen["campaigns_title"] as? String == "Campaigns")
+        // The batch page: one store, applied; the code redeemed live is one of the batch's.
+        #expect(seen["batch_rows"] as? [String] == [issued.batchID])
+        let batches = ConsoleBrowser(port: port)
+        #expect(try await batches.signIn("victor", "viewer-password-3").status == 303)
+        let batch = try #require((try await batches.get("/api/batches").json["batches"] as? [[String: Any]])?.first)
+        #expect(batch["stores"] as? Int == 1 && batch["stores_applied"] as? Int == 1 && batch["redeemed"] as? Int == 1)
+        #expect(batch["codes"] as? Int == 5 && batch["campaign"] as? String == "")
+        let perStore = try await batches.get("/api/batches/\(issued.batchID)/stores.csv")
+        #expect(perStore.status == 200 && perStore.text.contains("S-north,North,applied,1,5,"), "\(perStore.text)")
+        let consoleErrors = seen["console_errors"] as? [Any] ?? ["missing"]
+        #expect(consoleErrors.isEmpty, "browser console: \(consoleErrors)")
+
+        // The overview, with the live number, for the README (made when missing, or again on request).
+        let image = PostgresServer.packageRoot + "/docs/images/console-overview.png"
+        if !FileManager.default.fileExists(atPath: image) || ProcessInfo.processInfo.environment["STOREGATE_UPDATE_SCREENSHOTS"] == "1" {
+            try? FileManager.default.createDirectory(atPath: (image as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(atPath: image)
+            try FileManager.default.copyItem(atPath: screenshots + "/overview-live.png", toPath: image)
+        }
+        try await hq.stop()
+    }
+}

@@ -1,0 +1,22 @@
+import StoregateConfig
+import StoregateHQ
+import Testing
+
+/// `[console]` in hq.toml: the listen address is checked and named in the error.
+struct ConsoleConfigurationTests {
+    @Test func theConsoleIsOffUnlessListenIsSetAndABadAddressIsNamed() throws {
+        #expect(try HQConfigLoader.parse("").console.listen == nil)
+        let configuration = try HQConfigLoader.parse("[console]\nlisten = \"127.0.0.1:8480\"\nsession_hours = 8\nsecure_cookies = true\n")
+        #expect(configuration.console.listen == "127.0.0.1:8480" && configuration.console.sessionHours == 8 && configuration.console.secureCookies)
+        #expect(ListenAddress("[::1]:8480")?.host == "::1" && ListenAddress("[::1]:8480")?.description == "[::1]:8480")
+        for bad in ["8480", "localhost:99999", ":8480", "host:port"] {
+            #expect(throws: ConfigErrors.self) { try HQConfigLoader.parse("[console]\nlisten = \"\(bad)\"\n") }
+            do {
+                _ = try HQConfigLoader.parse("[console]\nlisten = \"\(bad)\"\n")
+            } catch {
+                #expect("\(error)".contains("console.listen"), "\(error)")
+            }
+        }
+        #expect(throws: ConfigErrors.self) { try HQConfigLoader.parse("[console]\nport = 8480\n") }
+    }
+}
