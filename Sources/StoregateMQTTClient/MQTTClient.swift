@@ -83,7 +83,6 @@ public final class MQTTClient: Sendable {
         mosquitto_publish_v5_callback_set(handle, mqttOnPublish)
         mosquitto_subscribe_v5_callback_set(handle, mqttOnSubscribe)
         mosquitto_message_v5_callback_set(handle, mqttOnMessage)
-        mosquitto_log_callback_set(handle, mqttOnLog)
         if let username = self.options.username {
             try mosquittoCall("set username/password") { mosquitto_username_pw_set(handle, username, self.options.password) }
         }
@@ -238,6 +237,10 @@ public final class MQTTClient: Sendable {
             self.lastTurn.store(DispatchTime.now().uptimeNanoseconds, ordering: .sequentiallyConsistent)
             if let due = nextConnect, ContinuousClock.now >= due {
                 connacksAtConnect = self.box.connacks.load(ordering: .sequentiallyConsistent)
+                // libmosquitto's log is the only place a TLS failure's reason is; it is read until the CONNACK only,
+                // because with a log callback set libmosquitto formats a line (malloc + vsnprintf under a mutex) for
+                // every packet: twice per event on a drain.
+                mosquitto_log_callback_set(self.handle, mqttOnLog)
                 self.connecting.store(true, ordering: .sequentiallyConsistent)
                 let failure = self.connectOnce()
                 self.connecting.store(false, ordering: .sequentiallyConsistent)
@@ -253,7 +256,11 @@ public final class MQTTClient: Sendable {
             // Reset the backoff only after a connection that lasted: a broker that accepts and then drops us at
             // once (mosquitto 2.0 does so after an ACL-denied publish) must not be hammered in a tight loop.
             if self.isConnected {
-                if connectedAt == nil { connectedAt = .now }
+                if connectedAt == nil {
+                    connectedAt = .now
+                    mosquitto_log_callback_set(self.handle, nil)
+                    self.box.libraryError.withLock { $0 = nil }
+                }
                 if let since = connectedAt, ContinuousClock.now - since > .seconds(2) { backoff.reset() }
             } else {
                 connectedAt = nil
