@@ -1,5 +1,6 @@
 import Foundation
 import StoregateHQ
+import StoregateContract
 import StoregateTesting
 import Testing
 
@@ -140,6 +141,50 @@ import Testing
         #expect(hq.application.statistics.snapshot.stored == 2_000)
         try Self.expectRollupsEqualRecount(harness)
         await publisher.stop()
+        try await hq.stop()
+    }
+
+    /// The broker restarts under load. mosquitto (2.0) restores HQ's persistent session but not its shared
+    /// subscription, so what gateways publish before HQ has reconnected and subscribed again is acknowledged to
+    /// them and delivered to no one. HQ finds the hole as soon as a later event arrives and asks for it with a
+    /// signed requeue; answered, every event is stored once (how much the restart drops depends on when HQ is back:
+    /// usually all of 501–999).
+    @Test func whatABrokerRestartDropsIsRequeuedAndEveryEventStoredOnce() async throws {
+        let harness = try HQHarness(persistentBroker: true)
+        let hq = try await harness.start(harness.configuration())
+        let listener = try await WhatOnlyHQSeesTests.DownlinkListener(broker: harness.broker, signer: harness.signer)
+        var gateway = SimulatedGateway(storeID: "S001", gatewayID: "g1")
+        let events = (1...1_000).map { gateway.next(op: "sell", code: SimulatedGateway.unitCode(serial: "R\($0)"), timeMs: 1_780_000_000_000 + Int64($0)) }
+        let message = { (event: SimulatedGateway.Event) in ("S001", "g1", event.payload) }
+        let before = try await GatewayPublisher(broker: harness.broker)
+        try await before.publish(events.prefix(500).map(message))
+        try await harness.waitForWatermark(store: "S001", gateway: "g1", 500)
+        await before.stop()
+
+        harness.broker.terminate()
+        try harness.broker.start()
+        // At once, before HQ's reconnect backoff lets it back in: acknowledged by the broker, delivered to no one.
+        let after = try await GatewayPublisher(broker: harness.broker)
+        try await after.publish(events[500..<999].map(message))
+        // The last event, again until HQ has it (it is subscribed again by then).
+        for _ in 0..<100 where (try? harness.int("SELECT count(*) FROM event_keys WHERE seq = 1000")) != 1 {
+            try await after.publish([message(events[999])])
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        // Play the gateway's part: answer every requeue (there may be several holes, depending on when HQ was back)
+        // until the watermark is at the end.
+        var answered = Set<Int64>()
+        for _ in 0..<300 where (try? harness.int("SELECT watermark FROM gateways")) != 1_000 {
+            for requeue in listener.messages.value where requeue.body.command == "requeue" {
+                guard let from = requeue.body.fromSeq, let to = requeue.body.toSeq, answered.insert(from).inserted else { continue }
+                try await after.publish(events[Int(from - 1)..<Int(to)].map(message))
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await harness.waitForWatermark(store: "S001", gateway: "g1", 1_000, seconds: 5)
+        #expect(try harness.int("SELECT count(*) FROM events") == 1_000)
+        #expect(try harness.int("SELECT count(*) FROM event_keys") == 1_000)
+        await after.stop()
         try await hq.stop()
     }
 }

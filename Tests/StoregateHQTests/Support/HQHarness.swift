@@ -16,9 +16,10 @@ final class HQHarness: Sendable {
     let signer = DownlinkSigner.generate(keyID: "hq-test")
     let keyFile: String
 
-    init() throws {
+    /// `persistentBroker`: the broker keeps sessions and queued messages across its restart.
+    init(persistentBroker: Bool = false) throws {
         self.postgres = try PostgresServer()
-        self.broker = try Broker()
+        self.broker = try Broker(persistent: persistentBroker)
         self.directory = try TemporaryDirectory(prefix: "storegate-hq-test")
         self.keyFile = self.directory.file("downlink.key")
         try (self.signer.privateKeyText + "\n").write(toFile: self.keyFile, atomically: true, encoding: .utf8)
