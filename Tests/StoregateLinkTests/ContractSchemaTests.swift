@@ -81,7 +81,10 @@ struct ContractSchemaTests {
         #expect(head.isSigned(by: statusKey, storeId: "S1", gatewayId: try fixture.ledger.gatewayID(), timeMs: beat.timeMs))
         #expect(!head.isSigned(by: statusKey, storeId: "S1", gatewayId: try fixture.ledger.gatewayID(), timeMs: beat.timeMs + 1))
         #expect(head.hash == Hex.encode(try #require(try fixture.ledger.journal().first { $0.seq == head.seq }).hash))
-        #expect(head.seq >= 11 && head.deliveredThroughSeq <= head.seq && head.deliveredThroughSeq >= 1)
+        // Delivered through the head when that heartbeat saw no backlog; below it otherwise (the heartbeat may be an
+        // early one, sent before the drain).
+        #expect(head.seq >= 1 && head.deliveredThroughSeq <= head.seq)
+        #expect(beat.backlog > 0 || head.deliveredThroughSeq == head.seq, "\(beat)")
 
         var documents: [(schema: String, json: String)] = subscriber.messages.compactMap { message in
             let kind = message.topic.split(separator: "/").last.map(String.init) ?? ""
