@@ -7,7 +7,7 @@ memory stays flat while the backlog grows, and the journal's own order is kept w
 Prints its figures as one JSON line; exits 1 on the first broken promise.
 usage: broker_down.py STOREGATE_BINARY [--down SECONDS] [--rate REQUESTS_PER_SECOND]
 """
-import argparse, http.client, json, signal, socket, subprocess, sys, tempfile, threading, time
+import argparse, http.client, json, os, signal, socket, subprocess, sys, tempfile, threading, time
 
 import paho.mqtt.client as mqtt
 
@@ -40,6 +40,16 @@ def rss_kib(pid):
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
 
 
+CHILDREN = []
+
+
+def stop_children():
+    """On every exit, failures included: no broker or gateway outlives the soak."""
+    for child in CHILDREN:
+        if child.poll() is None:
+            child.kill()
+
+
 def main():
     arguments = argparse.ArgumentParser()
     arguments.add_argument("storegate")
@@ -48,6 +58,8 @@ def main():
     options = arguments.parse_args()
     binary = options.storegate
     work = tempfile.mkdtemp(prefix="storegate-broker-down-")
+    # mosquitto started as root drops to its own user, which must write its persistence file here.
+    os.chmod(work, 0o777)
 
     broker_port = free_port()
     with open(f"{work}/mosquitto.conf", "w") as conf:
@@ -57,6 +69,7 @@ def main():
     start_broker = lambda: subprocess.Popen(["mosquitto", "-c", f"{work}/mosquitto.conf"],
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     broker = start_broker()
+    CHILDREN.append(broker)
     wait_for("the broker", lambda: can_connect(broker_port), 10)
 
     db = f"{work}/ledger.sqlite"
@@ -79,6 +92,7 @@ def main():
     log = open(f"{work}/gateway.log", "ab")
     gateway = subprocess.Popen([binary, "run", "--db", db, "--broker", f"mqtt://127.0.0.1:{broker_port}",
                                 "--api", f"127.0.0.1:{api_port}", "--log-level", "warning"], stdout=log, stderr=log)
+    CHILDREN.append(gateway)
     wait_for("the API", lambda: can_connect(api_port), 30)
 
     # A steady till: one verify every 1/rate s (verifies of unknown codes: journaled, never shed below the limit).
@@ -110,6 +124,7 @@ def main():
         rss_during.append(rss_kib(gateway.pid))
     answered_while_down = answered[0]
     broker = start_broker()
+    CHILDREN.append(broker)
     wait_for("the broker back", lambda: can_connect(broker_port), 10)
     came_back = time.monotonic()
     time.sleep(5)
@@ -118,7 +133,16 @@ def main():
 
     journal_length = lambda: int(json.loads(subprocess.run(
         [binary, "ledger", "stats", "--db", db, "--json"], capture_output=True, text=True).stdout)["journal_length"])
-    wait_for("every event at the subscriber", lambda: len(set(arrivals)) >= journal_length(), 600)
+    total = journal_length()
+    deadline = time.monotonic() + 300
+    while len(set(arrivals)) < total and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if len(set(arrivals)) < total:
+        with lock:
+            seen = set(arrivals)
+        missing = sorted(set(range(1, total + 1)) - seen)
+        sys.exit(f"FAIL: {len(missing)} of {total} events never reached the subscriber: seqs {missing[0]}–{missing[-1]} "
+                 f"(gateway log: {work}/gateway.log)")
     drained = time.monotonic()
     gateway.send_signal(signal.SIGTERM)
     if gateway.wait(30) != 0:
@@ -149,4 +173,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        stop_children()

@@ -95,6 +95,16 @@ class Till(threading.Thread):
                 self.answers.append((operation, code, answer["result"], answer.get("seq")))
 
 
+CHILDREN = []
+
+
+def stop_children():
+    """On every exit, failures included: no broker or gateway outlives the soak."""
+    for child in CHILDREN:
+        if child.poll() is None:
+            child.kill()
+
+
 def main():
     arguments = argparse.ArgumentParser()
     arguments.add_argument("storegate")
@@ -111,6 +121,7 @@ def main():
     with open(f"{work}/mosquitto.conf", "w") as conf:
         conf.write(f"listener {broker_port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n")
     broker = subprocess.Popen(["mosquitto", "-c", f"{work}/mosquitto.conf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    CHILDREN.append(broker)
     wait_for("the broker", lambda: can_connect(broker_port), 10)
     db = f"{work}/ledger.sqlite"
     subprocess.run([binary, "ledger", "init", "--db", db, "--store-id", "S1", "--region", "EU-DE"], check=True, stdout=subprocess.DEVNULL)
@@ -130,6 +141,7 @@ def main():
         api_port = free_port()
         gateway = subprocess.Popen([binary, "run", "--db", db, "--broker", f"mqtt://127.0.0.1:{broker_port}",
                                     "--api", f"127.0.0.1:{api_port}", "--log-level", "warning"], stdout=log, stderr=log)
+        CHILDREN.append(gateway)
         wait_for(f"round {index}: the API", lambda: can_connect(api_port) or gateway.poll() is not None, 30)
         if gateway.poll() is not None:
             sys.exit(f"FAIL: round {index}: the gateway exited with {gateway.returncode} (log: {work}/gateway.log)")
@@ -198,4 +210,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        stop_children()
