@@ -70,7 +70,7 @@ public struct HQTailState: Sendable {
         }
         if object["op"] as? String == "downlink", let details = object["details"] as? [String: Any] {
             // A signed HQ message the gateway applied: what HQ changed at the store, counted as no sale or redemption.
-            lines.append(["type": "downlink", "store": store, "gateway": gateway, "seq": seq, "stream": details["stream"] ?? "",
+            lines.append(["type": "downlink_applied", "store": store, "gateway": gateway, "seq": seq, "stream": details["stream"] ?? "",
                           "hq_seq": details["seq"] ?? 0, "reason": object["reason"] ?? ""])
         }
         if object["op"] as? String == "redeem", object["result"] as? String == "accepted", let code = object["code"] as? String {

@@ -90,7 +90,7 @@ struct HQTailStateTests {
         var tail = HQTailState()
         let lines = payloads.flatMap { tail.receive(topic: Self.topic, payload: $0) }
         #expect(tail.invalid == 0)
-        let downlink = try #require(lines.first { $0["type"] as? String == "downlink" })
+        let downlink = try #require(lines.first { $0["type"] as? String == "downlink_applied" })
         #expect(downlink["stream"] as? String == "revocations:*")
         #expect((downlink["reason"] as? String)?.contains("1 code revoked") == true, "\(downlink)")
         let summary = try #require(lines.first { $0["type"] as? String == "sales_summary" })
