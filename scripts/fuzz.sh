@@ -5,8 +5,10 @@
 #   downlink  an MQTT downlink message → the signed-envelope verifier and the message checks behind it
 #   config    a config file → the config loader (seeds: the shipped config)
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   (SECONDS per target, default 60; all targets unless named)
-# CI runs every target briefly; run it longer by hand. Exits non-zero and leaves the crashing input in
-# .build-fuzz/artifacts when a crash or a broken invariant is found.
+# Run by hand it explores: a new seed each time, for as long as asked. CI runs a fixed number of inputs from a fixed
+# seed (STOREGATE_FUZZ_RUNS, STOREGATE_FUZZ_SEED): the same inputs on every machine, so CI fails for a change in
+# the code, not for a crash the fuzzer happens to reach only on a faster machine. Exits non-zero and leaves the
+# crashing input in .build-fuzz/artifacts when a crash or a broken invariant is found.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(storegate_root)"
@@ -70,10 +72,16 @@ PY
 mkdir -p .build-fuzz/artifacts
 for target in "${TARGETS[@]}"; do
     seeds=$(seed "$target")
-    echo "== fuzz $target for ${SECONDS_PER_TARGET}s (seeds: $seeds)"
+    if [ -n "${STOREGATE_FUZZ_RUNS:-}" ]; then
+        bound=(-runs="$STOREGATE_FUZZ_RUNS" -seed="${STOREGATE_FUZZ_SEED:-1}")
+        echo "== fuzz $target: $STOREGATE_FUZZ_RUNS inputs from seed ${STOREGATE_FUZZ_SEED:-1} (seeds: $seeds)"
+    else
+        bound=(-max_total_time="$SECONDS_PER_TARGET")
+        echo "== fuzz $target for ${SECONDS_PER_TARGET}s (seeds: $seeds)"
+    fi
     log=.build-fuzz/fuzz-$target.log
     # SWIFT_BACKTRACE off: Swift's crash reporter reads memory ASan reports as an overflow of its own.
-    if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$HARNESS" "$target" -max_total_time="$SECONDS_PER_TARGET" \
+    if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$HARNESS" "$target" "${bound[@]}" \
         -max_len=4096 -artifact_prefix=.build-fuzz/artifacts/"$target"- .build-fuzz/corpus/"$target" >"$log" 2>&1; then
         grep -E "ERROR|panic|Fatal|Precondition|Assertion|SUMMARY|Test unit written" "$log" | head -20
         echo "FAIL: the fuzzer found a crash in $target; the input is in .build-fuzz/artifacts" >&2

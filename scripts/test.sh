@@ -17,7 +17,7 @@ echo "== build"
 swift build --build-tests
 
 echo "== fuzz (libFuzzer, bounded)"
-bash scripts/fuzz.sh "${STOREGATE_FUZZ_SECONDS:-15}"
+STOREGATE_FUZZ_RUNS="${STOREGATE_FUZZ_RUNS:-30000}" STOREGATE_FUZZ_SEED="${STOREGATE_FUZZ_SEED:-1}" bash scripts/fuzz.sh
 
 echo "== test"
 # One test at a time: the broker, crash and lab-style tests start real processes with their own timing, and on

@@ -17,6 +17,9 @@ public struct TOMLReader {
         if let line = Self.lineWithHeaderWithoutKey(text) {
             throw ConfigErrors(errors: [ConfigError(key: "", problem: "not valid TOML at line \(line): a table header must start with a key")])
         }
+        if let line = Self.lineWithBraceInArray(text) {
+            throw ConfigErrors(errors: [ConfigError(key: "", problem: "not valid TOML at line \(line): '}' where an array expects a value")])
+        }
         do {
             return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
@@ -45,6 +48,68 @@ public struct TOMLReader {
             guard let first = rest.first else { return index + 1 }
             let keyStart = first.isASCII && (first.properties.isAlphabetic || ("0"..."9").contains(first) || "_-\"'".unicodeScalars.contains(first))
             if !keyStart && first != "]" { return index + 1 }
+        }
+        return nil
+    }
+
+    /// The line of a `}` whose innermost open bracket is an array's `[`: toml++ asserts there too (`x = [}]`, found
+    /// by the config fuzzer). Strings (basic, literal, multi-line) and comments are skipped; a `[` that opens a line
+    /// outside any value is a table header, not an array.
+    static func lineWithBraceInArray(_ text: String) -> Int? {
+        let scalars = Array(text.unicodeScalars)
+        var line = 1, index = 0, open: [Unicode.Scalar] = [], atLineStart = true
+        func starts(_ token: String, at position: Int) -> Bool {
+            let token = Array(token.unicodeScalars)
+            return position + token.count <= scalars.count && Array(scalars[position..<position + token.count]) == token
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            switch scalar {
+            case "\n":
+                line += 1
+                atLineStart = true
+                index += 1
+                continue
+            case " ", "\t", "\r":
+                index += 1
+                continue
+            case "#":
+                while index < scalars.count && scalars[index] != "\n" { index += 1 }
+                continue
+            case "\"", "'":
+                let triple = String(repeating: String(scalar), count: 3)
+                let multiline = starts(triple, at: index)
+                index += multiline ? 3 : 1
+                while index < scalars.count {
+                    if scalars[index] == "\\" && scalar == "\"" { index += 2; continue }
+                    if multiline ? starts(triple, at: index) : scalars[index] == scalar {
+                        index += multiline ? 3 : 1
+                        break
+                    }
+                    if scalars[index] == "\n" {
+                        line += 1
+                        if !multiline { break }
+                    }
+                    index += 1
+                }
+            case "[" where open.isEmpty && atLineStart:
+                // A table header: its brackets are not an array's.
+                while index < scalars.count && scalars[index] != "\n" { index += 1 }
+                continue
+            case "[", "{":
+                open.append(scalar)
+                index += 1
+            case "]":
+                if open.last == "[" { open.removeLast() }
+                index += 1
+            case "}":
+                if open.last == "[" { return line }
+                if open.last == "{" { open.removeLast() }
+                index += 1
+            default:
+                index += 1
+            }
+            atLineStart = false
         }
         return nil
     }

@@ -139,7 +139,8 @@ struct ConfigLoaderTests {
     /// Each a specific error with its line, never an abort: `[*mqtt]` made TOMLKit's parser assert (found by the
     /// config fuzzer), which killed the process.
     @Test(arguments: [("[mqtt\nurl = 1", 1), ("[gateway]\n[*mqtt]\nurl = \"mqtt://x\"", 2), ("[[ *scanner]]", 1), ("a = 1\n\n[ -]x", 3),
-                       ("\u{FEFF}[\u{2}]", 1), ("[gateway]\r\n[\u{99}x]", 2), ("[gateway]\n[\u{06E2}=\"e\"", 2), ("[\t\u{0B}m]", 1)])
+                       ("\u{FEFF}[\u{2}]", 1), ("[gateway]\r\n[\u{99}x]", 2), ("[gateway]\n[\u{06E2}=\"e\"", 2), ("[\t\u{0B}m]", 1), ("x = [}]", 1), ("[api]\nx = [1,\n }]", 3), ("x = { a = [ \"}\", } ] }", 1),
+                       ("x = [ [ } ] ]", 1)])
     func brokenTOMLSaysWhere(_ text: String, _ line: Int) {
         do {
             _ = try ConfigLoader.parse(text)
@@ -147,6 +148,20 @@ struct ConfigLoaderTests {
         } catch {
             #expect(error.description.contains("line \(line)"), "\(error)")
         }
+    }
+
+    /// Brackets and braces inside strings, comments and inline tables are not taken for structure.
+    @Test func bracesInStringsCommentsAndInlineTablesStillLoad() throws {
+        let text = [
+            "# a comment with [ } and {",
+            "[api]",
+            #"host_names = ["a}b", 'c]}d', """e"#,
+            #"}"""]"#,
+            "[downlink]",
+            #"keys = { k1 = "B3kzW2o1W5Qv2o5C9y0bYvYc3x8yXW5QnV7Q2o9zS5k" }"#,
+        ].joined(separator: "\n")
+        // Parsed, not refused by the checks that run first.
+        _ = try TOMLReader.table(text)
     }
 
     /// The keys a config text is refused for (empty when it loads).
