@@ -277,7 +277,8 @@ struct HQTrustCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "trust", abstract: "Add an HQ downlink public key to a ledger (bootstrap; later keys arrive signed).")
     @OptionGroup var ledger: LedgerOptions
     @Option(name: .customLong("key-id")) var keyID: String
-    @Option(name: .customLong("public-key")) var publicKey: String
+    // Unconditional: a base64url key starts with "-" one time in 64, which would otherwise read as an option.
+    @Option(name: .customLong("public-key"), parsing: .unconditional) var publicKey: String
 
     func run() throws {
         try Ledger(path: self.ledger.db).addDownlinkKey(keyID: self.keyID, publicKey: self.publicKey, at: .now)
