@@ -7,47 +7,16 @@ memory stays flat while the backlog grows, and the journal's own order is kept w
 Prints its figures as one JSON line; exits 1 on the first broken promise.
 usage: broker_down.py STOREGATE_BINARY [--down SECONDS] [--rate REQUESTS_PER_SECOND]
 """
-import argparse, http.client, json, os, signal, socket, subprocess, sys, tempfile, threading, time
+import argparse, http.client, json, os, signal, subprocess, sys, tempfile, threading, time
 
 import paho.mqtt.client as mqtt
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def can_connect(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        return True
-    except OSError:
-        return False
-
-
-def wait_for(what, predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    sys.exit(f"FAIL: timed out waiting for {what}")
+from harness import CHILDREN, can_connect, free_port, journal_length, run, wait_for
 
 
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-
-
-CHILDREN = []
-
-
-def stop_children():
-    """On every exit, failures included: no broker or gateway outlives the soak."""
-    for child in CHILDREN:
-        if child.poll() is None:
-            child.kill()
 
 
 def main():
@@ -131,9 +100,7 @@ def main():
     stop.set()
     thread.join()
 
-    journal_length = lambda: int(json.loads(subprocess.run(
-        [binary, "ledger", "stats", "--db", db, "--json"], capture_output=True, text=True).stdout)["journal_length"])
-    total = journal_length()
+    total = journal_length(binary, db)
     deadline = time.monotonic() + 300
     while len(set(arrivals)) < total and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -150,7 +117,7 @@ def main():
     witness.loop_stop()
     broker.terminate()
 
-    total = journal_length()
+    total = journal_length(binary, db)
     with lock:
         seen = set(arrivals)
     missing = set(range(1, total + 1)) - seen
@@ -173,7 +140,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        stop_children()
+    run(main)

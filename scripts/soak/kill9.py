@@ -10,32 +10,11 @@ must agree:
 Prints its figures as one JSON line; exits 1 on the first broken promise.
 usage: kill9.py STOREGATE_BINARY [--rounds N] [--seed S] [--codes C]
 """
-import argparse, http.client, json, random, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time
+import argparse, http.client, json, random, signal, sqlite3, subprocess, sys, tempfile, threading, time
 
 import paho.mqtt.client as mqtt
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(what, predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    sys.exit(f"FAIL: timed out waiting for {what}")
-
-
-def can_connect(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        return True
-    except OSError:
-        return False
+from harness import CHILDREN, can_connect, free_port, journal_length, run, wait_for
 
 
 class Witness:
@@ -95,16 +74,6 @@ class Till(threading.Thread):
                 self.answers.append((operation, code, answer["result"], answer.get("seq")))
 
 
-CHILDREN = []
-
-
-def stop_children():
-    """On every exit, failures included: no broker or gateway outlives the soak."""
-    for child in CHILDREN:
-        if child.poll() is None:
-            child.kill()
-
-
 def main():
     arguments = argparse.ArgumentParser()
     arguments.add_argument("storegate")
@@ -147,9 +116,7 @@ def main():
             sys.exit(f"FAIL: round {index}: the gateway exited with {gateway.returncode} (log: {work}/gateway.log)")
         if final:
             # Let it drain everything, then stop it cleanly.
-            journal_length = lambda: int(json.loads(subprocess.run(
-                [binary, "ledger", "stats", "--db", db, "--json"], capture_output=True, text=True).stdout)["journal_length"])
-            wait_for("the last events at the witness", lambda: witness.count() >= journal_length(), 120)
+            wait_for("the last events at the witness", lambda: witness.count() >= journal_length(binary, db), 120)
             gateway.send_signal(signal.SIGTERM)
             if gateway.wait(30) != 0:
                 sys.exit(f"FAIL: the final gateway exited with {gateway.returncode}")
@@ -210,7 +177,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        stop_children()
+    run(main)
