@@ -2,7 +2,7 @@
 # Runs every test: installs missing Debian packages, checks the systemd unit (seconds), builds once (debug, with tests), fuzzes the parsers of untrusted bytes
 # for a bounded time, runs the whole Swift Testing suite (storegate-hq's against a private PostgreSQL per test),
 # runs the suites that start the executable again against the release binary (linked differently: see
-# Package.swift), SIGKILLs it 100 times under load and stops the broker under it for a minute (scripts/soak), checks that binary holds no HQ code, then the USB lab (scripts/usb-lab/test.sh: the
+# Package.swift), SIGKILLs it 100 times under load, stops the broker under it for a minute and fills its disk three times (scripts/soak), checks that binary holds no HQ code, then the USB lab (scripts/usb-lab/test.sh: the
 # storegate binary against virtual USB scanners in a qemu guest, 1-2 minutes; its summary is the last line).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -35,6 +35,10 @@ echo "== soak: the release binary SIGKILLed 100 times while tills redeem and sel
 echo "== soak: the broker down for 60 s while a till verifies 20 times a second"
 /usr/bin/python3 scripts/soak/broker_down.py "$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate" \
     --down "${STOREGATE_BROKER_DOWN_SECONDS:-60}"
+
+echo "== soak: the ledger's small file system filled up 3 times under a redeeming till (loop-mounted ext4)"
+/usr/bin/python3 scripts/soak/disk_full.py "$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate" \
+    --cycles "${STOREGATE_DISK_FULL_CYCLES:-3}"
 
 echo "== the store's binary links no HQ code (no PostgreSQL driver, no storegate-hq module)"
 HQ_SYMBOLS=$(nm "$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate" | grep -c -E 'PostgresNIO|11StoregateHQ[0-9A-Z]' || true)

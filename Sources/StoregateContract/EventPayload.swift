@@ -7,6 +7,10 @@ public struct EventPayload: Sendable, Equatable, Decodable {
     public var v: Int
     public var seq: Int64
     public var eventId: String
+    /// The store and gateway that wrote the event (gateways since ledger schema v8; older events have neither).
+    /// HQ refuses an event whose names differ from its topic's.
+    public var storeId: String?
+    public var gatewayId: String?
     public var op: String
     public var code: String?
     public var result: String
@@ -68,7 +72,8 @@ public struct EventPayload: Sendable, Equatable, Decodable {
 
     private enum CodingKeys: String, CodingKey {
         case v, seq, op, code, result, reason, lane, role, provisional, details
-        case eventId = "event_id", `operator` = "operator", timeMs = "time_ms", prevHash = "prev_hash"
+        case eventId = "event_id", storeId = "store_id", gatewayId = "gateway_id", `operator` = "operator", timeMs = "time_ms"
+        case prevHash = "prev_hash"
     }
 
     /// The event in `bytes`, or the first rule it breaks (missing field, wrong type, version, seq, id, hash).

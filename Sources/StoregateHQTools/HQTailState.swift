@@ -51,6 +51,13 @@ public struct HQTailState: Sendable {
         }
         let eventID = object["event_id"] as? String ?? ""
         let seq = (object["seq"] as? NSNumber)?.int64Value ?? 0
+        if let writerStore = object["store_id"] as? String, let writerGateway = object["gateway_id"] as? String,
+           (writerStore, writerGateway) != (store, gateway) {
+            // Another gateway's event on this topic: counted as invalid, kept out of this gateway's chain.
+            self.invalid += 1
+            return [["type": "topic_mismatch", "store": store, "gateway": gateway, "seq": seq, "event_id": eventID,
+                     "writer_store": writerStore, "writer_gateway": writerGateway]]
+        }
         guard self.seen.insert(eventID).inserted else {
             self.duplicates += 1
             return [["type": "duplicate", "store": store, "gateway": gateway, "seq": seq, "event_id": eventID]]

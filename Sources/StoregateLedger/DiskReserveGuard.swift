@@ -164,12 +164,15 @@ public final class DiskGuard: Sendable {
 
     private func releaseReserve() {
         let released = self.reserve.release()
-        let wasLow = self.state.withLock { state -> Bool in
-            state.reserveReleasedMs = Self.now
-            return state.lowSpace
+        let (wasLow, alreadyReleased) = self.state.withLock { state -> (Bool, Bool) in
+            defer { state.reserveReleasedMs = state.reserveReleasedMs ?? Self.now }
+            return (state.lowSpace, state.reserveReleasedMs != nil)
         }
-        self.report("the disk is full: released the \(released >> 20) MiB reserve so redemptions still commit; "
-            + "free space on \(self.directory) now")
+        // Said once per emergency: every refused write of a disk with no reserve left would repeat it otherwise.
+        guard released > 0 || !alreadyReleased else { return }
+        self.report(released > 0
+            ? "the disk is full: released the \(released >> 20) MiB reserve so redemptions still commit; free space on \(self.directory) now"
+            : "the disk is full and no reserve is left to give back (\(self.directory)): operations fail until space is freed")
         // Entering low space prunes; if space was already low, prune what was delivered or shed since.
         if wasLow { self.prune(settledBefore: Timestamp(milliseconds: .max)) }
         _ = self.look()

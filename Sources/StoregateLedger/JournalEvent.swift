@@ -8,6 +8,10 @@ public struct JournalEvent: Sendable, Equatable {
     public var seq: Int64
     /// UUIDv7: HQ deduplicates on it.
     public var eventID: String
+    /// The store and gateway that wrote it (the ledger's identity then, the two levels of its MQTT topic); nil for
+    /// events written before ledger schema v8.
+    public var storeID: String?
+    public var gatewayID: String?
     public var operation: JournalOperation
     /// Canonical code id; nil when the scan was malformed.
     public var codeID: String?
@@ -37,6 +41,8 @@ public struct JournalEvent: Sendable, Equatable {
         writer.add("v", Int64(1))
         writer.add("seq", self.seq)
         writer.add("event_id", self.eventID)
+        writer.add("store_id", self.storeID)
+        writer.add("gateway_id", self.gatewayID)
         writer.add("op", self.operation.rawValue)
         writer.add("code", self.codeID)
         writer.add("result", self.result.rawValue)

@@ -5,10 +5,13 @@ import StoregateCore
 /// Appending to and reading the journal (and its outbox twin).
 enum JournalRow {
     static let columns = """
-        seq, event_id, op, code_id, result, reason, lane, operator, role, time_ms, provisional, details, prev_hash, hash
+        seq, event_id, op, code_id, result, reason, lane, operator, role, time_ms, provisional, details, prev_hash, hash,
+        store_id, gateway_id
         """
+    /// How many ``columns`` there are: a query that selects more after them reads those from this index on.
+    static let columnCount = 16
 
-    static let insertSQL = "INSERT INTO journal(\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let insertSQL = "INSERT INTO journal(\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     static let outboxInsertSQL = "INSERT INTO outbox(seq, payload, created_ms) VALUES (?, ?, ?)"
 
     /// Appends the event and its outbox row (`payload`: the event's canonical bytes); the caller's transaction
@@ -29,6 +32,8 @@ enum JournalRow {
         journal.bind(12, event.details)
         journal.bind(13, blob: event.prevHash)
         journal.bind(14, blob: event.hash)
+        journal.bind(15, event.storeID)
+        journal.bind(16, event.gatewayID)
         try journal.run()
         let outbox = statements.outboxInsert
         outbox.bind(1, event.seq)
@@ -50,7 +55,7 @@ enum JournalRow {
             throw LedgerError(.invalidValue, "journal event \(seq) has an operation, result or role this version does not know")
         }
         return JournalEvent(
-            seq: seq, eventID: row[1], operation: operation, codeID: row[3], result: result, reason: row[5], lane: row[6],
+            seq: seq, eventID: row[1], storeID: row[14], gatewayID: row[15], operation: operation, codeID: row[3], result: result, reason: row[5], lane: row[6],
             operator: row[7], role: role, time: Timestamp(milliseconds: row[9]), provisional: row[10], details: row[11],
             prevHash: [UInt8](row[12] as Data? ?? Data()), hash: [UInt8](row[13] as Data? ?? Data()))
     }

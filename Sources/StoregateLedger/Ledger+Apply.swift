@@ -82,7 +82,8 @@ extension Ledger {
         codeID: String?, result: StoregateCore.ResultCode, reason: String, context: DecisionContext, provisional: Bool, details: String
     ) throws -> JournalEvent {
         var event = JournalEvent(
-            seq: snapshot.headSeq + 1, eventID: UUIDv7.make(milliseconds: context.time.milliseconds), operation: operation,
+            seq: snapshot.headSeq + 1, eventID: UUIDv7.make(milliseconds: context.time.milliseconds),
+            storeID: snapshot.policy.storeID, gatewayID: snapshot.gatewayID.isEmpty ? nil : snapshot.gatewayID, operation: operation,
             codeID: codeID, result: result, reason: reason, lane: context.lane, operator: context.operator, role: context.role,
             time: context.time, provisional: provisional, details: details, prevHash: snapshot.headHash, hash: [])
         let payload = event.canonicalBytes
@@ -124,8 +125,10 @@ extension Ledger {
             throw LedgerError(.notInitialised, "the ledger has no store id yet: run `storegate ledger init --db \(self.path) --store-id ID --region REGION`")
         }
         let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
+        let gatewayID = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [SettingKey.gatewayID]) ?? ""
         return LedgerCache.Snapshot(
-            dataVersion: version, headSeq: head?[0] ?? 0, headHash: (head?[1] as Data?).map { [UInt8]($0) } ?? JournalEvent.genesisHash, policy: policy)
+            dataVersion: version, headSeq: head?[0] ?? 0, headHash: (head?[1] as Data?).map { [UInt8]($0) } ?? JournalEvent.genesisHash,
+            policy: policy, gatewayID: gatewayID)
     }
 
     /// The stored first answer to a repeated idempotency key.

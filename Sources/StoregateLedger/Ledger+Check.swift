@@ -49,9 +49,9 @@ extension Ledger {
                 if JournalEvent.hash(of: payload) != event.hash {
                     broken(event.seq, "hash does not match the event's contents (changed after it was written)")
                 }
-                if let outboxPayload = row[14] as String? {
+                if let outboxPayload = row[JournalRow.columnCount] as String? {
                     if !outboxPayload.utf8.elementsEqual(payload) { broken(event.seq, "outbox payload differs from the journal event") }
-                } else if !(row[15] as Bool) {
+                } else if !(row[JournalRow.columnCount + 1] as Bool) {
                     broken(event.seq, "no outbox row, and it was not pruned after delivery: the event may never reach HQ "
                         + "(`storegate outbox requeue` rebuilds it from the journal)")
                 }

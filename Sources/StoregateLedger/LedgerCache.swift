@@ -10,6 +10,8 @@ final class LedgerCache: Sendable {
         var headSeq: Int64
         var headHash: [UInt8]
         var policy: StorePolicy
+        /// This ledger's gateway id (made at its creation), stamped on every event with the policy's store id.
+        var gatewayID: String
     }
 
     private let snapshot = Mutex<Snapshot?>(nil)

@@ -4,7 +4,7 @@ import GRDB
 enum LedgerSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        for (name, statements) in [("v1", Self.v1), ("v2", Self.v2), ("v3", Self.v3), ("v4", Self.v4), ("v5", Self.v5), ("v6", Self.v6), ("v7", Self.v7)] {
+        for (name, statements) in [("v1", Self.v1), ("v2", Self.v2), ("v3", Self.v3), ("v4", Self.v4), ("v5", Self.v5), ("v6", Self.v6), ("v7", Self.v7), ("v8", Self.v8)] {
             migrator.registerMigration(name) { db in
                 for statement in statements {
                     try db.execute(sql: statement)
@@ -218,5 +218,13 @@ enum LedgerSchema {
     /// gets a new one from the daemon, so HQ knows to send its current state again.
     static let v7: [String] = [
         "INSERT INTO settings(key, value) VALUES ('downlink_epoch', lower(hex(randomblob(16))))",
+    ]
+
+    /// Version 8: each event names the store and gateway that wrote it (the ledger's identity at the time), inside
+    /// its hashed bytes, so HQ can tell an event published on another gateway's topic from a broken chain. Events
+    /// written before have neither (NULL), and their bytes, hashes and chain stay exactly as they were.
+    static let v8: [String] = [
+        "ALTER TABLE journal ADD COLUMN store_id TEXT",
+        "ALTER TABLE journal ADD COLUMN gateway_id TEXT",
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 public import StoregateCore
 public import StoregateLedger
 
@@ -7,10 +8,19 @@ public struct LedgerFixture: Sendable {
     public let directory: TemporaryDirectory
     public let ledger: Ledger
 
-    /// `directory`: where the ledger goes (default: a fresh temporary directory).
-    public init(in directory: TemporaryDirectory? = nil, configure: (inout StorePolicy) -> Void = { _ in }) throws {
+    /// `directory`: where the ledger goes (default: a fresh temporary directory). `gatewayID` replaces the random
+    /// id a new ledger gets, for tests that publish its events on a topic of their choosing (HQ checks that the
+    /// events' writer is the topic's gateway).
+    public init(in directory: TemporaryDirectory? = nil, gatewayID: String? = nil, configure: (inout StorePolicy) -> Void = { _ in }) throws {
         self.directory = try directory ?? TemporaryDirectory(prefix: "storegate-ledger")
-        self.ledger = try Ledger(path: self.directory.file("ledger.sqlite"), configuration: LedgerConfiguration(createIfMissing: true))
+        let path = self.directory.file("ledger.sqlite")
+        if let gatewayID {
+            try Ledger(path: path, configuration: LedgerConfiguration(createIfMissing: true)).close()
+            try DatabaseQueue(path: path).write { db in
+                try db.execute(sql: "UPDATE settings SET value = ? WHERE key = 'gateway_id'", arguments: [gatewayID])
+            }
+        }
+        self.ledger = try Ledger(path: path, configuration: LedgerConfiguration(createIfMissing: true))
         try self.ledger.initialise(storeID: "S1", region: "EU-DE")
         try self.ledger.updatePolicy(configure)
     }

@@ -24,7 +24,7 @@ import Testing
             #expect(run[check].status == "ok", "\(check): \(run[check].text)")
         }
         #expect(run["broker"].summary.hasPrefix("\(broker.url) CONNACK in "))
-        #expect(run["ledger"].summary.contains("store S1, schema v7"))
+        #expect(run["ledger"].summary.contains("store S1, schema v8"))
         #expect(run["scanners"].summary == "1 configured, all ready: replay:\(box.replayFile)")
         #expect(run["scanners"].details.contains { $0.contains("replay:\(box.replayFile)") && $0.contains("readable") })
         #expect(run["daemon"].status == "warn")

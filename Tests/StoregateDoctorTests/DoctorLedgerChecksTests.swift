@@ -28,7 +28,7 @@ import Testing
         let findings = await Self.findings(db: fixture.path, in: fixture.directory)
         let ledger = try #require(findings["ledger"])
         #expect(ledger.status == .ok, "\(ledger)")
-        #expect(ledger.summary.contains("store S1, schema v7, 1 events"))
+        #expect(ledger.summary.contains("store S1, schema v8, 1 events"))
         #expect(findings["backlog"]?.status != .skip)
     }
 

@@ -66,6 +66,35 @@ import Testing
         try await hq.stop()
     }
 
+    @Test func anEventPublishedOnAnotherGatewaysTopicIsRefusedAndAlertedAsATopicMismatch() async throws {
+        let harness = try HQHarness()
+        let hq = try await harness.start(harness.configuration())
+        let publisher = try await GatewayPublisher(broker: harness.broker)
+        var first = SimulatedGateway(storeID: "S001", gatewayID: "g1")
+        var second = SimulatedGateway(storeID: "S002", gatewayID: "g7")
+        let own = (1...5).map { first.next(op: "sell", code: SimulatedGateway.unitCode(serial: "A\($0)"), timeMs: 1_780_000_000_000 + Int64($0)) }
+        let others = (1...3).map { second.next(op: "redeem", code: SimulatedGateway.unitCode(serial: "B\($0)"), timeMs: 1_780_000_000_000 + Int64($0)) }
+        // S002/g7's events 1-3, replayed onto S001/g1's topic (where seqs 1-3 are S001's own), then everything on its
+        // own topic: only the misrouted copies are refused.
+        try await publisher.publish(others.map { ("S001", "g1", $0.payload) })
+        try await publisher.publish(own.map { ("S001", "g1", $0.payload) } + others.map { ("S002", "g7", $0.payload) })
+        try await harness.waitForWatermark(store: "S001", gateway: "g1", 5)
+        try await harness.waitForWatermark(store: "S002", gateway: "g7", 3)
+        try await waitUntil("the misrouted events alerted", seconds: 20, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'topic_mismatch'")) == 3
+        }
+        #expect(try harness.value("""
+            SELECT string_agg(store_id || '/' || gateway_id || '<-' || (details->>'writer_store') || '/' || (details->>'writer_gateway')
+                              || '#' || (details->>'seq'), ',' ORDER BY (details->>'seq')::int)
+            FROM alerts WHERE kind = 'topic_mismatch'
+            """) == "S001/g1<-S002/g7#1,S001/g1<-S002/g7#2,S001/g1<-S002/g7#3")
+        #expect(try harness.int("SELECT count(*) FROM events WHERE store_id = 'S001'") == 5)
+        #expect(try harness.int("SELECT count(*) FROM events WHERE store_id = 'S002'") == 3)
+        #expect(try harness.int("SELECT count(*) FROM alerts WHERE kind IN ('chain_broken', 'sequence_conflict')") == 0)
+        await publisher.stop()
+        try await hq.stop()
+    }
+
     @Test func aCodeRedeemedAtTwoStoresIsAlertedWithBothEventsAndRevokedEverywhere() async throws {
         let harness = try HQHarness()
         let hq = try await harness.start(harness.configuration())
@@ -139,7 +168,7 @@ import Testing
 
     @Test func aSummaryThatDisagreesWithItsEventsIsAlertedAndItsRangeRequeued() async throws {
         // A real ledger's basket and summary, the summary then altered to claim one more unit sold.
-        let fixture = try LedgerFixture()
+        let fixture = try LedgerFixture(gatewayID: "g1")
         defer { fixture.remove() }
         try fixture.register(ids: ["01/09506000134352/21/Q1"])
         _ = try fixture.ledger.applySale(SaleBasket(receipt: "R9", currency: "CNY", lines: [

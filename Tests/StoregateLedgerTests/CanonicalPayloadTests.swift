@@ -5,7 +5,8 @@ import Testing
 
 /// The canonical bytes of journal events, pinned byte for byte. HQ verifies the hash chain from these bytes, so
 /// any change to how they are written (key order, escaping, number format, which keys are omitted) breaks every
-/// gateway's chain: these literals must only change with a new payload version.
+/// gateway's chain: these literals change only with a new payload version or a new optional key that events
+/// written before it do not carry (`store_id` and `gateway_id`, ledger schema v8; FrozenMigrationTests checks old events keep their bytes).
 @Suite struct CanonicalPayloadTests {
     let zeroHash = String(repeating: "0", count: 64)
 
@@ -19,6 +20,7 @@ import Testing
         return payload
             .replacing("\"event_id\":\"\(event.eventID)\"", with: "\"event_id\":\"ID\"")
             .replacing("\"prev_hash\":\"\(prevHash)\"", with: "\"prev_hash\":\"PREV\"")
+            .replacing("\"gateway_id\":\"\(try fixture.ledger.gatewayID())\"", with: "\"gateway_id\":\"GW\"")
     }
 
     @Test func acceptedRedemptionWithExpiryAndCampaign() throws {
@@ -34,7 +36,7 @@ import Testing
         let event = try #require(try fixture.ledger.journal(fromSeq: 1, limit: 1).first)
         #expect(event.prevHash == JournalEvent.genesisHash)
         #expect(try self.payload(fixture, seq: 1) == """
-            {"v":1,"seq":1,"event_id":"ID","op":"redeem","code":"01/09506000134352/21/GOLD","result":"accepted",\
+            {"v":1,"seq":1,"event_id":"ID","store_id":"S1","gateway_id":"GW","op":"redeem","code":"01/09506000134352/21/GOLD","result":"accepted",\
             "reason":"Redeemed.","lane":"3","operator":"alice","role":"checkout","time_ms":1772366400000,\
             "provisional":false,"details":{"state":"issued","expiry":"2027-12-31","campaign":"summer"},\
             "prev_hash":"PREV"}
@@ -51,7 +53,7 @@ import Testing
         let second = try fixture.apply(.redeem, .unit(serial: "TWICE"), context: .test(lane: "4", time: .testNow.adding(minutes: 5)))
         #expect(second.result == .alreadyRedeemed)
         #expect(try self.payload(fixture, seq: 2) == """
-            {"v":1,"seq":2,"event_id":"ID","op":"redeem","code":"01/09506000134352/21/TWICE",\
+            {"v":1,"seq":2,"event_id":"ID","store_id":"S1","gateway_id":"GW","op":"redeem","code":"01/09506000134352/21/TWICE",\
             "result":"already_redeemed","reason":"Already redeemed on 2026-03-01 12:00 UTC at lane 3 by operator alice.",\
             "lane":"4","operator":"alice","role":"service","time_ms":1772366700000,"provisional":false,\
             "details":{"state":"redeemed","earlier":{"op":"redeem","previous_state":"issued","lane":"3",\
@@ -68,7 +70,7 @@ import Testing
         #expect(try fixture.apply(.redeem, .malformed(message), context: context).result == .malformed)
         // Raw strings: every backslash below is in the payload.
         #expect(try self.payload(fixture, seq: 1) == [
-            #"{"v":1,"seq":1,"event_id":"ID","op":"redeem","result":"malformed","#,
+            #"{"v":1,"seq":1,"event_id":"ID","store_id":"S1","gateway_id":"GW","op":"redeem","result":"malformed","#,
             #""reason":"Not a valid code: bad \"x\" \\ \n\r\t\u0001\u007f é €.","lane":"Kasse \"3\" ü","#,
             #""operator":"bob\u001f","role":"checkout","time_ms":1772366400000,"provisional":false,"#,
             #""details":{"parse_errors":[{"code":"check_digit","ai":"01","message":"bad \"x\" \\ \n\r\t\u0001\u007f é €"}]},"#,
@@ -90,14 +92,14 @@ import Testing
             """)
         #expect(try fixture.apply(.receive, .logisticUnit(sscc: sscc)).unpackedUnits == 2)
         #expect(try self.payload(fixture, seq: 1) == """
-            {"v":1,"seq":1,"event_id":"ID","op":"receive","code":"00/\(sscc)","result":"accepted",\
+            {"v":1,"seq":1,"event_id":"ID","store_id":"S1","gateway_id":"GW","op":"receive","code":"00/\(sscc)","result":"accepted",\
             "reason":"Case received; its units are received too.","lane":"1","operator":"alice","role":"service",\
             "time_ms":1772366400000,"provisional":false,"details":{"state":"issued","unpacked":2},"prev_hash":"PREV"}
             """)
         try fixture.ledger.revoke(codeID: "01/09506000134352/21/REV", reason: "stolen")
         #expect(try fixture.apply(.verify, .unit(serial: "REV")).result == .revoked)
         #expect(try self.payload(fixture, seq: 2) == """
-            {"v":1,"seq":2,"event_id":"ID","op":"verify","code":"01/09506000134352/21/REV","result":"revoked",\
+            {"v":1,"seq":2,"event_id":"ID","store_id":"S1","gateway_id":"GW","op":"verify","code":"01/09506000134352/21/REV","result":"revoked",\
             "reason":"Revoked by HQ: stolen. Do not accept this item.","lane":"1","operator":"alice","role":"service",\
             "time_ms":1772366400000,"provisional":false,"details":{"state":"revoked","revoked_reason":"stolen"},\
             "prev_hash":"PREV"}

@@ -32,6 +32,12 @@ import Testing
             operation: .redeem, code: .unit(serial: "OLD2"), context: .test()))
         #expect(outcome.result == .accepted)
         #expect(outcome.seq == 2)
+        // The old event keeps its bytes (v8's writer names are NULL, so they are not in them); the new one names
+        // its writer and chains to the old one's stored hash.
+        let events = try ledger.journal()
+        #expect(!events[0].canonicalPayload.contains("store_id"))
+        #expect(events[1].canonicalPayload.contains(#""store_id":"S1","gateway_id":"6f1c1e2a-0000-4000-8000-000000000001""#))
+        #expect(events[1].prevHash == events[0].hash)
         try ledger.close()
 
         let fresh = try LedgerFixture(in: directory)

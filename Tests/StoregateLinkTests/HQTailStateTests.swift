@@ -13,7 +13,7 @@ import Testing
 struct HQTailStateTests {
     /// A ledger with a basket, a return and the summary of both; returns the events' canonical payloads.
     static func journal() throws -> [[UInt8]] {
-        let fixture = try LedgerFixture()
+        let fixture = try LedgerFixture(gatewayID: "g1")
         defer { fixture.remove() }
         try fixture.register(ids: ["01/09506000134352/21/T1"])
         let context = DecisionContext.test()
@@ -75,8 +75,24 @@ struct HQTailStateTests {
         #expect(tail.receive(topic: Self.topic, payload: payloads[0]).first?["type"] as? String == "duplicate")
     }
 
+    @Test func anotherGatewaysEventOnThisTopicIsATopicMismatchAndStaysOutOfItsChain() throws {
+        let payloads = try Self.journal()
+        let stranger = try LedgerFixture(gatewayID: "g9")
+        defer { stranger.remove() }
+        try stranger.produce(1)
+        let misrouted = try #require(try stranger.ledger.journal().first.map { Array($0.canonicalPayload.utf8) })
+        var tail = HQTailState()
+        let lines = ([misrouted] + payloads).flatMap { tail.receive(topic: Self.topic, payload: $0) }
+        let mismatch = try #require(lines.first { $0["type"] as? String == "topic_mismatch" })
+        #expect(mismatch["writer_gateway"] as? String == "g9")
+        #expect(mismatch["gateway"] as? String == "g1")
+        #expect(tail.invalid == 1)
+        #expect(tail.uniqueEvents == payloads.count, "the stranger's seq 1 did not take the place of g1's own")
+        #expect(!lines.contains { $0["type"] as? String == "chain_broken" || $0["type"] as? String == "duplicate" })
+    }
+
     @Test func aDownlinkEventIsPrintedAsSuchAndCountsAsNoSale() throws {
-        let fixture = try LedgerFixture()
+        let fixture = try LedgerFixture(gatewayID: "g1")
         defer { fixture.remove() }
         try fixture.register(ids: ["01/09506000134352/21/T1", "01/09506000134352/21/T2"])
         _ = try fixture.ledger.applySale(SaleBasket(receipt: "R1", currency: "EUR", lines: [
@@ -116,7 +132,7 @@ struct HQTailStateTests {
 
     /// A heartbeat's head verifies under the key of the gateway's status, shows a lost tail, and names the chain's hash.
     @Test func signedHeadsAreVerifiedAndShowALostTail() throws {
-        let fixture = try LedgerFixture()
+        let fixture = try LedgerFixture(gatewayID: "g1")
         defer { fixture.remove() }
         try fixture.produce(2)
         let key = try fixture.ledger.gatewaySigningKey()

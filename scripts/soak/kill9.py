@@ -12,39 +12,8 @@ usage: kill9.py STOREGATE_BINARY [--rounds N] [--seed S] [--codes C]
 """
 import argparse, http.client, json, random, signal, sqlite3, subprocess, sys, tempfile, threading, time
 
-import paho.mqtt.client as mqtt
 
-from harness import CHILDREN, can_connect, free_port, journal_length, run, wait_for
-
-
-class Witness:
-    """The independent subscriber: every event payload by seq, and how many arrived more than once."""
-
-    def __init__(self, port):
-        self.lock = threading.Lock()
-        self.events = {}
-        self.duplicates = 0
-        self.altered = []
-        self.subscribed = threading.Event()
-        self.client = mqtt.Client(client_id="soak-witness", clean_session=False)
-        self.client.on_connect = lambda c, u, f, rc: c.subscribe("storegate/v1/+/+/events", qos=1)
-        self.client.on_subscribe = lambda *a: self.subscribed.set()
-        self.client.on_message = self.received
-        self.client.connect("127.0.0.1", port)
-        self.client.loop_start()
-
-    def received(self, client, userdata, message):
-        event = json.loads(message.payload)
-        with self.lock:
-            if event["seq"] in self.events:
-                self.duplicates += 1
-                if self.events[event["seq"]] != message.payload:
-                    self.altered.append(event["seq"])
-            self.events[event["seq"]] = message.payload
-
-    def count(self):
-        with self.lock:
-            return len(self.events)
+from harness import CHILDREN, Witness, can_connect, free_port, journal_length, new_ledger, run, start_broker, wait_for
 
 
 class Till(threading.Thread):
@@ -86,18 +55,10 @@ def main():
     started = time.monotonic()
 
     work = tempfile.mkdtemp(prefix="storegate-soak-")
-    broker_port = free_port()
-    with open(f"{work}/mosquitto.conf", "w") as conf:
-        conf.write(f"listener {broker_port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n")
-    broker = subprocess.Popen(["mosquitto", "-c", f"{work}/mosquitto.conf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    CHILDREN.append(broker)
-    wait_for("the broker", lambda: can_connect(broker_port), 10)
+    broker_port, broker = start_broker(work)
     db = f"{work}/ledger.sqlite"
-    subprocess.run([binary, "ledger", "init", "--db", db, "--store-id", "S1", "--region", "EU-DE"], check=True, stdout=subprocess.DEVNULL)
     codes = [f"01/09506000134352/21/SOAK{i}" for i in range(options.codes)]
-    with open(f"{work}/codes.csv", "w") as csv:
-        csv.write("code\n" + "\n".join(codes) + "\n")
-    subprocess.run([binary, "import", "--db", db, f"{work}/codes.csv"], check=True, stdout=subprocess.DEVNULL)
+    new_ledger(binary, db, codes, work)
     token = subprocess.run([binary, "api", "token", "add", "--db", db, "--till", "T1", "--scopes", "redeem,sell"],
                            check=True, capture_output=True, text=True).stdout.strip()
     witness = Witness(broker_port)

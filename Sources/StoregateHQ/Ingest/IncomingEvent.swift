@@ -15,13 +15,28 @@ struct IncomingEvent: Sendable {
     var prevHash: [UInt8]
     var receivedMs: Int64
 
-    /// Nil with the reason when the bytes are not an event of the contract.
-    static func decode(storeID: String, gatewayID: String, bytes: [UInt8], receivedMs: Int64) -> Result<IncomingEvent, EventPayload.Problem> {
+    /// Why bytes that arrived on a gateway's events topic are not stored.
+    enum Refusal: Error {
+        /// Not an event of the contract.
+        case invalid(EventPayload.Problem)
+        /// An event that names another writer than the topic's gateway: replayed or misrouted, by mistake or not.
+        /// Stored, it would break that gateway's chain (or fill its sequence with a stranger's events).
+        case topicMismatch(writer: GatewayKey, seq: Int64, eventID: String)
+    }
+
+    /// The event, or why it is refused.
+    static func decode(storeID: String, gatewayID: String, bytes: [UInt8], receivedMs: Int64) -> Result<IncomingEvent, Refusal> {
         let payload: EventPayload
         do {
             payload = try EventPayload.decode(bytes)
         } catch {
-            return .failure(error)
+            return .failure(.invalid(error))
+        }
+        // Events written before the gateway's ledger named its writer carry neither name and cannot be checked.
+        if let writerStore = payload.storeId, let writerGateway = payload.gatewayId,
+           (writerStore, writerGateway) != (storeID, gatewayID) {
+            return .failure(.topicMismatch(writer: GatewayKey(storeID: writerStore, gatewayID: writerGateway),
+                                           seq: payload.seq, eventID: payload.eventId))
         }
         // EventPayload.decode checked both.
         let eventID = UUID(uuidString: payload.eventId)!

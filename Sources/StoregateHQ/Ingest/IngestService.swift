@@ -109,6 +109,9 @@ public final class IngestService: Service, Sendable {
                 self.publisher.acknowledged(messageID: messageID, reasonCode: reasonCode)
             case .mqtt(.message(let topic, let payload, _)):
                 guard let address = GatewayTopic(topic: topic) else { continue }
+                // Statuses, reports and alerts are written here, in arrival order: not before the schema exists
+                // (a retained status arrives with the subscription, while a new database is still being migrated).
+                guard (try? await self.database.waitForSchema()) == true else { continue }
                 switch address.kind {
                 case .events:
                     self.statistics.update { $0.received += 1 }
@@ -121,8 +124,10 @@ public final class IngestService: Service, Sendable {
                             committer.yield(pending)
                             pending = []
                         }
-                    case .failure(let problem):
+                    case .failure(.invalid(let problem)):
                         await self.rejectInvalid(address, payload: payload, problem: problem.description)
+                    case .failure(.topicMismatch(let writer, let seq, let eventID)):
+                        await self.rejectMisrouted(address, writer: writer, seq: seq, eventID: eventID)
                     }
                 case .status, .heartbeat, .downlink:
                     await self.recordGatewayMessage(address, payload: payload)
@@ -163,6 +168,20 @@ public final class IngestService: Service, Sendable {
                           storeID: address.storeID, gatewayID: address.gatewayID, code: nil,
                           details: ["problem": problem, "bytes": payload.count])
         await self.retrying("record an invalid event") { connection in
+            try await Alert.raise([alert], on: connection, now: Timestamp.now.milliseconds, logger: self.logger)
+        }
+    }
+
+    /// An event of one gateway published on another's topic: not stored (it is the writer's, and the writer's own
+    /// topic brings it), alerted once per event and topic.
+    private func rejectMisrouted(_ address: GatewayTopic, writer: GatewayKey, seq: Int64, eventID: String) async {
+        self.statistics.update { $0.invalid += 1 }
+        self.logger.warning("event \(eventID) (seq \(seq)) written by \(writer) arrived on the topic of \(address.storeID)/\(address.gatewayID)")
+        let alert = Alert(kind: .topicMismatch, key: "topic_mismatch:\(address.storeID)/\(address.gatewayID):\(eventID)",
+                          storeID: address.storeID, gatewayID: address.gatewayID, code: nil,
+                          details: ["event_id": eventID, "seq": seq, "writer_store": writer.storeID, "writer_gateway": writer.gatewayID,
+                                    "problem": "the event names \(writer) as its writer; it was published on \(address.storeID)/\(address.gatewayID)'s topic"])
+        await self.retrying("record a misrouted event") { connection in
             try await Alert.raise([alert], on: connection, now: Timestamp.now.milliseconds, logger: self.logger)
         }
     }

@@ -22,9 +22,10 @@ public struct SimulatedGateway: Sendable {
         public var payload: [UInt8]
     }
 
-    /// The next event. `prevHashOverride` breaks the chain on purpose (the tests' tampered event).
+    /// The next event. `prevHashOverride` breaks the chain on purpose (the tests' tampered event); `origin`
+    /// names another writer than this gateway (an event replayed onto the wrong topic).
     public mutating func next(op: String, code: String?, result: String = "accepted", campaign: String? = nil,
-                              timeMs: Int64, prevHashOverride: [UInt8]? = nil) -> Event {
+                              timeMs: Int64, prevHashOverride: [UInt8]? = nil, origin: (store: String, gateway: String)? = nil) -> Event {
         self.seq += 1
         var details = JSONObjectWriter()
         details.add("campaign", campaign)
@@ -32,6 +33,8 @@ public struct SimulatedGateway: Sendable {
         writer.add("v", Int64(1))
         writer.add("seq", self.seq)
         writer.add("event_id", UUID().uuidString.lowercased())
+        writer.add("store_id", origin?.store ?? self.storeID)
+        writer.add("gateway_id", origin?.gateway ?? self.gatewayID)
         writer.add("op", op)
         writer.add("code", code)
         writer.add("result", result)

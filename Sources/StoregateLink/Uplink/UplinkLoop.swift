@@ -42,6 +42,10 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     private var lastTick = ContinuousClock.now
     private var lastHeartbeat = ContinuousClock.now
     private var lastShedCheck = ContinuousClock.now
+    private var lastDiskCheck = ContinuousClock.now
+    /// The disk's condition in the last status (low space, reserve held): a change is published within a second,
+    /// not at the next heartbeat, so HQ and `storegate status` see a full disk (and its end) while it matters.
+    private var reportedDiskCondition: DiskCondition?
     private var lastSync: Int64?
     /// Counted here and added to the shared counters once per tick: they take a lock, this runs per message.
     private var unreportedPublished = 0
@@ -310,12 +314,24 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
             self.shedTelemetryIfNeeded()
             if self.connected, self.marks.isSettled, try self.sender.pickUpRequeued() { self.needsFill = true }
         }
+        if ContinuousClock.now - self.lastDiskCheck >= .seconds(1) {
+            self.lastDiskCheck = .now
+            self.publishStatusIfDiskChanged()
+        }
         if ContinuousClock.now - self.lastHeartbeat >= .milliseconds(self.configuration.heartbeatIntervalMilliseconds) {
             self.lastHeartbeat = .now
             self.statusPublisher.publishHeartbeat(connected: self.connected, connectedSince: self.connectedSince, self.linkState)
         }
         self.sender.outboxMayHaveGrown()
         self.needsFill = true
+    }
+
+    private func publishStatusIfDiskChanged() {
+        guard let status = self.link.linkDisk?.status else { return }
+        let condition = DiskCondition(lowSpace: status.lowSpace, reserveHeld: status.reserveHeld)
+        defer { self.reportedDiskCondition = condition }
+        guard let reported = self.reportedDiskCondition, reported != condition else { return }
+        self.publishStatus(state: self.connected ? "online" : "offline")
     }
 
     private func shedTelemetryIfNeeded() {
@@ -357,4 +373,10 @@ final class UplinkLoop: MQTTLoopDriver, @unchecked Sendable {
     private func publishStatus(state: String) {
         self.statusPublisher.publishStatus(state: state, connected: self.connected, self.linkState)
     }
+}
+
+/// What of the disk's state is worth a status of its own when it changes.
+private struct DiskCondition: Equatable {
+    var lowSpace: Bool
+    var reserveHeld: Bool
 }

@@ -120,6 +120,39 @@ waitline $O '^status opened usb:0c2e:0b87' 2 30 || say "pos not reopened"
 PG=$(hidgdev scan_pos hid.pos)
 timeout 30 $SCN pos $PG honeywell ']d2' w "$P1" -p 1000 > $L/u4.w
 check replug-hidpos-next-scan $O lane-2 true "$P1" 2
+# unplug soak: ROUNDS times a scan cut at a different point by the unplug, then a replug and a whole scan. Every
+# cut scan must come out incomplete (never accepted), every whole one complete, on the same process throughout.
+ROUNDS=${LAB_UNPLUG_ROUNDS:-8}
+FROM=$(( $(wc -l < $O) + 1 ))
+i=0; while [ $i -lt $ROUNDS ]; do i=$((i+1))
+  K=$(( (i * 7) % 40 + 6 ))   # keyboard reports before the unplug: a key press and its release each are one
+  timeout 30 $SCN kbd $KG "]d2010950600013435221SOAKK$i{GS}17211231{ENTER}" -p 1000 -c $K > $L/sk.w
+  sh $G unbind scan_kbd
+  waitline $O '^status gone usb:0c2e:0b61' $((i + 1)) 10 || say "soak round $i: kbd unplug not seen"
+  sh $G bind scan_kbd dummy_udc.0
+  waitline $O '^status opened usb:0c2e:0b61' $((i + 2)) 30 || say "soak round $i: kbd not reopened"
+  timeout 30 $SCN kbd $KG "]d2010950600013435221WHOLEK$i{GS}17211231{ENTER}" -p 1000 > $L/sk.w
+  waitcount $O lane-1 true "]d2010950600013435221WHOLEK$i{GS}17211231" 1 15 || say "soak round $i: whole kbd scan not seen"
+  timeout 30 $SCN pos $PG honeywell ']d2' w "010950600013435221SOAKP$i-$P3" -p 1000 -c 1 > $L/sp.w
+  sleep 0.3
+  sh $G unbind scan_pos
+  waitline $O '^status gone usb:0c2e:0b87' $((i + 1)) 10 || say "soak round $i: pos unplug not seen"
+  sh $G bind scan_pos dummy_udc.1
+  waitline $O '^status opened usb:0c2e:0b87' $((i + 2)) 30 || say "soak round $i: pos not reopened"
+  PG=$(hidgdev scan_pos hid.pos)
+  timeout 30 $SCN pos $PG honeywell ']d2' w "010950600013435221WHOLEP$i" -p 1000 > $L/sp.w
+  waitcount $O lane-2 true "010950600013435221WHOLEP$i" 1 15 || say "soak round $i: whole pos scan not seen"
+done
+tail -n +$FROM $O > $L/soak.out
+for lane in 1 2; do
+  case $lane in 1) WHOLE=WHOLEK;; 2) WHOLE=WHOLEP;; esac
+  COMPLETE=$(grep -c "^scan lane=lane-$lane complete=true " $L/soak.out)
+  WHOLE_SEEN=$(grep -c "^scan lane=lane-$lane complete=true .*$WHOLE" $L/soak.out)
+  CUT_SEEN=$(grep -c "^scan lane=lane-$lane complete=false " $L/soak.out)
+  [ "$COMPLETE" = "$ROUNDS" ] && [ "$WHOLE_SEEN" = "$ROUNDS" ] && [ "$CUT_SEEN" -ge "$ROUNDS" ] &&
+    res unplug-soak-lane-$lane PASS "$ROUNDS unplugs mid-scan: $CUT_SEEN cut scans all incomplete, $ROUNDS/$ROUNDS whole scans after the replug and no other complete scan" ||
+    res unplug-soak-lane-$lane FAIL "complete scans $COMPLETE (whole ones $WHOLE_SEEN) of $ROUNDS, incomplete $CUT_SEEN"
+done
 kill -0 $SGPID 2>/dev/null && res no-restart PASS "same storegate process (pid $SGPID) throughout" || res no-restart FAIL "listen exited"
 
 # latency: 30 scans each, one report per ms
