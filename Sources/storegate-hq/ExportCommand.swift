@@ -45,9 +45,12 @@ struct ExportEPCISCommand: AsyncParsableCommand {
                 let zones = try await database.client.query("SELECT time_zone FROM stores WHERE store_id = \(store)", logger: logger)
                 var zoneName = "Asia/Shanghai"
                 for try await name in zones.decode(String.self) { zoneName = name }
+                // `day` is the UTC day of time_ms: bounding it too reads only the period's partitions.
+                let firstDay = period.from.utcDate.description, lastDay = period.to.utcDate.description
                 let rows = try await database.client.query("""
                     SELECT payload FROM events
-                    WHERE store_id = \(store) AND time_ms >= \(period.from.milliseconds) AND time_ms < \(period.to.milliseconds)
+                    WHERE store_id = \(store) AND day BETWEEN \(firstDay)::date AND \(lastDay)::date
+                      AND time_ms >= \(period.from.milliseconds) AND time_ms < \(period.to.milliseconds)
                     ORDER BY time_ms, gateway_id, seq
                     """, logger: logger)
                 var payloads: [[UInt8]] = []
