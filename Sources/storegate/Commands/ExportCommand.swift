@@ -43,7 +43,8 @@ struct ExportEPCISCommand: ParsableCommand {
     func run() throws {
         let configuration = try RunCommand.loadConfiguration(self.config)
         guard let gln = configuration.store.gln else {
-            printError("config key store.gln: not set; the EPCIS export names the store by its GLN (docs/config.md)")
+            let file = self.config ?? DaemonConfiguration.defaultConfigFile
+            printError("config key store.gln: not set in \(file); the EPCIS export names the store by its GLN ([store] gln = \"…\", docs/config.md)")
             throw ExitCode(2)
         }
         do {
