@@ -152,7 +152,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Configuration files: errors that name their key, a TOML reader that reports every bad key at once.
-        .target(name: "StoregateConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: strictSettings),
+        .target(
+            name: "StoregateConfig",
+            dependencies: ["StoregateCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strictSettings
+        ),
+        // Journal events as a GS1 EPCIS 2.0 document (docs/epcis.md): used by `storegate export epcis` and
+        // `storegate-hq export epcis`, so it depends on neither PostgreSQL nor HQ code.
+        .target(
+            name: "StoregateEPCIS",
+            dependencies: ["StoregateCore", "StoregateContract", "StoregateConfig"],
+            swiftSettings: strictSettings
+        ),
         // The daemon: config, the scan → decision pipeline, sd_notify, the ServiceGroup wiring.
         .target(
             name: "StoregateDaemon",
@@ -219,6 +230,7 @@ let package = Package(
                 "StoregateContract",
                 "StoregateCore",
                 "StoregateFoundation",
+                "StoregateEPCIS",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -256,6 +268,7 @@ let package = Package(
                 "StoregateGateway",
                 "StoregateAPI",
                 "StoregateDoctor",
+                "StoregateEPCIS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -322,6 +335,12 @@ let package = Package(
             ],
             // The browser test's selenium script, run with /usr/bin/python3 by ConsoleBrowserTests.
             exclude: ["Browser"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoregateEPCISTests",
+            dependencies: ["StoregateConfig", "StoregateContract", "StoregateCore", "StoregateDaemon", "StoregateEPCIS", "StoregateLedger",
+                           "StoregateTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

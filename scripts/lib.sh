@@ -4,11 +4,12 @@
 # Debian packages the build, the tests and the demo need. libusb-1.0-0-dev is for the scanner module;
 # qemu-system-x86, cpio, xz-utils and binutils run the USB lab (scripts/usb-lab), which boots Debian's kernel under
 # qemu to get a USB bus with virtual scanners; libmosquitto/mosquitto/openssl are for the MQTT link and its tests,
-# python3-jsonschema checks captured MQTT messages against docs/schemas; python3-paho-mqtt is the soak's independent
+# python3-jsonschema checks captured MQTT messages against docs/schemas (and EPCIS exports against GS1's schema,
+# whose `uri` formats it checks with python3-rfc3987); python3-paho-mqtt is the soak's independent
 # subscriber (scripts/soak), e2fsprogs makes the disk-full soak's small file system; systemd brings systemd-analyze, which
 # scripts/check-systemd.sh runs on the unit (it needs no running systemd); postgresql-15 is storegate-hq's database
 # (its tests and the demo start a private server: scripts/postgres-private.sh).
-STOREGATE_APT_PACKAGES=(libsqlite3-dev sqlite3 gcc libmosquitto-dev mosquitto mosquitto-clients openssl python3 python3-jsonschema python3-paho-mqtt
+STOREGATE_APT_PACKAGES=(libsqlite3-dev sqlite3 gcc libmosquitto-dev mosquitto mosquitto-clients openssl python3 python3-jsonschema python3-rfc3987 python3-paho-mqtt
     libusb-1.0-0-dev qemu-system-x86 cpio xz-utils binutils systemd postgresql-15 e2fsprogs)
 # The console's browser test (Tests/StoregateHQTests/ConsoleBrowserTests.swift) drives Debian's headless Chromium
 # through chromedriver with Python's selenium. Chromium recommends a desktop's worth of packages the test does not

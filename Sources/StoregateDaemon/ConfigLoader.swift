@@ -21,6 +21,7 @@ public enum ConfigLoader {
         "scanner": ["source", "lane", "role", "operator"],
         "api": ["listen", "default_role", "auth", "max_event_streams", "max_connections", "idle_timeout_seconds", "tls_cert_file",
                 "tls_key_file", "host_names"],
+        "store": StoreSettings.knownKeys,
     ]
 
     public static func load(path: String) throws(ConfigErrors) -> DaemonConfiguration {
@@ -99,6 +100,9 @@ public enum ConfigLoader {
                     config.password = Self.secret(inFile: file)
                 }
             }
+        }
+        if let store = reader.section(table, "store") {
+            config.store = reader.storeSettings(store)
         }
         if let outbox = reader.section(table, "outbox") {
             config.shedTelemetryAbove = reader.int(outbox, "outbox.shed_telemetry_above", 1_000...100_000_000) ?? config.shedTelemetryAbove

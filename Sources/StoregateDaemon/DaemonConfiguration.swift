@@ -1,4 +1,5 @@
 public import StoregateAPI
+public import StoregateConfig
 public import StoregateCore
 public import StoregateLedger
 public import StoregateMQTTClient
@@ -29,6 +30,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Where the last status is written for `storegate status`; default: the ledger's path + `.status.json`.
     public var statusFile: String?
     public var logLevel = "info"
+
+    // [store]: the store's GLN for the EPCIS export (docs/epcis.md).
+    public var store = StoreSettings()
 
     // [mqtt]
     public var brokerURL = "mqtt://127.0.0.1:1883"

@@ -30,6 +30,7 @@ struct Storegate: AsyncParsableCommand {
             DoctorCommand.self,
             APICommand.self,
             HQCommand.self,
+            ExportCommand.self,
         ]
     )
 }
