@@ -1,0 +1,205 @@
+import Foundation
+import StoregateContract
+import StoregateCore
+import StoregateFoundation
+import StoregateHQ
+import StoregateLedger
+import StoregateTesting
+import StoregateTrust
+import Testing
+
+/// What HQ sends over the downlink reaches every store, with real gateways: a broadcast a store missed is sent on
+/// its own stream until it reports it, and a message a store rejected as expired is issued again, once.
+@Suite(.serialized) struct DownlinkDeliveryTests {
+    typealias Gateway = RealGatewayTests.Gateway
+
+    /// A store whose gateway was not connected when HQ broadcast a revocation (no session for the broker to queue
+    /// it in) is sent it on its own stream once it is back, and applies it; the stores that had it are sent nothing more.
+    @Test func aBroadcastRevocationReachesAStoreThatWasOfflineWhenItWentOut() async throws {
+        let harness = try HQHarness()
+        var north = try Gateway(store: "S-north", region: "CN-31", harness: harness)
+        var south = try Gateway(store: "S-south", region: "CN-31", harness: harness)
+        var west = try Gateway(store: "S-west", region: "CN-44", harness: harness)
+        try north.start(harness.broker)
+        try south.start(harness.broker)
+        defer { north.stop(); south.stop(); west.stop() }
+        var configuration = harness.configuration()
+        configuration.downlinkResendMilliseconds = 1_500
+        let hq = try await harness.start(configuration)
+        try await Self.waitForSchema(harness)
+        _ = try harness.value("""
+            INSERT INTO stores (store_id, name, region) VALUES
+                ('S-north', 'North', 'CN-31'), ('S-south', 'South', 'CN-31'), ('S-west', 'West', 'CN-44')
+            """)
+        let issued = try await CodeBatchIssuer(database: hq.application.database, configuration: configuration)
+            .issue(.init(gtin: "09506000134352", count: 3, campaign: nil, region: "CN-31", product: "cap"))
+        try await waitUntil("both stores applied the batch", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("SELECT count(*) FROM batch_distribution WHERE state = 'applied'")) == 2
+        }
+
+        // A cap redeemed at two stores: HQ revokes it everywhere, while the west store's gateway is not running.
+        let cap = issued.codes[0]
+        try north.operate("redeem", cap)
+        try south.operate("redeem", cap)
+        try await waitUntil("both running gateways applied the revocation", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("SELECT count(*) FROM downlink_reports WHERE stream = 'revocations:*' AND outcome = 'applied'")) == 2
+        }
+        try await waitUntil("tracked per store", seconds: 30, interval: .milliseconds(200)) {
+            (try? harness.value("""
+                SELECT string_agg(store_id || ':' || state, ',' ORDER BY store_id) FROM broadcast_delivery WHERE stream = 'revocations:*'
+                """)) == "S-north:applied,S-south:applied,S-west:sent"
+        }
+
+        try west.start(harness.broker)
+        try await waitUntil("the west store applied the revocation sent on its own stream", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("""
+                SELECT count(*) FROM downlink_reports WHERE store_id = 'S-west' AND stream = 'revocations:S-west' AND outcome = 'applied'
+                """)) == 1
+        }
+        try await waitUntil("its tracking settled", seconds: 30, interval: .milliseconds(200)) {
+            (try? harness.value("SELECT state FROM broadcast_delivery WHERE stream = 'revocations:*' AND store_id = 'S-west'")) == "applied"
+        }
+        try await Task.sleep(for: .seconds(3))  // two resend intervals: nothing more is sent to anyone
+        #expect(try harness.value("SELECT string_agg(stream, ',' ORDER BY stream) FROM downlink_outbox WHERE stream LIKE 'revocations:%'")
+                == "revocations:*,revocations:S-west")
+        #expect(try harness.int("SELECT count(*) FROM downlink_reports WHERE store_id = 'S-west' AND stream LIKE 'revocations:%'") == 1)
+        try await hq.stop()
+        west.stop()
+        #expect(try Ledger(path: west.db).record(codeID: cap)?.state == .revoked)
+    }
+
+    /// A store that starts a new ledger while a broadcast it missed is still tracked is sent everything by the
+    /// epoch path (its new gateway's first status); the tracking then awaits that copy and sends no second one.
+    @Test func aStoreOnANewLedgerIsSentAMissedBroadcastOnce() async throws {
+        let harness = try HQHarness()
+        var west = try Gateway(store: "S-west", region: "CN-44", harness: harness)
+        try west.start(harness.broker)
+        defer { west.stop() }
+        var configuration = harness.configuration()
+        configuration.downlinkResendMilliseconds = 8_000
+        let hq = try await harness.start(configuration)
+        try await Self.waitForSchema(harness)
+        _ = try harness.value("INSERT INTO stores (store_id, name, region) VALUES ('S-west', 'West', 'CN-44')")
+        try await waitUntil("HQ has the gateway's status", seconds: 30, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM gateways WHERE store_id = 'S-west' AND last_status IS NOT NULL")) == 1
+        }
+
+        // The gateway goes away; a revocation goes to every store; the store comes back on a new ledger.
+        west.stop()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: west.db + suffix) }
+        try Self.write(harness, kind: "revocations", target: "*", seq: 1, issuedMs: Timestamp.now.milliseconds,
+                       revoking: "01/09506000134352/21/ALL1")
+        try await waitUntil("tracked for the store", seconds: 30, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM broadcast_delivery WHERE store_id = 'S-west'")) == 1
+        }
+        west = try Gateway(store: "S-west", region: "CN-44", harness: harness)
+        try west.start(harness.broker)
+        try await waitUntil("the new ledger applied the revocation on its store's stream", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("""
+                SELECT count(*) FROM downlink_reports WHERE store_id = 'S-west' AND stream = 'revocations:S-west' AND outcome = 'applied'
+                """)) == 1
+        }
+        try await Task.sleep(for: .seconds(10))  // past the resend interval: the tracking sends no copy of its own
+        #expect(try harness.int("SELECT count(*) FROM downlink_outbox WHERE stream = 'revocations:S-west'") == 1)
+        #expect(try harness.value("SELECT sent_stream || ' ' || sent_seq FROM broadcast_delivery WHERE store_id = 'S-west'")
+                == "revocations:S-west 1")
+        try await hq.stop()
+    }
+
+    /// A message that waited longer than the store's `downlink.max_age_hours` is rejected `expired`; HQ issues it
+    /// again with a fresh `issued_ms` on the store's stream, and the store applies it.
+    @Test func aMessageRejectedAsExpiredIsIssuedAgainWithAFreshIssuedTime() async throws {
+        let harness = try HQHarness()
+        let (west, hq) = try await Self.expiringStore(harness)
+        defer { west.stop() }
+        // A revocation written two hours ago that only now leaves (withheld, or the store was away).
+        let now = Timestamp.now.milliseconds
+        try Self.write(harness, kind: "revocations", target: "S-west", seq: 1, issuedMs: now - 2 * 3_600_000, revoking: "01/09506000134352/21/OLD1")
+        try await waitUntil("the store applied it issued again", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.value("""
+                SELECT string_agg(seq || ':' || outcome || ':' || coalesce(problem, ''), ',' ORDER BY seq) FROM downlink_reports
+                WHERE store_id = 'S-west' AND stream = 'revocations:S-west'
+                """)) == "1:rejected:expired,2:applied:"
+        }
+        #expect(try harness.value("SELECT reissued_stream || ' ' || reissued_seq FROM downlink_reissues WHERE seq = 1") == "revocations:S-west 2")
+        let issuedAgain = try harness.value("SELECT encode(envelope, 'escape') FROM downlink_outbox WHERE stream = 'revocations:S-west' AND seq = 2")
+        let message = try #require(Self.message(in: issuedAgain))
+        #expect(message.issuedMs >= now && message.body.revocations?.first?.code == "01/09506000134352/21/OLD1")
+        #expect(try harness.int("SELECT count(*) FROM alerts WHERE kind = 'downlink_expired'") == 0)
+        try await hq.stop()
+        west.stop()
+        #expect(try Ledger(path: west.db).record(codeID: "01/09506000134352/21/OLD1")?.state == .revoked)
+    }
+
+    /// A store that rejects the re-issued message as expired too (its clock, or the newest `issued_ms` it applied,
+    /// runs hours ahead of HQ's) is not sent it a third time: HQ raises `downlink_expired` and stops.
+    @Test func aReissuedMessageExpiredAgainIsAnAlertNotALoop() async throws {
+        let harness = try HQHarness()
+        let (west, hq) = try await Self.expiringStore(harness)
+        defer { west.stop() }
+        // The store applies a message issued three hours in HQ's future: from then on its "now" is that time, and
+        // anything HQ issues now is three hours old to it.
+        let now = Timestamp.now.milliseconds
+        try Self.write(harness, kind: "revocations", target: "S-west", seq: 1, issuedMs: now + 3 * 3_600_000, revoking: "01/09506000134352/21/FUT1")
+        try Self.write(harness, kind: "revocations", target: "S-west", seq: 2, issuedMs: now, revoking: "01/09506000134352/21/NOW1")
+        try await waitUntil("the alert", seconds: 60, interval: .milliseconds(200)) {
+            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'downlink_expired' AND store_id = 'S-west'")) == 1
+        }
+        try await Task.sleep(for: .seconds(3))  // many passes of the jobs
+        #expect(try harness.value("""
+            SELECT string_agg(seq || ':' || outcome || ':' || coalesce(problem, ''), ',' ORDER BY seq) FROM downlink_reports
+            WHERE store_id = 'S-west' AND stream = 'revocations:S-west'
+            """) == "1:applied:,2:rejected:expired,3:rejected:expired")
+        #expect(try harness.int("SELECT count(*) FROM downlink_outbox WHERE stream = 'revocations:S-west'") == 3, "issued again once")
+        #expect(try harness.value("SELECT details->>'stream' || ' ' || (details->>'seq') FROM alerts WHERE kind = 'downlink_expired'")
+                == "revocations:S-west 2")
+        try await hq.stop()
+    }
+
+    // MARK: - Helpers
+
+    static func waitForSchema(_ harness: HQHarness) async throws {
+        try await waitUntil("the schema", seconds: 30, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM schema_migrations")) == HQMigrations.all.count
+        }
+    }
+
+    /// The west store's gateway refusing messages issued more than an hour ago, and HQ running on its schema.
+    static func expiringStore(_ harness: HQHarness) async throws -> (Gateway, RunningHQ) {
+        var west = try Gateway(store: "S-west", region: "CN-44", harness: harness)
+        try Self.start(&west, harness: harness, maxAgeHours: 1)
+        let hq = try await harness.start(harness.configuration())
+        try await Self.waitForSchema(harness)
+        return (west, hq)
+    }
+
+    /// Starts the gateway with a configuration file that sets `downlink.max_age_hours`.
+    static func start(_ gateway: inout Gateway, harness: HQHarness, maxAgeHours: Int) throws {
+        let config = harness.directory.file("\(gateway.store).toml")
+        try "[downlink]\nmax_age_hours = \(maxAgeHours)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        gateway.process = try ChildProcess(executable: gateway.binary, arguments: [
+            "run", "--config", config, "--db", gateway.db, "--broker", harness.broker.url, "--log-level", "info"],
+            stdoutFile: gateway.log, stderrFile: gateway.log)
+    }
+
+    /// Writes a signed revocation into HQ's outbox as HQ would, but with the given `issued_ms` (a message that
+    /// waited, or one from a clock ahead); HQ's publisher sends it.
+    static func write(_ harness: HQHarness, kind: String, target: String, seq: Int64, issuedMs: Int64, revoking code: String) throws {
+        var body = DownlinkBody()
+        body.revocations = [.init(code: code, reason: "test")]
+        let envelope = try harness.signer.envelope(for: DownlinkMessage(kind: kind, target: target, seq: seq, issuedMs: issuedMs, body: body))
+        let topic = target == "*" ? TopicScheme.broadcastDownlink(kind: kind) : TopicScheme.storeDownlink(storeID: target, kind: kind)
+        _ = try harness.value("""
+            INSERT INTO downlink_streams (stream, seq) VALUES ('\(kind):\(target)', \(seq))
+                ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq;
+            INSERT INTO downlink_outbox (stream, seq, topic, envelope, created_ms)
+                VALUES ('\(kind):\(target)', \(seq), '\(topic)', '\\x\(Hex.encode(envelope))'::bytea, \(Timestamp.now.milliseconds))
+            """)
+    }
+
+    static func message(in envelope: String) -> DownlinkMessage? {
+        guard let wrapper = try? HQJSON.decode(DownlinkEnvelope.self, from: Array(envelope.utf8)),
+              let payload = Base64URL.decode(wrapper.payload) else { return nil }
+        return try? HQJSON.decode(DownlinkMessage.self, from: payload)
+    }
+}
