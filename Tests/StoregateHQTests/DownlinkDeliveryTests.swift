@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import StoregateContract
 import StoregateCore
 import StoregateFoundation
@@ -6,6 +7,8 @@ import StoregateHQ
 import StoregateLedger
 import StoregateTesting
 import StoregateTrust
+import Synchronization
+import ServiceLifecycle
 import Testing
 
 /// What HQ sends over the downlink reaches every store, with real gateways: a broadcast a store missed is sent on
@@ -156,6 +159,41 @@ import Testing
         try await hq.stop()
     }
 
+    /// postgres-nio warns when a connection is leased before the pool's `run()`: neither the commands nor an
+    /// instance starting may do that.
+    @Test func noConnectionIsLeasedBeforeThePoolRuns() async throws {
+        let harness = try HQHarness()
+        let binary = try StoregateBinary.path(named: "storegate-hq")
+        let configFile = try harness.configurationFile()
+        let log = harness.directory.file("commands.log")
+        let stores = harness.directory.file("stores.csv")
+        try "store_id,name,region,province,city,county,township,distributor,time_zone\nS-1,One,CN-31,Shanghai,Shanghai,,,D1,Asia/Shanghai\n"
+            .write(toFile: stores, atomically: true, encoding: .utf8)
+        let password = harness.directory.file("password")
+        try "a-password-1\n".write(toFile: password, atomically: true, encoding: .utf8)
+        for arguments in [["migrate"], ["stores", "import", stores], ["users", "add", "ada", "--role", "admin", "--password-file", password],
+                          ["users", "list"], ["status", "--sample", "0.2"]] {
+            let process = try ChildProcess(executable: binary, arguments: arguments + ["--config", configFile], stdoutFile: log, stderrFile: log)
+            #expect(process.wait(seconds: 60).map { $0 <= 1 } == true, "storegate-hq \(arguments.joined(separator: " "))")
+        }
+        let commands = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(try harness.int("SELECT count(*) FROM users") == 1, "\(commands)")
+        #expect(!commands.contains("hasn't been called yet"), "\(commands)")
+
+        // An instance in this process, its log captured from the start.
+        let captured = CapturedLog()
+        let logger = Logger(label: "hq-test") { _ in captured }
+        for _ in 1...3 {
+            let application = try HQApplication(configuration: harness.configuration(), logger: logger)
+            let group = application.serviceGroup(logger: logger, signals: [])
+            let task = Task { try await group.run() }
+            try await waitUntil("the schema checked", seconds: 30) { application.statistics.snapshot.subscriptionsGranted > 0 }
+            await group.triggerGracefulShutdown()
+            try await task.value
+        }
+        #expect(!captured.text.contains("hasn't been called yet"), "\(captured.text)")
+    }
+
     // MARK: - Helpers
 
     static func waitForSchema(_ harness: HQHarness) async throws {
@@ -202,4 +240,22 @@ import Testing
               let payload = Base64URL.decode(wrapper.payload) else { return nil }
         return try? HQJSON.decode(DownlinkMessage.self, from: payload)
     }
+}
+
+/// Every log line, kept in memory.
+final class CapturedLog: LogHandler, @unchecked Sendable {
+    private let lines = Mutex<[String]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { self.metadata[key] }
+        set { self.metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        self.lines.withLock { $0.append("\(event.level) \(event.message)") }
+    }
+
+    var text: String { self.lines.withLock { $0.joined(separator: "\n") } }
 }
