@@ -3,7 +3,7 @@ import Logging
 import StoregateContract
 import StoregateCore
 import StoregateFoundation
-import StoregateHQ
+@testable import StoregateHQ
 import StoregateLedger
 import StoregateTesting
 import StoregateTrust
@@ -107,6 +107,52 @@ import Testing
         #expect(try harness.value("SELECT sent_stream || ' ' || sent_seq FROM broadcast_delivery WHERE store_id = 'S-west'")
                 == "revocations:S-west 1")
         try await hq.stop()
+    }
+
+    /// A thousand stores and two broadcast revocations none of them reported: each pass of the tracking moves at
+    /// most its bound of cursors and sends at most its bound of copies, and in the end every store was sent each
+    /// message once, on its own stream, in the broadcast's order.
+    @Test func theTrackingOfAThousandStoresIsDoneInBoundedPassesAndSendsEachStoreEachMessageOnce() async throws {
+        let harness = try HQHarness()
+        var logger = Logger(label: "hq-test")
+        logger.logLevel = .warning
+        let database = HQDatabase(configuration: harness.configuration().database, logger: logger)
+        let pool = Task { try await database.run() }
+        defer { pool.cancel() }
+        try await database.migrate()
+        _ = try harness.value("INSERT INTO stores (store_id) SELECT 'S-' || lpad(n::text, 4, '0') FROM generate_series(1, 1000) AS n")
+        let hourAgo = Timestamp.now.milliseconds - 3_600_000
+        for seq in Int64(1)...2 {
+            try Self.write(harness, kind: "revocations", target: "*", seq: seq, issuedMs: hourAgo, revoking: "01/09506000134352/21/R\(seq)")
+        }
+        _ = try harness.value("UPDATE downlink_outbox SET published_ms = \(hourAgo)")
+        let delivery = BroadcastDelivery(database: database, copies: DownlinkCopies(outbox: DownlinkOutbox(signer: harness.signer)),
+                                         resendMilliseconds: 60_000, logger: logger)
+        let copies = "SELECT count(*) FROM downlink_outbox WHERE stream LIKE 'revocations:S-%'"
+
+        try await delivery.run(now: Timestamp.now.milliseconds)
+        #expect(try harness.int("SELECT count(*) FROM broadcast_cursors") == 1_000 * BroadcastDelivery.streams.count)
+        #expect(try harness.int("SELECT count(*) FROM broadcast_delivery") == BroadcastDelivery.cursorsPerPass * 2)
+        #expect(try harness.int(copies) == BroadcastDelivery.checksPerPass)
+
+        var passes = 1
+        while try harness.int("SELECT count(*) FROM broadcast_delivery WHERE state = 'sent' AND sent_stream = stream") > 0
+                || harness.int("SELECT count(*) FROM broadcast_delivery") < 2_000 {
+            try await delivery.run(now: Timestamp.now.milliseconds, lookForNewStores: false)
+            passes += 1
+            #expect(passes <= 20)
+            if passes > 20 { break }
+        }
+        #expect(try harness.int(copies) == 2_000)
+        #expect(try harness.int("""
+            SELECT count(*) FROM (SELECT stream FROM downlink_outbox WHERE stream LIKE 'revocations:S-%'
+                                  GROUP BY stream HAVING count(*) = 2 AND max(seq) = 2) AS s
+            """) == 1_000, "every store two copies, seq 1 and 2")
+        let first = try harness.value("SELECT encode(envelope, 'escape') FROM downlink_outbox WHERE stream = 'revocations:S-0500' AND seq = 1")
+        #expect(Self.message(in: first)?.body.revocations?.first?.code == "01/09506000134352/21/R1")
+        // Nothing is due for another resend interval: a further pass sends nothing.
+        try await delivery.run(now: Timestamp.now.milliseconds)
+        #expect(try harness.int(copies) == 2_000)
     }
 
     /// A message that waited longer than the store's `downlink.max_age_hours` is rejected `expired`; HQ issues it

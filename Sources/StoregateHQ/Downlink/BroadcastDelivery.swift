@@ -25,8 +25,10 @@ struct BroadcastDelivery {
     /// The pause between publications of a copy doubles up to this many resend intervals.
     static let maximumBackoff: Int64 = 64
 
-    func run(now: Int64) async throws {
-        try await self.trackNewStores()
+    /// `lookForNewStores`: also start tracking the stores that appeared since (a scan of `stores` and `gateways`,
+    /// so not on every pass).
+    func run(now: Int64, lookForNewStores: Bool = true) async throws {
+        if lookForNewStores { try await self.trackNewStores() }
         try await self.track(now: now)
         try await self.check(now: now)
     }

@@ -16,6 +16,11 @@ struct DownlinkResend {
 
     /// Enqueues the resend in the caller's transaction; returns how many messages.
     func resend(store: String, on connection: PostgresConnection, now: Int64, logger: Logger) async throws -> Int {
+        // The store's broadcast tracking first, as the jobs take it (its rows, then the streams): no deadlock with them.
+        let tracked = try await connection.query("""
+            SELECT 1 FROM broadcast_delivery WHERE store_id = \(store) AND state = 'sent' ORDER BY stream, seq FOR UPDATE
+            """, logger: logger)
+        for try await _ in tracked.decode(Int.self) {}
         let streams = Self.kinds.flatMap { ["\($0):\(store)", "\($0):*"] }
         let rows = try await connection.query("""
             SELECT envelope FROM downlink_outbox WHERE stream = ANY(\(streams)::text[]) ORDER BY id

@@ -64,7 +64,8 @@ public final class HQJobs: Service, Sendable {
             let copies = DownlinkCopies(outbox: downlink)
             try await DownlinkReissue(database: self.database, copies: copies, logger: self.logger).run(now: now)
             try await BroadcastDelivery(database: self.database, copies: copies,
-                                        resendMilliseconds: self.configuration.downlinkResendMilliseconds, logger: self.logger).run(now: now)
+                                        resendMilliseconds: self.configuration.downlinkResendMilliseconds, logger: self.logger)
+                .run(now: now, lookForNewStores: try await self.due("broadcast_stores", every: 5_000, now: now))
         }
         if self.configuration.syncBeaconMilliseconds > 0, let downlink = self.downlink,
            try await self.due("sync_beacon", every: self.configuration.syncBeaconMilliseconds, now: now) {
