@@ -79,7 +79,7 @@ import Testing
         try west.start(harness.broker)
         defer { west.stop() }
         var configuration = harness.configuration()
-        configuration.downlinkResendMilliseconds = 8_000
+        configuration.downlinkResendMilliseconds = 15_000  // the new ledger's status comes well before
         let hq = try await harness.start(configuration)
         try await Self.waitForSchema(harness)
         _ = try harness.value("INSERT INTO stores (store_id, name, region) VALUES ('S-west', 'West', 'CN-44')")
@@ -102,7 +102,9 @@ import Testing
                 SELECT count(*) FROM downlink_reports WHERE store_id = 'S-west' AND stream = 'revocations:S-west' AND outcome = 'applied'
                 """)) == 1
         }
-        try await Task.sleep(for: .seconds(10))  // past the resend interval: the tracking sends no copy of its own
+        // Past the broadcast's resend time: the tracking sends no copy of its own.
+        let due = try harness.int("SELECT published_ms FROM downlink_outbox WHERE stream = 'revocations:*'") + 15_000 + 2_000
+        try await Task.sleep(for: .milliseconds(max(0, due - Int(Timestamp.now.milliseconds))))
         #expect(try harness.int("SELECT count(*) FROM downlink_outbox WHERE stream = 'revocations:S-west'") == 1)
         #expect(try harness.value("SELECT sent_stream || ' ' || sent_seq FROM broadcast_delivery WHERE store_id = 'S-west'")
                 == "revocations:S-west 1")
