@@ -36,13 +36,14 @@ struct ConfigOption: ParsableArguments {
     }
 }
 
-/// Runs `body` with the database pool running, then shuts the pool down.
+/// Runs `body` once the database pool runs, then shuts the pool down.
 func withDatabase<Result: Sendable>(_ configuration: HQConfiguration, logger: Logger,
                                     _ body: @Sendable (HQDatabase) async throws -> Result) async throws -> Result {
     let database = HQDatabase(configuration: configuration.database, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await database.client.run() }
+        group.addTask { try await database.run() }
         defer { group.cancelAll() }
+        try await database.waitUntilRunning()
         return try await body(database)
     }
 }

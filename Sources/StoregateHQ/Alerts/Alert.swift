@@ -20,6 +20,7 @@ struct Alert: Sendable {
         case gatewayKeyChanged = "gateway_key_changed"
         case headSignatureInvalid = "head_signature_invalid"
         case headMismatch = "head_mismatch"
+        case downlinkExpired = "downlink_expired"
     }
 
     var kind: Kind

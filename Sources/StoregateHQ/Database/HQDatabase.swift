@@ -8,6 +8,7 @@ public final class HQDatabase: Service, Sendable {
     public let client: PostgresClient
     let logger: Logger
     private let schemaGate = SchemaGate()
+    private let runningGate = SchemaGate()
 
     public init(configuration: HQConfiguration.Database, logger: Logger) {
         var postgres = PostgresClient.Configuration(
@@ -22,8 +23,17 @@ public final class HQDatabase: Service, Sendable {
     /// Keeps the pool's connections until graceful shutdown.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            // The gate opens as the pool's `run()` is entered (nothing suspends in between): a connection leased
+            // before that makes postgres-nio warn that `run()` hasn't been called yet.
+            self.runningGate.open()
             await self.client.run()
         }
+    }
+
+    /// Returns once ``run()`` runs the pool; ``migrate()`` and the commands wait for it before their first query
+    /// (the services that need the schema wait for the migrations, so for this too).
+    public func waitUntilRunning() async throws {
+        try await self.runningGate.wait()
     }
 
     /// `body` in one transaction, committed when it returns, rolled back when it throws.
@@ -37,6 +47,7 @@ public final class HQDatabase: Service, Sendable {
     /// turns on an advisory lock, so each migration runs once.
     @discardableResult
     public func migrate() async throws -> [HQMigrations.Migration] {
+        try await self.waitUntilRunning()
         let newlyApplied = try await self.transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(HQLocks.migrations))", logger: self.logger)
             try await connection.query("""

@@ -341,5 +341,63 @@ public enum HQMigrations {
             """,
             "CREATE INDEX alert_acknowledgements_alert ON alert_acknowledgements (alert_id)",
         ]),
+        // Number 5 is left to another change in flight; versions are applied by number, whichever lands first.
+        Migration(version: 6, name: "broadcast delivery and downlink re-issue", statements: [
+            // A broadcast message (`kind:*`) per known store, until the store reports it: `sent_stream`/`sent_seq`
+            // is the message awaited (the broadcast itself, then the copy on the store's own stream that the jobs
+            // send when no report came within `downlink.resend_seconds`); `state` becomes the report's outcome.
+            """
+            CREATE TABLE broadcast_delivery (
+                stream text NOT NULL,
+                seq bigint NOT NULL,
+                store_id text NOT NULL,
+                sent_stream text NOT NULL,
+                sent_seq bigint NOT NULL,
+                state text NOT NULL DEFAULT 'sent',
+                reason text,
+                resends integer NOT NULL DEFAULT 0,
+                due_ms bigint NOT NULL,
+                updated_ms bigint NOT NULL,
+                PRIMARY KEY (stream, seq, store_id)
+            )
+            """,
+            "CREATE INDEX broadcast_delivery_due ON broadcast_delivery (due_ms) WHERE state = 'sent'",
+            "CREATE INDEX broadcast_delivery_awaited ON broadcast_delivery (store_id, sent_stream, sent_seq)",
+            // Per store and broadcast stream, the seq up to which its messages have rows in `broadcast_delivery`
+            // (seq order is commit order per stream, so nothing committed later can slip below it). The stores
+            // HQ knows now start at the streams' current seqs: what was broadcast before is not tracked for them.
+            """
+            CREATE TABLE broadcast_cursors (
+                store_id text NOT NULL,
+                stream text NOT NULL,
+                through_seq bigint NOT NULL,
+                PRIMARY KEY (store_id, stream)
+            )
+            """,
+            """
+            INSERT INTO broadcast_cursors (store_id, stream, through_seq)
+            SELECT s.store_id, d.stream, d.seq
+            FROM (SELECT store_id FROM stores UNION SELECT store_id FROM gateways) AS s
+            CROSS JOIN downlink_streams AS d
+            WHERE d.stream IN ('keys:*', 'policy:*', 'codes:*', 'revocations:*')
+            """,
+            // A store's reports by message (the primary key starts with the gateway).
+            "CREATE INDEX downlink_reports_message ON downlink_reports (store_id, stream, seq)",
+            "CREATE INDEX downlink_reports_expired ON downlink_reports (time_ms) WHERE problem = 'expired'",
+            // A message a store rejected as `expired`, and the new message HQ issued for it (fresh seq and
+            // `issued_ms`, on the store's stream); `reissued_seq` is null when it was itself a re-issue (alerted).
+            """
+            CREATE TABLE downlink_reissues (
+                store_id text NOT NULL,
+                stream text NOT NULL,
+                seq bigint NOT NULL,
+                reissued_stream text,
+                reissued_seq bigint,
+                time_ms bigint NOT NULL,
+                PRIMARY KEY (store_id, stream, seq)
+            )
+            """,
+            "CREATE INDEX downlink_reissues_new ON downlink_reissues (store_id, reissued_stream, reissued_seq)",
+        ]),
     ]
 }

@@ -16,13 +16,18 @@ struct DownlinkResend {
 
     /// Enqueues the resend in the caller's transaction; returns how many messages.
     func resend(store: String, on connection: PostgresConnection, now: Int64, logger: Logger) async throws -> Int {
+        // The store's broadcast tracking first, as the jobs take it (its rows, then the streams): no deadlock with them.
+        let tracked = try await connection.query("""
+            SELECT 1 FROM broadcast_delivery WHERE store_id = \(store) AND state = 'sent' ORDER BY stream, seq FOR UPDATE
+            """, logger: logger)
+        for try await _ in tracked.decode(Int.self) {}
         let streams = Self.kinds.flatMap { ["\($0):\(store)", "\($0):*"] }
         let rows = try await connection.query("""
             SELECT envelope FROM downlink_outbox WHERE stream = ANY(\(streams)::text[]) ORDER BY id
             """, logger: logger)
         var messages: [DownlinkMessage] = []
         for try await envelope in rows.decode(ByteBuffer.self) {
-            guard let message = Self.message(in: Array(envelope.readableBytesView)) else { continue }
+            guard let message = DownlinkCopies.message(in: Array(envelope.readableBytesView)) else { continue }
             messages.append(message)
         }
         // A message resent before is history too: the same body twice is sent once, at its last place (a policy
@@ -30,17 +35,19 @@ struct DownlinkResend {
         let keys = messages.map { message in Array(message.kind.utf8) + [0] + ((try? HQJSON.encode(message.body)) ?? []) }
         var last: [[UInt8]: Int] = [:]
         for (index, key) in keys.enumerated() { last[key] = index }
-        var sent = 0
+        var sent: [Int: (stream: String, seq: Int64)] = [:]
         for (index, message) in messages.enumerated() where last[keys[index]] == index {
-            try await self.outbox.enqueue(kind: message.kind, target: store, body: message.body, on: connection, now: now, logger: logger)
-            sent += 1
+            sent[index] = try await self.outbox.enqueue(kind: message.kind, target: store, body: message.body, on: connection,
+                                                        now: now, logger: logger)
         }
-        return sent
-    }
-
-    private static func message(in envelope: [UInt8]) -> DownlinkMessage? {
-        guard let wrapper = try? HQJSON.decode(DownlinkEnvelope.self, from: envelope),
-              let payload = Base64URL.decode(wrapper.payload) else { return nil }
-        return try? HQJSON.decode(DownlinkMessage.self, from: payload)
+        // A broadcast message tracked for this store now awaits the store's report of its copy here (the copy of
+        // the same body at its last place): the per-store tracking must not send it a second time.
+        var copies: [DownlinkCopies.Copy] = []
+        for (index, message) in messages.enumerated() where message.target == "*" {
+            guard let copy = last[keys[index]].flatMap({ sent[$0] }) else { continue }
+            copies.append(.init(stream: "\(message.kind):*", seq: message.seq, copyStream: copy.stream, copySeq: copy.seq))
+        }
+        try await DownlinkCopies.awaitCopies(copies, store: store, on: connection, now: now, logger: logger)
+        return sent.count
     }
 }

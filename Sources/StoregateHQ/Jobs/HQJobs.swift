@@ -8,7 +8,8 @@ import StoregateFoundation
 
 /// HQ's periodic work, done by one instance at a time: the one holding the `leader` lease in the `jobs` table
 /// (renewed every pass; another instance takes over when it lapses). Each pass: publish the downlink outbox,
-/// heal gaps (signed `requeue`, then `gap_unfilled`), and when due: make partitions ahead, send the sync beacon,
+/// heal gaps (signed `requeue`, then `gap_unfilled`), send code batch and broadcast messages again to the stores
+/// that have not reported them, re-issue what a store rejected as expired, and when due: make partitions ahead, send the sync beacon,
 /// alert offline or lagging gateways, counterfeit spikes and diversion.
 public final class HQJobs: Service, Sendable {
     static let leaseMilliseconds: Int64 = 5_000
@@ -58,6 +59,14 @@ public final class HQJobs: Service, Sendable {
         try await SummaryCheck(database: self.database, downlink: self.downlink, logger: self.logger).run(now: now)
         try await SignedHeads.compareReachedHeads(database: self.database, now: now, logger: self.logger)
         try await self.resendUnreportedBatches(now: now)
+        if let downlink = self.downlink {
+            // Expired messages first: a broadcast copy rejected `expired` is re-issued there, not copied again.
+            let copies = DownlinkCopies(outbox: downlink)
+            try await DownlinkReissue(database: self.database, copies: copies, logger: self.logger).run(now: now)
+            try await BroadcastDelivery(database: self.database, copies: copies,
+                                        resendMilliseconds: self.configuration.downlinkResendMilliseconds, logger: self.logger)
+                .run(now: now, lookForNewStores: try await self.due("broadcast_stores", every: 5_000, now: now))
+        }
         if self.configuration.syncBeaconMilliseconds > 0, let downlink = self.downlink,
            try await self.due("sync_beacon", every: self.configuration.syncBeaconMilliseconds, now: now) {
             try await self.database.transaction { connection in

@@ -118,6 +118,7 @@ enum ConsoleMessages {
         "kind_gateway_key_changed": ("Gateway key changed", "网关密钥变更"),
         "kind_head_signature_invalid": ("Head signature invalid", "日志头签名无效"),
         "kind_head_mismatch": ("Journal head mismatch", "日志头不符"),
+        "kind_downlink_expired": ("Downlink message expired again", "下行消息重发后仍过期"),
         "campaigns": ("Campaigns", "活动"),
         "campaigns_note": ("Redemptions today (each store's own day) and over the last 7 days; the redemption rate is the codes of the campaign's batches redeemed ÷ the codes its stores applied.",
                            "今日（按各门店时区计日）及近 7 天核销；核销率 = 活动批次中已核销的码 ÷ 门店已接收的码。"),
