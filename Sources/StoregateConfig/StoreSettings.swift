@@ -1,4 +1,4 @@
-public import StoregateCore
+import StoregateCore
 public import TOMLKit
 
 /// `[store]`: where the store is, as GS1 names places (docs/config.md). The EPCIS export (docs/epcis.md) needs the

@@ -1,4 +1,4 @@
-public import StoregateCore
+import StoregateCore
 
 /// The URIs an EPCIS event names things by: GS1 Digital Link for codes, products and places (written by the
 /// project's one Digital Link writer, ``GS1CodeWriter``), storegate's namespace for brand codes.

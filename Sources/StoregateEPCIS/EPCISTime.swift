@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import StoregateCore
 
 /// Times as EPCIS writes them, and the period an export covers.

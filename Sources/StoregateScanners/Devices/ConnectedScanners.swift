@@ -59,7 +59,7 @@ public enum ConnectedScanners {
                 }
             } catch {
                 scanner.problem = "\(error)"
-                scanner.fix = (error as? USBError)?.hint
+                scanner.fix = error.hint
                 if let mode = known?.mode { scanner.mode = mode }
             }
             scanner.lane = configuration.assignment(for: identity).lane
