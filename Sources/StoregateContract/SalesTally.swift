@@ -33,6 +33,9 @@ public struct SalesTally: Sendable, Equatable {
 
     public var isEmpty: Bool { self.saleEvents + self.returnEvents + self.sellEvents + self.redeemEvents == 0 }
 
+    /// The operations ``add(_:)`` counts (only when accepted): a summary need not read any other event.
+    public static let countedOperations = ["sell", "redeem", "sale", "return"]
+
     public mutating func add(_ event: EventPayload) {
         guard event.result == "accepted" else { return }
         let details = event.details

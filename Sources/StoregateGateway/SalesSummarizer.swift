@@ -23,7 +23,7 @@ public struct SalesSummarizer: Sendable {
         try self.disk.write {
             try self.ledger.writeSalesSummary(periodEnd: periodEnd, at: time) { range in
                 var tally = SalesTally()
-                for payload in range.payloads {
+                try range.forEachAcceptedPayload(of: SalesTally.countedOperations) { payload in
                     if let event = try? EventPayload.decode(payload) { tally.add(event) }
                 }
                 guard !tally.isEmpty else { return nil }

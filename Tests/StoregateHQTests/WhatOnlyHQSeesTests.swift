@@ -177,7 +177,7 @@ import Testing
         ], context: .test()))
         try fixture.ledger.writeSalesSummary(periodEnd: .testNow, at: .testNow) { range in
             var tally = SalesTally()
-            for payload in range.payloads { tally.add(try EventPayload.decode(payload)) }
+            try range.forEachAcceptedPayload(of: SalesTally.countedOperations) { tally.add(try EventPayload.decode($0)) }
             return tally.summaryJSON(periodStartMs: range.periodStartMs, periodEndMs: range.periodEndMs, firstSeq: range.firstSeq,
                                      lastSeq: range.lastSeq)
         }
