@@ -67,6 +67,13 @@ import Testing
         #expect(try harness.int("SELECT count(*) FROM downlink_outbox WHERE stream = 'policy:S-1'") == 1)
         let batchPage = try await operatorBrowser.get(location)
         #expect(batchPage.status == 200 && batchPage.text.contains("2.50") && batchPage.text.contains(#"id="codes-csv""#))
+        // The campaign's page before anything was redeemed: zeros, not an error; so is a GTIN's with no sales today.
+        let fresh = try await operatorBrowser.get("/api/campaigns/summer")
+        #expect(fresh.status == 200 && (fresh.json["areas"] as? [[String: Any]])?.first?["redemptions"] as? Int == 0, "\(fresh.text)")
+        #expect((fresh.json["uplift"] as? [String: Any])?["uplift"] as? String == "—")
+        let unsold = try await operatorBrowser.get("/api/skus/09506000134352")
+        #expect(unsold.status == 200 && (unsold.json["areas"] as? [[String: Any]])?.first?["sold"] as? Int == 0, "\(unsold.text)")
+        #expect(try await operatorBrowser.get("/campaigns/summer").status == 200)
         // The codes for printing: operators only.
         let codes = try await operatorBrowser.get("/api/batches/\(batchID)/codes.csv")
         #expect(codes.status == 200 && codes.text.components(separatedBy: "\r\n").filter { $0.hasPrefix("01/09506000134352/21/") }.count == 7)

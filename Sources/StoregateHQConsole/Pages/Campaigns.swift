@@ -164,11 +164,13 @@ struct Campaigns: Sendable, Codable {
         guard let campaign else { return Campaigns(campaigns: campaigns) }
         guard let found = campaigns.first else { throw ConsoleError.notFound("err_no_campaign", .text(campaign)) }
         var areas: [Area] = []
+        // (ROLLUP's grand total is a row even when no rollup matches: its sums are NULL then, read as 0.)
         let drill = try await connection.query("""
             SELECT CASE WHEN GROUPING(s.province) = 1 THEN 'all' WHEN GROUPING(s.city) = 1 THEN 'province'
                         WHEN GROUPING(s.county) = 1 THEN 'city' WHEN GROUPING(r.store_id) = 1 THEN 'county' ELSE 'store' END,
                    coalesce(s.province, ''), coalesce(s.city, ''), coalesce(s.county, ''), coalesce(r.store_id, ''),
-                   sum(r.redemptions)::bigint, sum(r.sold)::bigint, count(DISTINCT r.store_id) FILTER (WHERE r.redemptions > 0)::bigint
+                   coalesce(sum(r.redemptions), 0)::bigint, coalesce(sum(r.sold), 0)::bigint,
+                   count(DISTINCT r.store_id) FILTER (WHERE r.redemptions > 0)::bigint
             FROM rollups_hourly r LEFT JOIN stores s ON s.store_id = r.store_id
             WHERE r.hour > \(weekAgo) AND r.hour <= \(nowDate) AND r.campaign = \(campaign)
             GROUP BY ROLLUP (s.province, s.city, s.county, r.store_id)

@@ -82,8 +82,8 @@ struct SKUDetail: Sendable, Codable {
             SELECT CASE WHEN GROUPING(s.region) = 1 THEN 'all' WHEN GROUPING(s.province) = 1 THEN 'region'
                         WHEN GROUPING(s.city) = 1 THEN 'province' ELSE 'city' END,
                    coalesce(s.region, ''), coalesce(s.province, ''), coalesce(s.city, ''),
-                   count(DISTINCT t.store_id) FILTER (WHERE t.sold > 0)::bigint, sum(t.sold)::bigint, sum(t.returned)::bigint,
-                   sum(t.redemptions)::bigint, sum(t.revenue_minor)::bigint
+                   count(DISTINCT t.store_id) FILTER (WHERE t.sold > 0)::bigint, coalesce(sum(t.sold), 0)::bigint,
+                   coalesce(sum(t.returned), 0)::bigint, coalesce(sum(t.redemptions), 0)::bigint, coalesce(sum(t.revenue_minor), 0)::bigint
             FROM today_rollups t LEFT JOIN stores s ON s.store_id = t.store_id
             WHERE t.gtin = \(gtin)
             GROUP BY ROLLUP (s.region, s.province, s.city)
