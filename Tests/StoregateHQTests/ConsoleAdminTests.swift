@@ -70,7 +70,8 @@ import Testing
         // The campaign's page before anything was redeemed: zeros, not an error; so is a GTIN's with no sales today.
         let fresh = try await operatorBrowser.get("/api/campaigns/summer")
         #expect(fresh.status == 200 && (fresh.json["areas"] as? [[String: Any]])?.first?["redemptions"] as? Int == 0, "\(fresh.text)")
-        #expect((fresh.json["uplift"] as? [String: Any])?["uplift"] as? String == "—")
+        let freshUplift = try await operatorBrowser.get("/api/campaigns/summer/uplift")
+        #expect(freshUplift.status == 200 && (freshUplift.json["uplift"] as? [String: Any])?["uplift"] as? String == "—", "\(freshUplift.text)")
         let unsold = try await operatorBrowser.get("/api/skus/09506000134352")
         #expect(unsold.status == 200 && (unsold.json["areas"] as? [[String: Any]])?.first?["sold"] as? Int == 0, "\(unsold.text)")
         #expect(try await operatorBrowser.get("/campaigns/summer").status == 200)

@@ -87,7 +87,9 @@ import Testing
         let (pNow, pBefore) = (try sold(participating, from: now - 7 * day, to: now), try sold(participating, from: now - 14 * day, to: now - 7 * day))
         let (oNow, oBefore) = (try sold(others, from: now - 7 * day, to: now), try sold(others, from: now - 14 * day, to: now - 7 * day))
         #expect((pNow, pBefore, oNow, oBefore) == (9, 6, 2, 4))
-        let uplift = try #require(page["uplift"] as? [String: Any])
+        // The uplift page (two weeks of every store's rollups of the campaign's SKUs).
+        let upliftPage = try await browser.get("/api/campaigns/spring/uplift").json
+        let uplift = try #require(upliftPage["uplift"] as? [String: Any])
         let p = try #require(uplift["participating"] as? [String: Any]), o = try #require(uplift["others"] as? [String: Any])
         #expect(p["stores"] as? Int == 3 && p["sold_period"] as? Int == pNow && p["sold_before"] as? Int == pBefore)
         #expect(o["stores"] as? Int == 1 && o["sold_period"] as? Int == oNow && o["sold_before"] as? Int == oBefore)
@@ -96,10 +98,10 @@ import Testing
         #expect(uplift["uplift"] as? String == "+200.0%" && uplift["vs_others"] as? String == "+50.0%" && uplift["vs_before"] as? String == "+50.0%")
         #expect(uplift["gtins"] as? [String] == [Self.gtin])
         // Top stores by redemptions; every participating store ranked in the CSV.
-        let top = try #require(page["top_stores"] as? [[String: Any]])
+        let top = try #require(upliftPage["top_stores"] as? [[String: Any]])
         #expect(top.map { $0["store_id"] as? String } == ["S-a", "S-b", "S-c"] && top.map { $0["redemptions"] as? Int } == [3, 1, 0])
         #expect(top.map { $0["sold"] as? Int } == [5, 3, 1])
-        let storesCSV = try await browser.get("/api/campaigns/spring/stores.csv").text
+        let storesCSV = try await browser.get("/api/campaigns/spring/uplift/stores.csv").text
         #expect(storesCSV.contains("1,S-a,A,P1,C1,D1,3,5\r\n") && storesCSV.contains("3,S-c,C,P2,C3,D1,0,1\r\n"), "\(storesCSV)")
 
         // The page: both charts as inline SVG (one bar per hour, the bars' values summing to the recount), the uplift.
@@ -107,7 +109,9 @@ import Testing
         let hourChart = try #require(Self.svg(html, id: "redemptions-per-hour"))
         #expect(Self.barValues(hourChart).count == 168 && Self.barValues(hourChart).reduce(0, +) == week)
         #expect(Self.svg(html, id: "redemptions-per-day").map(Self.barValues)?.reduce(0, +) == week)
-        #expect(html.contains(#"id="uplift">+200.0%<"#) && html.contains(#"id="reward-cost">6.00<"#))
+        #expect(html.contains(#"id="reward-cost">6.00<"#) && html.contains(#"href="/campaigns/spring/uplift""#))
+        let upliftHTML = try await browser.get("/campaigns/spring/uplift").text
+        #expect(upliftHTML.contains(#"id="uplift">+200.0%<"#) && upliftHTML.contains("Uplift = (participating per store"))
         #expect(html.contains(#"href="/campaigns/spring/regions""#) && html.contains(#"href="/campaigns/spring/distributors""#))
 
         // Drill down by region: each level's links lead to the next, and each level totals the recount.

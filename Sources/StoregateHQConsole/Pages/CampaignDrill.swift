@@ -83,13 +83,17 @@ struct CampaignDrill: Sendable, Codable {
         case "distributor": "coalesce(s.distributor, '')"
         default: "r.store_id"
         }
+        // Each store's week first (from the campaign's index alone), then its level's rows over those.
         let weekAgo = Campaigns.date(now - 7 * Campaigns.dayMs), end = Campaigns.date(now)
         let result = try await connection.query("""
+            WITH per_store AS (
+                SELECT store_id, sum(redemptions) AS redemptions, sum(sold) AS sold FROM rollups_hourly
+                WHERE campaign = \(campaign) AND hour > \(weekAgo) AND hour <= \(end) GROUP BY store_id
+            )
             SELECT \(unescaped: key), max(coalesce(s.name, '')), sum(r.redemptions)::bigint, sum(r.sold)::bigint,
-                   count(DISTINCT r.store_id) FILTER (WHERE r.redemptions > 0)::bigint
-            FROM rollups_hourly r LEFT JOIN stores s ON s.store_id = r.store_id
-            WHERE r.campaign = \(campaign) AND r.hour > \(weekAgo) AND r.hour <= \(end)
-              AND (\(filters.province)::text IS NULL OR coalesce(s.province, '') = \(filters.province))
+                   count(*) FILTER (WHERE r.redemptions > 0)::bigint
+            FROM per_store r LEFT JOIN stores s ON s.store_id = r.store_id
+            WHERE (\(filters.province)::text IS NULL OR coalesce(s.province, '') = \(filters.province))
               AND (\(filters.city)::text IS NULL OR coalesce(s.city, '') = \(filters.city))
               AND (\(filters.county)::text IS NULL OR coalesce(s.county, '') = \(filters.county))
               AND (\(filters.distributor)::text IS NULL OR coalesce(s.distributor, '') = \(filters.distributor))

@@ -6,8 +6,9 @@ import StoregateHQ
 /// The campaigns page: per campaign, redemptions today (each store's own day) and over the last 7 days from the
 /// rollups, the codes its batches issued and the stores applied, the redemption rate (its batches' codes redeemed ÷
 /// codes distributed) and the reward cost (each redeemed code's batch reward, summed). A campaign's page adds its
-/// redemptions per hour and per day, the uplift of its SKUs' sell-out (``Uplift``), its top and bottom stores, and
-/// its last 7 days by province → city → county → store (`areas`; one level at a time: ``CampaignDrill``).
+/// redemptions per hour and per day and its last 7 days by province → city → county → store (`areas`; one level at
+/// a time: ``CampaignDrill``); its uplift page the uplift of its SKUs' sell-out (``Uplift``) and its top and bottom
+/// stores (a page of its own: it reads two weeks of every store's rollups of the SKUs).
 struct Campaigns: Sendable, Codable {
     struct Campaign: Sendable, Codable {
         var campaign: String
@@ -118,7 +119,15 @@ struct Campaigns: Sendable, Codable {
 
     static let shownStores = 5
 
-    static func read(_ connection: PostgresConnection, campaign: String? = nil, now: Int64, logger: Logger) async throws -> Campaigns {
+    /// What a campaign's pages show besides its figures: its series and areas (its page), or its uplift and stores
+    /// (its uplift page).
+    enum Detail: Sendable {
+        case activity
+        case uplift
+    }
+
+    static func read(_ connection: PostgresConnection, campaign: String? = nil, detail: Detail = .activity, now: Int64,
+                     logger: Logger) async throws -> Campaigns {
         var campaigns: [Campaign] = []
         // The 7-day bounds as bound values (not derived in SQL), so that the planner sees how few rows they select
         // and reads them through the hour index rather than scanning every rollup.
@@ -127,11 +136,16 @@ struct Campaigns: Sendable, Codable {
         let rows = try await connection.query("""
             WITH b AS (SELECT to_timestamp(\(now)::bigint / 1000.0) AS now_at, \(Overview.defaultTimeZone)::text AS default_tz),
             \(unescaped: RollupWindow.ctes),
-            today AS (SELECT campaign, sum(redemptions)::bigint AS n FROM today_rollups WHERE campaign <> '' GROUP BY campaign),
+            today AS (
+                SELECT campaign, sum(redemptions)::bigint AS n FROM today_rollups
+                WHERE campaign <> '' AND (\(campaign)::text IS NULL OR campaign = \(campaign)) GROUP BY campaign
+            ),
             week AS (
                 SELECT r.campaign, sum(r.redemptions)::bigint AS n, count(DISTINCT r.store_id) FILTER (WHERE r.redemptions > 0)::bigint AS stores
                 FROM rollups_hourly r
-                WHERE r.hour > \(weekAgo) AND r.hour <= \(nowDate) AND r.campaign <> '' GROUP BY r.campaign
+                WHERE r.hour > \(weekAgo) AND r.hour <= \(nowDate) AND r.campaign <> ''
+                  AND (\(campaign)::text IS NULL OR r.campaign = \(campaign))
+                GROUP BY r.campaign
             ),
             batch_counts AS (
                 SELECT cb.campaign, cb.count, cb.reward_minor,
@@ -163,16 +177,26 @@ struct Campaigns: Sendable, Codable {
         }
         guard let campaign else { return Campaigns(campaigns: campaigns) }
         guard let found = campaigns.first else { throw ConsoleError.notFound("err_no_campaign", .text(campaign)) }
+        if detail == .uplift {
+            var page = Campaigns(campaigns: campaigns)
+            try await page.readUplift(connection, campaign: found, now: now, logger: logger)
+            return page
+        }
         var areas: [Area] = []
-        // (ROLLUP's grand total is a row even when no rollup matches: its sums are NULL then, read as 0.)
+        // Each store's week first (from the campaign's index alone), then the levels over those rows: grouping the
+        // week's rollup rows four ways took ~8 times as long. ROLLUP's grand total is a row even when no rollup
+        // matches: its sums are NULL then, read as 0.
         let drill = try await connection.query("""
+            WITH per_store AS (
+                SELECT store_id, sum(redemptions) AS redemptions, sum(sold) AS sold FROM rollups_hourly
+                WHERE hour > \(weekAgo) AND hour <= \(nowDate) AND campaign = \(campaign) GROUP BY store_id
+            )
             SELECT CASE WHEN GROUPING(s.province) = 1 THEN 'all' WHEN GROUPING(s.city) = 1 THEN 'province'
                         WHEN GROUPING(s.county) = 1 THEN 'city' WHEN GROUPING(r.store_id) = 1 THEN 'county' ELSE 'store' END,
                    coalesce(s.province, ''), coalesce(s.city, ''), coalesce(s.county, ''), coalesce(r.store_id, ''),
                    coalesce(sum(r.redemptions), 0)::bigint, coalesce(sum(r.sold), 0)::bigint,
-                   count(DISTINCT r.store_id) FILTER (WHERE r.redemptions > 0)::bigint
-            FROM rollups_hourly r LEFT JOIN stores s ON s.store_id = r.store_id
-            WHERE r.hour > \(weekAgo) AND r.hour <= \(nowDate) AND r.campaign = \(campaign)
+                   count(*) FILTER (WHERE r.redemptions > 0)::bigint
+            FROM per_store r LEFT JOIN stores s ON s.store_id = r.store_id
             GROUP BY ROLLUP (s.province, s.city, s.county, r.store_id)
             ORDER BY s.province NULLS FIRST, s.city NULLS FIRST, s.county NULLS FIRST, r.store_id NULLS FIRST
             """, logger: logger)
@@ -183,7 +207,6 @@ struct Campaigns: Sendable, Codable {
         }
         var page = Campaigns(campaigns: campaigns, areas: areas)
         (page.hours, page.days) = try await Self.series(connection, campaign: campaign, now: now, logger: logger)
-        try await page.readUplift(connection, campaign: found, now: now, logger: logger)
         return page
     }
 
@@ -254,19 +277,18 @@ struct Campaigns: Sendable, Codable {
             """, logger: logger)
         for try await gtin in gtins.decode(String.self) { uplift.gtins.append(gtin) }
         let rows = try await connection.query("""
-            WITH part AS (
+            WITH redeemed AS (
+                SELECT store_id, sum(redemptions)::bigint AS n FROM rollups_hourly
+                WHERE campaign = \(campaign.campaign) AND hour > \(period) AND hour <= \(end) GROUP BY store_id
+            ),
+            part AS (
                 SELECT d.store_id FROM batch_distribution d JOIN code_batches b ON b.batch_id = d.batch_id WHERE b.campaign = \(campaign.campaign)
-                UNION SELECT store_id FROM rollups_hourly
-                WHERE campaign = \(campaign.campaign) AND hour > \(period) AND hour <= \(end) AND redemptions > 0
+                UNION SELECT store_id FROM redeemed WHERE n > 0
             ),
             sold AS (
                 SELECT store_id, sum(sold) FILTER (WHERE hour > \(period))::bigint AS period, sum(sold) FILTER (WHERE hour <= \(period))::bigint AS before
                 FROM rollups_hourly WHERE hour > \(before) AND hour <= \(end) AND gtin = ANY(\(uplift.gtins)::text[])
                 GROUP BY store_id
-            ),
-            redeemed AS (
-                SELECT store_id, sum(redemptions)::bigint AS n FROM rollups_hourly
-                WHERE campaign = \(campaign.campaign) AND hour > \(period) AND hour <= \(end) GROUP BY store_id
             ),
             universe AS (SELECT store_id FROM stores UNION SELECT store_id FROM part)
             SELECT u.store_id, p.store_id IS NOT NULL, coalesce(s.name, ''), coalesce(s.province, ''), coalesce(s.city, ''),

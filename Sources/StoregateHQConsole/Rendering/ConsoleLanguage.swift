@@ -229,6 +229,7 @@ enum ConsoleMessages {
         "redemptions_per_day": ("Redemptions per day, last 28 days (China Standard Time)", "近 28 天每日核销（北京时间）"),
         "day": ("Day", "日期"),
         "uplift": ("Uplift", "增量"),
+        "uplift_link": ("Uplift, top and bottom stores", "增量、核销最多与最少的门店"),
         "uplift_note": ("Sell-out of the campaign's SKUs (the GTINs of its code batches and of its redemptions) per store, in the campaign's period — its last 7 days, or since it started when that is later — and in the period of the same length just before it. Participating stores: those a batch of the campaign was sent to, or that redeemed it in the period; the others: every other store HQ knows. Uplift = (participating per store, period ÷ before) ÷ (others per store, period ÷ before) − 1: how much more the participating stores grew than the others.",
                         "活动商品（活动码批次及核销涉及的商品条码）在活动期（近 7 天，若活动开始更晚则自开始起）及其之前等长时段内的单店销量。参与门店：收到活动码批次或在活动期内有核销的门店；其他门店：总部已知的其余门店。增量 = （参与门店单店：活动期 ÷ 之前）÷（其他门店单店：活动期 ÷ 之前）− 1，即参与门店比其他门店多增长的比例。"),
         "group": ("Stores", "门店组"),

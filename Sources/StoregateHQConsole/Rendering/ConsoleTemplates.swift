@@ -5,7 +5,7 @@ enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "error": error, "overview": overview, "alerts": alerts, "stores": stores, "store": store,
         "batches": batches, "batch": batch, "skus": skus, "sku": sku, "users": users, "campaigns": campaigns, "campaign": campaign,
-        "campaign_drill": campaignDrill, "campaign_store_head": campaignStoreHead, "campaign_store": campaignStore,
+        "campaign_drill": campaignDrill, "campaign_store_head": campaignStoreHead, "campaign_uplift": campaignUplift, "campaign_store": campaignStore,
     ]
 
     static let layout = """
@@ -311,7 +311,8 @@ enum ConsoleTemplates {
         {{t.reward_cost}} <b id="reward-cost">{{rewardCost}}</b> · {{t.runs}} {{runs}}</p>
         <p class="downloads"><a href="/api/campaigns/{{pathSegment}}">{{t.json}}</a> ·
         <a href="/campaigns/{{pathSegment}}/regions" id="drill-regions">{{t.drill_region}}</a> ·
-        <a href="/campaigns/{{pathSegment}}/distributors" id="drill-distributors">{{t.drill_distributor}}</a></p>
+        <a href="/campaigns/{{pathSegment}}/distributors" id="drill-distributors">{{t.drill_distributor}}</a> ·
+        <a href="/campaigns/{{pathSegment}}/uplift" id="campaign-uplift">{{t.uplift_link}}</a></p>
         {{/page.campaigns}}
         <h2>{{t.redemptions_per_hour}}</h2>
         <figure>{{{hoursChart}}}</figure>
@@ -319,6 +320,24 @@ enum ConsoleTemplates {
         <h2>{{t.redemptions_per_day}}</h2>
         <figure>{{{daysChart}}}</figure>
         {{#page.campaigns}}<p class="downloads"><a href="/api/campaigns/{{pathSegment}}/days.csv">{{t.download_csv}}</a></p>{{/page.campaigns}}
+        <h2>{{t.by_area}}</h2>
+        {{#page.campaigns}}<p class="downloads"><a href="/api/campaigns/{{pathSegment}}/areas.csv">{{t.download_csv}}</a></p>{{/page.campaigns}}
+        <table id="areas">
+        <thead><tr><th>{{t.province}}</th><th>{{t.redemptions_7_days}}</th><th>{{t.units_sold}}</th><th>{{t.stores}}</th></tr></thead>
+        <tbody>
+        {{#page.areas}}
+        <tr class="level-{{level}}"><td>{{province}}</td>
+        <td class="num">{{redemptions}}</td><td class="num">{{sold}}</td><td class="num">{{stores}}</td></tr>
+        {{/page.areas}}
+        </tbody>
+        </table>
+        """
+
+    static let campaignUplift = """
+        {{#page.campaigns}}
+        <h1>{{t.campaign}} <a href="/campaigns/{{pathSegment}}">{{campaign}}</a> · {{t.uplift}}</h1>
+        <p class="downloads"><a href="/api/campaigns/{{pathSegment}}/uplift">{{t.json}}</a></p>
+        {{/page.campaigns}}
         {{#page.uplift}}
         <h2>{{t.uplift}}: <span id="uplift">{{uplift}}</span></h2>
         <p class="note">{{t.uplift_note}}</p>
@@ -336,7 +355,7 @@ enum ConsoleTemplates {
         <p>{{t.vs_others}} <b id="vs-others">{{vsOthers}}</b> · {{t.vs_before}} <b id="vs-before">{{vsBefore}}</b> · {{t.uplift}} <b>{{uplift}}</b></p>
         {{/page.uplift}}
         <h2>{{t.top_stores}}</h2>
-        {{#page.campaigns}}<p class="downloads"><a href="/api/campaigns/{{pathSegment}}/stores.csv" id="stores-csv">{{t.download_csv}}</a></p>{{/page.campaigns}}
+        {{#page.campaigns}}<p class="downloads"><a href="/api/campaigns/{{pathSegment}}/uplift/stores.csv" id="stores-csv">{{t.download_csv}}</a></p>{{/page.campaigns}}
         <table id="top-stores">
         {{> campaign_store_head}}
         <tbody>{{#page.topStores}}{{> campaign_store}}{{/page.topStores}}</tbody>
@@ -345,17 +364,6 @@ enum ConsoleTemplates {
         <table id="bottom-stores">
         {{> campaign_store_head}}
         <tbody>{{#page.bottomStores}}{{> campaign_store}}{{/page.bottomStores}}</tbody>
-        </table>
-        <h2>{{t.by_area}}</h2>
-        {{#page.campaigns}}<p class="downloads"><a href="/api/campaigns/{{pathSegment}}/areas.csv">{{t.download_csv}}</a></p>{{/page.campaigns}}
-        <table id="areas">
-        <thead><tr><th>{{t.province}}</th><th>{{t.redemptions_7_days}}</th><th>{{t.units_sold}}</th><th>{{t.stores}}</th></tr></thead>
-        <tbody>
-        {{#page.areas}}
-        <tr class="level-{{level}}"><td>{{province}}</td>
-        <td class="num">{{redemptions}}</td><td class="num">{{sold}}</td><td class="num">{{stores}}</td></tr>
-        {{/page.areas}}
-        </tbody>
         </table>
         """
 

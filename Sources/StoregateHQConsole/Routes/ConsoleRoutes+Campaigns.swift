@@ -17,9 +17,7 @@ extension ConsoleRoutes {
                                     CSVExport("/hours.csv", Campaigns.hoursCSV, name: { "\($0.campaigns.first?.campaign ?? "campaign")-hours" },
                                               rows: { $0.hours }),
                                     CSVExport("/days.csv", Campaigns.daysCSV, name: { "\($0.campaigns.first?.campaign ?? "campaign")-days" },
-                                              rows: { $0.days }),
-                                    CSVExport("/stores.csv", Campaigns.storesCSV, name: { "\($0.campaigns.first?.campaign ?? "campaign")-stores" },
-                                              rows: { $0.stores })],
+                                              rows: { $0.days })],
                           title: { page, language in "\(language("campaign")) \(page.campaigns.first?.campaign ?? "")" },
                           // The page shows the provinces; each level below is a page of its own (the JSON and CSV keep every level).
                           forPage: { page, _ in page.areas = page.areas.filter { $0.level == "all" || $0.level == "province" } },
@@ -32,6 +30,11 @@ extension ConsoleRoutes {
                                                      labelEvery: 7, emptyText: language("chart_empty")).svg]
                           },
                           read: { _, context in try await self.campaigns(try Self.campaignID(context)) })
+        self.registerPage(on: router, "/campaigns/{id}/uplift", template: "campaign_uplift",
+                          exports: [CSVExport("/stores.csv", Campaigns.storesCSV, name: { "\($0.campaigns.first?.campaign ?? "campaign")-stores" },
+                                              rows: { $0.stores })],
+                          title: { page, language in "\(language("campaign")) \(page.campaigns.first?.campaign ?? "") · \(language("uplift"))" },
+                          read: { _, context in try await self.campaigns(try Self.campaignID(context), detail: .uplift) })
     }
 
     static func campaignID(_ context: ConsoleRequestContext) throws(ConsoleError) -> String {
@@ -66,9 +69,9 @@ extension ConsoleRoutes {
         }
     }
 
-    private func campaigns(_ id: String?) async throws -> Campaigns {
+    private func campaigns(_ id: String?, detail: Campaigns.Detail = .activity) async throws -> Campaigns {
         try await self.database.consoleRead(logger: self.logger) {
-            try await Campaigns.read($0, campaign: id, now: Timestamp.now.milliseconds, logger: self.logger)
+            try await Campaigns.read($0, campaign: id, detail: detail, now: Timestamp.now.milliseconds, logger: self.logger)
         }
     }
 }
