@@ -90,6 +90,7 @@ import Testing
         // The uplift page (two weeks of every store's rollups of the campaign's SKUs).
         let upliftPage = try await browser.get("/api/campaigns/spring/uplift").json
         let uplift = try #require(upliftPage["uplift"] as? [String: Any])
+        #expect(upliftPage["campaign"] as? String == "spring")
         let p = try #require(uplift["participating"] as? [String: Any]), o = try #require(uplift["others"] as? [String: Any])
         #expect(p["stores"] as? Int == 3 && p["sold_period"] as? Int == pNow && p["sold_before"] as? Int == pBefore)
         #expect(o["stores"] as? Int == 1 && o["sold_period"] as? Int == oNow && o["sold_before"] as? Int == oBefore)
@@ -164,6 +165,7 @@ import Testing
         let missing = try await browser.get("/campaigns/autumn", headers: chinese)
         #expect(missing.status == 404 && missing.text.contains("没有活动 autumn"))
         #expect(try await browser.get("/api/campaigns/autumn").json["error"] as? String == "there is no campaign autumn")
+        #expect(try await browser.get("/api/campaigns/autumn/uplift").status == 404)
         let nowhere = try await browser.get("/no-such-page", headers: chinese)
         #expect(nowhere.status == 404 && nowhere.text.contains("没有页面 /no-such-page"), "\(nowhere.text)")
         try await hq.stop()

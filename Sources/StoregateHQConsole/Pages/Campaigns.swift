@@ -107,7 +107,10 @@ struct Campaigns: Sendable, Codable {
         var stores: Int64
     }
 
+    /// The campaigns (the list), or the one a campaign's page is about; empty on its uplift page, which names it here:
     var campaigns: [Campaign]
+    var campaign: String?
+    var pathSegment: String?
     var areas: [Area] = []
     var hours: [Point] = []
     var days: [Point] = []
@@ -128,6 +131,7 @@ struct Campaigns: Sendable, Codable {
 
     static func read(_ connection: PostgresConnection, campaign: String? = nil, detail: Detail = .activity, now: Int64,
                      logger: Logger) async throws -> Campaigns {
+        if let campaign, detail == .uplift { return try await Self.readUplift(connection, campaign: campaign, now: now, logger: logger) }
         var campaigns: [Campaign] = []
         // The 7-day bounds as bound values (not derived in SQL), so that the planner sees how few rows they select
         // and reads them through the hour index rather than scanning every rollup.
@@ -176,12 +180,7 @@ struct Campaigns: Sendable, Codable {
                                       startsMs: starts, endsMs: ends, runs: Self.runs(starts, ends)))
         }
         guard let campaign else { return Campaigns(campaigns: campaigns) }
-        guard let found = campaigns.first else { throw ConsoleError.notFound("err_no_campaign", .text(campaign)) }
-        if detail == .uplift {
-            var page = Campaigns(campaigns: campaigns)
-            try await page.readUplift(connection, campaign: found, now: now, logger: logger)
-            return page
-        }
+        guard !campaigns.isEmpty else { throw ConsoleError.notFound("err_no_campaign", .text(campaign)) }
         var areas: [Area] = []
         // Each store's week first (from the campaign's index alone), then the levels over those rows: grouping the
         // week's rollup rows four ways took ~8 times as long. ROLLUP's grand total is a row even when no rollup
@@ -263,26 +262,43 @@ struct Campaigns: Sendable, Codable {
     /// The uplift and the participating stores' results (``Uplift``). The period is the campaign's last 7 days, or
     /// since its window started when that is later; "before" is as long, just before it. Hour granularity: an hour
     /// counts in the period when its start is after the period's start.
-    mutating func readUplift(_ connection: PostgresConnection, campaign: Campaign, now: Int64, logger: Logger) async throws {
-        let periodStart = max(campaign.startsMs ?? 0, now - 7 * Self.dayMs)
+    /// Only what the uplift needs of the campaign (that it exists, and its window's start): the campaigns list's
+    /// figures would double the page's time.
+    static func readUplift(_ connection: PostgresConnection, campaign name: String, now: Int64, logger: Logger) async throws -> Campaigns {
+        let found = try await connection.query("""
+            SELECT c.starts_ms FROM (SELECT 1) AS one LEFT JOIN campaigns c ON c.name = \(name)
+            WHERE EXISTS (SELECT 1 FROM campaigns WHERE name = \(name)) OR EXISTS (SELECT 1 FROM code_batches WHERE campaign = \(name))
+               OR EXISTS (SELECT 1 FROM rollups_hourly WHERE hour > \(Self.date(now - 7 * Self.dayMs)) AND hour <= \(Self.date(now))
+                          AND campaign = \(name) AND campaign <> '')
+            """, logger: logger)
+        var exists = false, startsMs: Int64?
+        for try await starts in found.decode(Int64?.self) { (exists, startsMs) = (true, starts) }
+        guard exists else { throw ConsoleError.notFound("err_no_campaign", .text(name)) }
+        var page = Campaigns(campaigns: [], campaign: name, pathSegment: Self.pathSegment(name))
+        try await page.readUplift(connection, campaign: name, startsMs: startsMs, now: now, logger: logger)
+        return page
+    }
+
+    mutating func readUplift(_ connection: PostgresConnection, campaign name: String, startsMs: Int64?, now: Int64, logger: Logger) async throws {
+        let periodStart = max(startsMs ?? 0, now - 7 * Self.dayMs)
         let length = max(now - periodStart, Self.hourMs)
         let beforeStart = now - 2 * length
         let (period, before, end) = (Self.date(now - length), Self.date(beforeStart), Self.date(now))
         var uplift = Uplift(periodStartMs: now - length, periodStart: StoreTime.format(now - length, zone: Overview.defaultTimeZone),
                             beforeStartMs: beforeStart, beforeStart: StoreTime.format(beforeStart, zone: Overview.defaultTimeZone), gtins: [])
         let gtins = try await connection.query("""
-            SELECT gtin FROM code_batches WHERE campaign = \(campaign.campaign)
-            UNION SELECT gtin FROM rollups_hourly WHERE campaign = \(campaign.campaign) AND hour > \(period) AND hour <= \(end) AND gtin <> ''
+            SELECT gtin FROM code_batches WHERE campaign = \(name)
+            UNION SELECT gtin FROM rollups_hourly WHERE campaign = \(name) AND hour > \(period) AND hour <= \(end) AND gtin <> ''
             ORDER BY 1
             """, logger: logger)
         for try await gtin in gtins.decode(String.self) { uplift.gtins.append(gtin) }
         let rows = try await connection.query("""
             WITH redeemed AS (
                 SELECT store_id, sum(redemptions)::bigint AS n FROM rollups_hourly
-                WHERE campaign = \(campaign.campaign) AND hour > \(period) AND hour <= \(end) GROUP BY store_id
+                WHERE campaign = \(name) AND hour > \(period) AND hour <= \(end) GROUP BY store_id
             ),
             part AS (
-                SELECT d.store_id FROM batch_distribution d JOIN code_batches b ON b.batch_id = d.batch_id WHERE b.campaign = \(campaign.campaign)
+                SELECT d.store_id FROM batch_distribution d JOIN code_batches b ON b.batch_id = d.batch_id WHERE b.campaign = \(name)
                 UNION SELECT store_id FROM redeemed WHERE n > 0
             ),
             sold AS (

@@ -334,10 +334,8 @@ enum ConsoleTemplates {
         """
 
     static let campaignUplift = """
-        {{#page.campaigns}}
-        <h1>{{t.campaign}} <a href="/campaigns/{{pathSegment}}">{{campaign}}</a> · {{t.uplift}}</h1>
-        <p class="downloads"><a href="/api/campaigns/{{pathSegment}}/uplift">{{t.json}}</a></p>
-        {{/page.campaigns}}
+        <h1>{{t.campaign}} <a href="/campaigns/{{page.pathSegment}}">{{page.campaign}}</a> · {{t.uplift}}</h1>
+        <p class="downloads"><a href="/api/campaigns/{{page.pathSegment}}/uplift">{{t.json}}</a></p>
         {{#page.uplift}}
         <h2>{{t.uplift}}: <span id="uplift">{{uplift}}</span></h2>
         <p class="note">{{t.uplift_note}}</p>
@@ -355,7 +353,7 @@ enum ConsoleTemplates {
         <p>{{t.vs_others}} <b id="vs-others">{{vsOthers}}</b> · {{t.vs_before}} <b id="vs-before">{{vsBefore}}</b> · {{t.uplift}} <b>{{uplift}}</b></p>
         {{/page.uplift}}
         <h2>{{t.top_stores}}</h2>
-        {{#page.campaigns}}<p class="downloads"><a href="/api/campaigns/{{pathSegment}}/uplift/stores.csv" id="stores-csv">{{t.download_csv}}</a></p>{{/page.campaigns}}
+        <p class="downloads"><a href="/api/campaigns/{{page.pathSegment}}/uplift/stores.csv" id="stores-csv">{{t.download_csv}}</a></p>
         <table id="top-stores">
         {{> campaign_store_head}}
         <tbody>{{#page.topStores}}{{> campaign_store}}{{/page.topStores}}</tbody>

@@ -31,9 +31,9 @@ extension ConsoleRoutes {
                           },
                           read: { _, context in try await self.campaigns(try Self.campaignID(context)) })
         self.registerPage(on: router, "/campaigns/{id}/uplift", template: "campaign_uplift",
-                          exports: [CSVExport("/stores.csv", Campaigns.storesCSV, name: { "\($0.campaigns.first?.campaign ?? "campaign")-stores" },
+                          exports: [CSVExport("/stores.csv", Campaigns.storesCSV, name: { "\($0.campaign ?? "campaign")-stores" },
                                               rows: { $0.stores })],
-                          title: { page, language in "\(language("campaign")) \(page.campaigns.first?.campaign ?? "") · \(language("uplift"))" },
+                          title: { page, language in "\(language("campaign")) \(page.campaign ?? "") · \(language("uplift"))" },
                           read: { _, context in try await self.campaigns(try Self.campaignID(context), detail: .uplift) })
     }
 
