@@ -14,6 +14,7 @@ public final class ConsoleServer: Service, Sendable {
     private let address: ListenAddress
     private let routes: ConsoleRoutes
     private let logger: Logger
+    private let origin: String?
     private let port = Mutex<Int?>(nil)
 
     /// Fails when `console.listen` is not set or a template does not parse. `liveInterval`: how often live pages
@@ -25,12 +26,14 @@ public final class ConsoleServer: Service, Sendable {
         }
         self.address = address
         self.logger = logger
+        self.origin = configuration.console.origin
         self.routes = ConsoleRoutes(
             database: database, users: ConsoleUsers(database: database, logger: logger),
             sessions: ConsoleSessions(database: database, lifetimeMs: Int64(configuration.console.sessionHours) * 3_600_000, logger: logger),
             throttle: LoginThrottle(database: database, limits: .init(), logger: logger),
             pages: try ConsolePages(), staleGatewayMs: configuration.staleGatewayMilliseconds,
-            secureCookies: configuration.console.secureCookies, live: LiveTicker(fallback: liveInterval), closing: ClosingFlag(), logger: logger)
+            secureCookies: configuration.console.cookiesSecure,
+            issuer: try? CodeBatchIssuer(database: database, configuration: configuration), live: LiveTicker(fallback: liveInterval), closing: ClosingFlag(), logger: logger)
     }
 
     /// The port it listens on once it does (the configured one, or the one the system chose for port 0).
@@ -42,7 +45,7 @@ public final class ConsoleServer: Service, Sendable {
     public func run() async throws {
         guard try await self.routes.database.waitForSchema() else { return }
         let router = Router(context: ConsoleRequestContext.self)
-        router.add(middleware: ConsoleAccess(sessions: self.routes.sessions, pages: self.routes.pages, logger: self.logger))
+        router.add(middleware: ConsoleAccess(sessions: self.routes.sessions, pages: self.routes.pages, origin: self.origin, logger: self.logger))
         self.routes.register(on: router)
         let app = Application(
             router: router,

@@ -166,13 +166,37 @@ struct CodesIssueCommand: AsyncParsableCommand {
     @Option(help: "The campaign the codes take part in.") var campaign: String?
     @Option(help: "The stores' region (as in stores.csv and the gateways' policy).") var region: String
     @Option(help: "Product name stored with the codes.") var product: String?
+    @Option(help: "What one redemption of a code costs (the store is reimbursed it), in the stores' currency: 1.50.") var reward: String?
+    @Option(help: "When the campaign's redemptions start (2026-12-01, 2026-12-01T08:00 UTC, or ISO 8601 with an offset); a new campaign starts now.")
+    var campaignStarts: String?
+    @Option(help: "When they end; a new campaign runs \(CodeBatchIssuer.defaultCampaignDays) days.") var campaignEnds: String?
+    @Flag(help: "The campaign redeems only units the store sold.") var soldHereFirst = false
     @Option(help: "Write the codes, one per line, to this file (for printing).") var out: String?
 
     func run() async throws {
         let configuration = try self.options.load()
         let logger = self.options.logger(configuration, label: "storegate-hq")
+        func time(_ text: String?, _ option: String) throws -> Int64? {
+            guard let text else { return nil }
+            guard let value = CodeBatchIssuer.milliseconds(text) else {
+                FileHandle.standardError.write(Data("storegate-hq: --\(option) \(text): write a date (2026-12-01) or an ISO 8601 time\n".utf8))
+                throw ExitCode(2)
+            }
+            return value
+        }
+        var reward: Int64 = 0
+        if let text = self.reward {
+            guard let value = CodeBatchIssuer.minorUnits(text) else {
+                FileHandle.standardError.write(Data("storegate-hq: --reward \(text): an amount such as 1.50 (at most two decimals)\n".utf8))
+                throw ExitCode(2)
+            }
+            reward = value
+        }
         let request = CodeBatchIssuer.Request(gtin: self.gtin, count: self.count, campaign: self.campaign, region: self.region,
-                                              product: self.product)
+                                              product: self.product, rewardMinor: reward,
+                                              campaignStartsMs: try time(self.campaignStarts, "campaign-starts"),
+                                              campaignEndsMs: try time(self.campaignEnds, "campaign-ends"),
+                                              soldHereFirst: self.soldHereFirst ? true : nil)
         do {
             try CodeBatchIssuer.check(request)
         } catch {
@@ -188,5 +212,11 @@ struct CodesIssueCommand: AsyncParsableCommand {
         }
         print("batch \(issued.batchID): \(issued.codes.count) codes, \(issued.messages) signed messages to \(issued.stores.count) stores of \(self.region)"
               + (issued.stores.isEmpty ? " (no store of that region is known: import stores first)" : ""))
+        if let campaign = issued.campaign {
+            let format = Date.ISO8601FormatStyle()
+            print("campaign \(campaign.name): redemptions from \(Date(timeIntervalSince1970: Double(campaign.startsMs) / 1_000).formatted(format))"
+                  + " to \(Date(timeIntervalSince1970: Double(campaign.endsMs) / 1_000).formatted(format))"
+                  + (campaign.soldHereFirst ? ", only of units the store sold" : ""))
+        }
     }
 }

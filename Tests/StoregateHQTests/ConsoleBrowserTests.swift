@@ -26,7 +26,10 @@ import Testing
         configuration.downlinkResendMilliseconds = 2_000
         let hq = try await harness.start(configuration, console: true)
         let port = try #require(hq.console?.listeningPort)
-        _ = try harness.value("INSERT INTO stores (store_id, name, region, city, time_zone) VALUES ('S-north', 'North', 'CN-31', 'Shanghai', 'Asia/Shanghai')")
+        _ = try harness.value("""
+            INSERT INTO stores (store_id, name, region, province, city, county, distributor, time_zone)
+            VALUES ('S-north', 'North', 'CN-31', '上海', 'Shanghai', '浦东新区', 'D-East', 'Asia/Shanghai')
+            """)
         try store.start(harness.broker)
         defer { store.stop() }
         try await waitUntil("the gateway online at HQ", seconds: 30, interval: .milliseconds(100)) {
@@ -80,6 +83,8 @@ import Testing
             "url": "http://127.0.0.1:\(port)", "operator": ["olga", "operator-password-3"], "viewer": ["victor", "viewer-password-3"],
             "screenshots": screenshots, "alert_id": alertID,
             "redeem": [store.binary, "redeem", "--db", store.db, "--lane", "1", "--operator", "browser", "https://id.gs1.org/\(issued.codes[0])"],
+            "redeem_prefix": [store.binary, "redeem", "--db", store.db, "--lane", "1", "--operator", "browser"],
+            "issue": ["gtin": "09506000134352", "count": 3, "region": "CN-31", "campaign": "browser-spring", "reward": "1.20"],
         ]
         let output = harness.directory.file("browser.json"), log = harness.directory.file("browser.log")
         let argument = String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self)
@@ -89,8 +94,13 @@ import Testing
         try #require(status == 0, "the browser script failed: \(errors)")
         let seen = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
 
-        // What the browser showed before the live redemption equals a recount of the raw events (less that one).
-        let recount = try ConsoleRecount.overview(harness, nowMs: Int64(Date().timeIntervalSince1970 * 1000)).today
+        // What the browser showed before the live redemption equals a recount of the raw events (less that one, and
+        // less the campaign code redeemed later in the script).
+        let campaignRedemptions = try harness.int("""
+            SELECT count(*) FROM events WHERE op = 'redeem' AND result = 'accepted' AND campaign = 'browser-spring'
+            """)
+        var recount = try ConsoleRecount.overview(harness, nowMs: Int64(Date().timeIntervalSince1970 * 1000)).today
+        recount.redemptions -= campaignRedemptions
         let shown = try #require(seen["shown"] as? [String: String])
         #expect(seen["signed_in_as"] as? String == "olga")
         #expect(shown["redemptions"] == "\(recount.redemptions - 1)")
@@ -119,11 +129,26 @@ import Testing
         // Two GTINs sold today (the serialised one and the plain one of the basket): a total and a region row each.
         #expect(seen["sku_rows"] as? Int == 4)
         #expect(seen["campaigns_title"] as? String == "Campaigns")
+        // The operator issued a campaign's batch in the browser; the store applied its window and codes, and one of
+        // its codes was accepted at the gateway (the campaign known there), counted on the campaign's page.
+        let consoleBatch = try #require(seen["issued_batch_id"] as? String)
+        #expect(try harness.value("SELECT campaign || '|' || count || '|' || reward_minor FROM code_batches WHERE batch_id = '\(consoleBatch)'")
+                == "browser-spring|3|120")
+        #expect(seen["issued_batch_applied"] as? Int == 1)
+        #expect(seen["campaign_redeem_status"] as? Int == 0, "\(seen["campaign_redeem_output"] ?? "")")
+        #expect(campaignRedemptions == 1 && seen["campaign_week"] as? String == "\(campaignRedemptions)")
+        #expect(seen["campaign_reward_cost"] as? String == "1.20" && seen["campaign_hour_bars"] as? Int == 168)
+        // Drilled down by region, province → city → county → store, to the store's page.
+        #expect(seen["drill_levels"] as? [String] == ["province", "city", "county", "store"])
+        #expect(seen["drill_end"] as? String == "/stores/S-north")
+        // The viewer had no form and was refused.
+        #expect(seen["viewer_issue_forms"] as? Int == 0 && seen["viewer_issue_status"] as? Int == 403)
+        #expect(try harness.int("SELECT count(*) FROM code_batches") == 2)
         // The batch page: one store, applied; the code redeemed live is one of the batch's.
-        #expect(seen["batch_rows"] as? [String] == [issued.batchID])
+        #expect(seen["batch_rows"] as? [String] == [consoleBatch, issued.batchID])
         let batches = ConsoleBrowser(port: port)
         #expect(try await batches.signIn("victor", "viewer-password-3").status == 303)
-        let batch = try #require((try await batches.get("/api/batches").json["batches"] as? [[String: Any]])?.first)
+        let batch = try #require((try await batches.get("/api/batches").json["batches"] as? [[String: Any]])?.last)
         #expect(batch["stores"] as? Int == 1 && batch["stores_applied"] as? Int == 1 && batch["redeemed"] as? Int == 1)
         #expect(batch["codes"] as? Int == 5 && batch["campaign"] as? String == "")
         let perStore = try await batches.get("/api/batches/\(issued.batchID)/stores.csv")
@@ -137,6 +162,11 @@ import Testing
             try? FileManager.default.createDirectory(atPath: (image as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try? FileManager.default.removeItem(atPath: image)
             try FileManager.default.copyItem(atPath: screenshots + "/overview-live.png", toPath: image)
+        }
+        let campaignImage = PostgresServer.packageRoot + "/docs/images/console-campaign.png"
+        if !FileManager.default.fileExists(atPath: campaignImage) || ProcessInfo.processInfo.environment["STOREGATE_UPDATE_SCREENSHOTS"] == "1" {
+            try? FileManager.default.removeItem(atPath: campaignImage)
+            try FileManager.default.copyItem(atPath: screenshots + "/campaign.png", toPath: campaignImage)
         }
         try await hq.stop()
     }

@@ -7,7 +7,7 @@ struct ConsoleConfigurationTests {
     @Test func theConsoleIsOffUnlessListenIsSetAndABadAddressIsNamed() throws {
         #expect(try HQConfigLoader.parse("").console.listen == nil)
         let configuration = try HQConfigLoader.parse("[console]\nlisten = \"127.0.0.1:8480\"\nsession_hours = 8\nsecure_cookies = true\n")
-        #expect(configuration.console.listen == "127.0.0.1:8480" && configuration.console.sessionHours == 8 && configuration.console.secureCookies)
+        #expect(configuration.console.listen == "127.0.0.1:8480" && configuration.console.sessionHours == 8 && configuration.console.cookiesSecure)
         #expect(ListenAddress("[::1]:8480")?.host == "::1" && ListenAddress("[::1]:8480")?.description == "[::1]:8480")
         for bad in ["8480", "localhost:99999", ":8480", "host:port"] {
             #expect(throws: ConfigErrors.self) { try HQConfigLoader.parse("[console]\nlisten = \"\(bad)\"\n") }
@@ -18,5 +18,22 @@ struct ConsoleConfigurationTests {
             }
         }
         #expect(throws: ConfigErrors.self) { try HQConfigLoader.parse("[console]\nport = 8480\n") }
+    }
+
+    @Test func cookiesAreSecureUnlessPlainHTTPIsDeclared() throws {
+        #expect(try HQConfigLoader.parse("").console.cookiesSecure)
+        #expect(try HQConfigLoader.parse("[console]\norigin = \"https://hq.example.cn\"\n").console.cookiesSecure)
+        let plain = try HQConfigLoader.parse("[console]\norigin = \"http://10.0.0.5:8480\"\n").console
+        #expect(!plain.cookiesSecure && plain.origin == "http://10.0.0.5:8480")
+        #expect(try !HQConfigLoader.parse("[console]\nsecure_cookies = false\n").console.cookiesSecure)
+        #expect(try HQConfigLoader.parse("[console]\norigin = \"http://hq\"\nsecure_cookies = true\n").console.cookiesSecure)
+        for bad in ["hq.example.cn", "ftp://hq", "https://hq/console", "https://"] {
+            do {
+                _ = try HQConfigLoader.parse("[console]\norigin = \"\(bad)\"\n")
+                Issue.record("\(bad) was accepted")
+            } catch {
+                #expect("\(error)".contains("console.origin"), "\(error)")
+            }
+        }
     }
 }

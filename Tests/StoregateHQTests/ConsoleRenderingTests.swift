@@ -1,3 +1,4 @@
+import Foundation
 @testable import StoregateHQ
 @testable import StoregateHQConsole
 import Testing
@@ -49,5 +50,29 @@ struct ConsoleRenderingTests {
     @Test func everyTemplateParses() throws {
         let pages = try ConsolePages()
         for name in ConsoleTemplates.all.keys { #expect(pages.hasTemplate(name), "\(name)") }
+    }
+
+    @Test func refusalsSayTheSameInBothLanguagesWithTheirArguments() {
+        func placeholders(_ text: String) -> Set<String> { Set((1...9).map { "%\($0)" }.filter { text.contains($0) }) }
+        for (key, entry) in ConsoleMessages.catalogue { #expect(placeholders(entry.english) == placeholders(entry.chinese), "\(key)") }
+        let error = ConsoleError.notAllowed(ConsoleSession(user: "victor", role: .viewer, csrfToken: "", expiresMs: 0), "err_only_operators_issue")
+        #expect(error.message == "victor is a viewer: only operators and admins issue codes")
+        #expect(error.message(in: .simplifiedChinese) == "victor 的角色是查看者：只有操作员和管理员可以发码")
+    }
+
+    @Test func chartsAreSVGWithABarPerValueEscapedTextAndNoStyleAttributes() {
+        let chart = SVGChart(id: "c", title: "<t>", bars: [.init(label: "a&b", value: 3), .init(label: "c", value: 0)], emptyText: "none").svg
+        #expect(chart.hasPrefix("<svg") && chart.hasSuffix("</svg>") && chart.components(separatedBy: #"<rect class="bar""#).count == 3)
+        #expect(chart.contains("&lt;t&gt;") && chart.contains("a&amp;b: 3") && !chart.contains("style="))
+        #expect(SVGChart(id: "e", title: "t", bars: [], emptyText: "nothing yet").svg.contains("nothing yet"))
+    }
+
+    @Test func theIssueFormsAmountsAndTimesAreReadExactly() {
+        #expect(CodeBatchIssuer.minorUnits("1.5") == 150 && CodeBatchIssuer.minorUnits("12") == 1_200 && CodeBatchIssuer.minorUnits("0.05") == 5)
+        for bad in ["1.", ".5", "1.234", "-1", "1e3", "", "abc", "1,50"] { #expect(CodeBatchIssuer.minorUnits(bad) == nil, "\(bad)") }
+        #expect(CodeBatchIssuer.milliseconds("2026-12-01") == 1_796_083_200_000)
+        #expect(CodeBatchIssuer.milliseconds("2026-12-01T00:00:00+08:00") == 1_796_054_400_000)
+        #expect(CodeBatchIssuer.milliseconds("tomorrow") == nil)
+        #expect(Campaigns.percentChange(9 * 4, 6 * 2) == "+200.0%" && Campaigns.percentChange(1, 3) == "−66.7%" && Campaigns.percentChange(1, 0) == "—")
     }
 }

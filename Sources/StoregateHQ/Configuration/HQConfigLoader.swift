@@ -13,7 +13,7 @@ public enum HQConfigLoader {
         "downlink": ["key_id", "key_file", "revoke_double_redemptions", "sync_beacon_seconds", "resend_seconds"],
         "ingest": ["batch_size", "batch_ms", "gap_requeue_after_seconds", "requeue_resend_seconds", "gap_alert_after_requeues"],
         "alerts": ["stale_gateway_seconds", "backlog_age_seconds", "counterfeit_per_hour"],
-        "console": ["listen", "session_hours", "secure_cookies"],
+        "console": ["listen", "session_hours", "secure_cookies", "origin"],
     ]
 
     public static func load(path: String) throws(ConfigErrors) -> HQConfiguration {
@@ -114,6 +114,14 @@ public enum HQConfigLoader {
             }
             config.console.sessionHours = reader.int(console, "console.session_hours", 1...720) ?? config.console.sessionHours
             config.console.secureCookies = reader.bool(console, "console.secure_cookies") ?? config.console.secureCookies
+            if let origin = reader.string(console, "console.origin") {
+                if let url = URL(string: origin), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+                   url.host != nil, url.path.isEmpty || url.path == "/", url.query == nil {
+                    config.console.origin = "\(scheme)://\(url.host!)" + (url.port.map { ":\($0)" } ?? "")
+                } else {
+                    reader.fail("console.origin", "\(origin) is not an origin such as https://hq.example.cn (scheme, host and port only)")
+                }
+            }
         }
         try reader.finish()
         return config

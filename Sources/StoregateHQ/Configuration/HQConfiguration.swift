@@ -34,8 +34,20 @@ public struct HQConfiguration: Sendable {
         public var listen: String?
         /// A session ends this long after the login.
         public var sessionHours = 12
-        /// Mark the session cookie `Secure` (the console is served through a TLS proxy).
-        public var secureCookies = false
+        /// `console.secure_cookies` as written: nil when unset (see ``cookiesSecure``).
+        public var secureCookies: Bool?
+        /// `console.origin`: the URL browsers reach the console at (`https://hq.example.cn`), when declared. A POST
+        /// must come from it.
+        public var origin: String?
+
+        /// Whether the cookies are marked `Secure`: as `console.secure_cookies` says when set; otherwise yes, unless
+        /// the declared origin is plain `http://`. The safe default: a console behind a TLS proxy (which it cannot
+        /// see) never sends its session cookie in the clear; browsers accept Secure cookies from http://localhost
+        /// and 127.0.0.1 too. Plain http from another machine must say so (`origin = "http://…"`).
+        public var cookiesSecure: Bool {
+            if let secureCookies { return secureCookies }
+            return !(self.origin?.lowercased().hasPrefix("http://") ?? false)
+        }
 
         public init() {}
     }

@@ -341,7 +341,40 @@ public enum HQMigrations {
             """,
             "CREATE INDEX alert_acknowledgements_alert ON alert_acknowledgements (alert_id)",
         ]),
-        // Number 5 is left to another change in flight; versions are applied by number, whichever lands first.
+        Migration(version: 5, name: "campaigns, rewards and console user management", statements: [
+            // A campaign as HQ runs it: when its codes may be redeemed. Every store that gets a batch of the campaign
+            // gets this window too, as a signed `policy` message (a gateway refuses a campaign's code until it knows
+            // the campaign).
+            """
+            CREATE TABLE campaigns (
+                name text PRIMARY KEY,
+                starts_ms bigint NOT NULL,
+                ends_ms bigint NOT NULL,
+                sold_here_first boolean NOT NULL DEFAULT false,
+                created_ms bigint NOT NULL,
+                updated_ms bigint NOT NULL,
+                CHECK (ends_ms > starts_ms)
+            )
+            """,
+            // A batch's campaign window travels as a `policy` message beside its `codes` messages, tracked the same way;
+            // the two streams number their messages independently, so a message is known by its stream and seq.
+            """
+            ALTER TABLE batch_distribution DROP CONSTRAINT batch_distribution_pkey,
+                ADD PRIMARY KEY (batch_id, store_id, stream, seq)
+            """,
+            // What one redemption of a code of the batch costs the brand (the store is reimbursed it), in minor units.
+            "ALTER TABLE code_batches ADD COLUMN reward_minor bigint NOT NULL DEFAULT 0 CHECK (reward_minor >= 0)",
+            // A user an admin disabled: refused at login, their sessions closed.
+            "ALTER TABLE users ADD COLUMN disabled_ms bigint",
+            // The campaign pages read the campaigns' rollups of a time range through this, not every store's hours, and
+            // from the index alone (what they sum is in it). Hour first: the campaigns list reads every campaign's week.
+            """
+            CREATE INDEX rollups_hourly_campaign ON rollups_hourly (hour, campaign) INCLUDE (store_id, redemptions, sold)
+            WHERE campaign <> ''
+            """,
+            // The login rate limit counts failures per user name and client address.
+            "CREATE INDEX login_failures_user_address ON login_failures (user_name, address, time_ms)",
+        ]),
         Migration(version: 6, name: "broadcast delivery and downlink re-issue", statements: [
             // A broadcast message (`kind:*`) per known store, until the store reports it: `sent_stream`/`sent_seq`
             // is the message awaited (the broadcast itself, then the copy on the store's own stream that the jobs

@@ -19,6 +19,8 @@ struct ConsoleAccess: RouterMiddleware {
 
     let sessions: ConsoleSessions
     let pages: ConsolePages
+    /// `console.origin` when declared: a POST's Origin must be it.
+    let origin: String?
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -45,24 +47,30 @@ struct ConsoleAccess: RouterMiddleware {
             return try await next(request, context)
         } catch let error as ConsoleError {
             return self.pages.error(error, api: isAPI, context: context)
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            return self.pages.error(ConsoleError.notFound("err_no_page", .text(path)), api: isAPI, context: context)
         } catch let error as any HTTPResponseError {
             throw error
         } catch {
             self.logger.error("console \(request.method) \(path): \(String(reflecting: error))")
-            return self.pages.error(ConsoleError(.internalServerError, "the console could not answer: \(type(of: error)); storegate-hq's log has the details"),
+            return self.pages.error(ConsoleError(.internalServerError, key: "err_internal", "\(type(of: error))"),
                                     api: isAPI, context: context)
         }
     }
 
     /// A cross-site POST carries the other site's Origin: refused even where SameSite cookies are not honoured.
     private func checkOrigin(_ request: Request) throws(ConsoleError) {
+        if let declared = self.origin, let origin = request.headers[.origin] {
+            guard origin.lowercased() == declared else { throw ConsoleError(.forbidden, key: "err_cross_site", .text(origin), .text(declared)) }
+            return
+        }
         guard let origin = request.headers[.origin], let host = request.head.authority else { return }
         guard let originHost = URL(string: origin)?.host(percentEncoded: false) else {
-            throw ConsoleError(.forbidden, "the Origin header \(origin) is not a URL")
+            throw ConsoleError(.forbidden, key: "err_origin_not_url", .text(origin))
         }
         let originAuthority = URL(string: origin).map { url in url.port.map { "\(originHost):\($0)" } ?? originHost } ?? originHost
         guard originAuthority == host || originHost == host else {
-            throw ConsoleError(.forbidden, "a form from \(origin) may not be sent to this console (\(host))")
+            throw ConsoleError(.forbidden, key: "err_cross_site", .text(origin), .text(host))
         }
     }
 
@@ -70,13 +78,13 @@ struct ConsoleAccess: RouterMiddleware {
     static func readForm(_ request: inout Request, context: Context) async throws -> [String: String] {
         let type = request.headers[.contentType] ?? ""
         guard type.isEmpty || type.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
-            throw ConsoleError(.unsupportedMediaType, "send the form as application/x-www-form-urlencoded, not \(type)")
+            throw ConsoleError(.unsupportedMediaType, key: "err_form_type", .text(type))
         }
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: Self.maxFormBytes)
         } catch {
-            throw ConsoleError(.contentTooLarge, "the form is larger than \(Self.maxFormBytes) bytes")
+            throw ConsoleError(.contentTooLarge, key: "err_form_size", "\(Self.maxFormBytes)")
         }
         var form: [String: String] = [:]
         for pair in String(buffer: body).split(separator: "&") {
@@ -85,7 +93,7 @@ struct ConsoleAccess: RouterMiddleware {
                 String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
             }
             guard let key = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
-                throw ConsoleError.badRequest("the form is not valid application/x-www-form-urlencoded")
+                throw ConsoleError.badRequest("err_form_invalid")
             }
             form[key] = value
         }

@@ -36,7 +36,7 @@ struct ConsoleSessions: Sendable {
     func find(token: String, now: Int64) async throws -> ConsoleSession? {
         let rows = try await self.database.client.query("""
             SELECT s.user_name, u.role, s.csrf_token, s.expires_ms FROM sessions s JOIN users u ON u.name = s.user_name
-            WHERE s.token_hash = \(Secrets.hash(token)) AND s.expires_ms > \(now)
+            WHERE s.token_hash = \(Secrets.hash(token)) AND s.expires_ms > \(now) AND u.disabled_ms IS NULL
             """, logger: self.logger)
         var session: ConsoleSession?
         for try await (user, role, csrf, expires) in rows.decode((String, String, String, Int64).self) {

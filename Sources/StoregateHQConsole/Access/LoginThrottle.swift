@@ -1,15 +1,19 @@
+import HTTPTypes
 import Logging
 import PostgresNIO
 import StoregateHQ
 
-/// Failed logins counted in PostgreSQL (`login_failures`), per user name and per client address over a window, so
-/// every instance sees the same counts. Past a limit, logins are refused (429) before any password is checked.
+/// Failed logins counted in PostgreSQL (`login_failures`), shared by every instance, over a window. Two limits:
+/// failures of one user name *from one client address* (someone guessing that account's password from there), and
+/// failures from one address whatever the name (someone trying many names). Past either, logins from that address
+/// are refused (429) before any password is checked. A user's failures elsewhere never lock them out here: an
+/// attacker cannot shut a named user out of the console by failing logins under their name.
 struct LoginThrottle: Sendable {
     struct Limits: Sendable {
         var windowMs: Int64 = 15 * 60_000
-        /// Failures of one user name in the window (guessing one account's password).
-        var perUser = 5
-        /// Failures from one address in the window (trying many names).
+        /// Failures of one user name from one address in the window.
+        var perUserAndAddress = 5
+        /// Failures from one address in the window (any names).
         var perAddress = 20
     }
 
@@ -17,21 +21,21 @@ struct LoginThrottle: Sendable {
     let limits: Limits
     let logger: Logger
 
-    /// Why a login must be refused now, or nil.
-    func refusal(user: String, address: String, now: Int64) async throws -> String? {
+    /// Why a login of `user` from `address` must be refused now, or nil.
+    func refusal(user: String, address: String, now: Int64) async throws -> ConsoleError? {
         let since = now - self.limits.windowMs
         let rows = try await self.database.client.query("""
-            SELECT (SELECT count(*) FROM login_failures WHERE user_name = \(user) AND time_ms > \(since))::bigint,
+            SELECT (SELECT count(*) FROM login_failures WHERE user_name = \(user) AND address = \(address) AND time_ms > \(since))::bigint,
                    (SELECT count(*) FROM login_failures WHERE address = \(address) AND time_ms > \(since))::bigint
             """, logger: self.logger)
         var counts: (Int64, Int64) = (0, 0)
         for try await row in rows.decode((Int64, Int64).self) { counts = row }
-        let minutes = self.limits.windowMs / 60_000
-        if counts.0 >= self.limits.perUser {
-            return "too many failed logins for \(user): wait \(minutes) minutes, or ask an admin to check the account"
+        let minutes = "\(self.limits.windowMs / 60_000)"
+        if counts.0 >= self.limits.perUserAndAddress {
+            return ConsoleError(.tooManyRequests, key: "login_limited_user", .text(user), .text(minutes))
         }
         if counts.1 >= self.limits.perAddress {
-            return "too many failed logins from this address: wait \(minutes) minutes"
+            return ConsoleError(.tooManyRequests, key: "login_limited_address", .text(minutes))
         }
         return nil
     }
@@ -41,8 +45,10 @@ struct LoginThrottle: Sendable {
             "INSERT INTO login_failures (user_name, address, time_ms) VALUES (\(user), \(address), \(now))", logger: self.logger)
     }
 
-    /// A successful login clears the user's failures (the address's stay: they may be guessing other names).
-    func recordSuccess(user: String) async throws {
-        try await self.database.client.query("DELETE FROM login_failures WHERE user_name = \(user)", logger: self.logger)
+    /// A successful login clears the user's failures from that address (the address's other failures stay: it may be
+    /// guessing other names).
+    func recordSuccess(user: String, address: String) async throws {
+        try await self.database.client.query(
+            "DELETE FROM login_failures WHERE user_name = \(user) AND address = \(address)", logger: self.logger)
     }
 }

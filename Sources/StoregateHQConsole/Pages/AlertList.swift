@@ -61,7 +61,7 @@ struct AlertList: Sendable, Codable {
     static func acknowledge(_ database: HQDatabase, id: Int64, user: String, note: String, now: Int64, logger: Logger) async throws {
         let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard Self.noteLength.contains(note.count) else {
-            throw ConsoleError.badRequest("write a note of 1–\(Self.noteLength.upperBound) characters: what was done about alert \(id)")
+            throw ConsoleError.badRequest("err_note", "\(Self.noteLength.upperBound)", "\(id)")
         }
         let found = try await database.transaction { connection in
             let rows = try await connection.query("""
@@ -76,7 +76,7 @@ struct AlertList: Sendable, Codable {
             }
             return found
         }
-        guard found else { throw ConsoleError.notFound("there is no alert \(id)") }
+        guard found else { throw ConsoleError.notFound("err_no_alert", "\(id)") }
     }
 
     static let csv = CSVTable<Row>(columns: [

@@ -20,6 +20,9 @@ struct CodeBatches: Sendable, Codable {
         /// Stores with a message still `sent` (not reported yet; sent again every `downlink.resend_seconds`).
         var storesWaiting: Int64
         var redeemed: Int64
+        /// What one redemption of a code of the batch costs, minor units (0: no reward).
+        var rewardMinor: Int64
+        var reward: String
     }
 
     struct Store: Sendable, Codable {
@@ -54,19 +57,21 @@ struct CodeBatches: Sendable, Codable {
                    count(p.store_id)::bigint, count(p.store_id) FILTER (WHERE p.state = 'applied')::bigint,
                    count(p.store_id) FILTER (WHERE p.state = 'rejected')::bigint,
                    count(p.store_id) FILTER (WHERE p.state = 'sent')::bigint,
-                   (SELECT count(*) FROM batch_codes c JOIN redemptions r ON r.code = c.code WHERE c.batch_id = b.batch_id)::bigint
+                   (SELECT count(*) FROM batch_codes c JOIN redemptions r ON r.code = c.code WHERE c.batch_id = b.batch_id)::bigint,
+                   b.reward_minor
             FROM code_batches b LEFT JOIN per_store p ON p.batch_id = b.batch_id
             WHERE \(batch)::text IS NULL OR b.batch_id = \(batch)
             GROUP BY b.batch_id ORDER BY b.issued_ms DESC, b.batch_id LIMIT \(Self.limit)
             """, logger: logger)
-        for try await (id, gtin, campaign, region, count, issued, stores, applied, rejected, waiting, redeemed) in rows.decode(
-            (String, String, String, String, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self) {
+        for try await (id, gtin, campaign, region, count, issued, stores, applied, rejected, waiting, redeemed, reward) in rows.decode(
+            (String, String, String, String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self) {
             batches.append(Batch(batchId: id, gtin: gtin, campaign: campaign, region: region, codes: count, issuedMs: issued,
                                  issued: StoreTime.format(issued, zone: Overview.defaultTimeZone), stores: stores,
-                                 storesApplied: applied, storesRejected: rejected, storesWaiting: waiting, redeemed: redeemed))
+                                 storesApplied: applied, storesRejected: rejected, storesWaiting: waiting, redeemed: redeemed,
+                                 rewardMinor: reward, reward: Money.format(reward)))
         }
         guard let batch else { return CodeBatches(batches: batches) }
-        guard !batches.isEmpty else { throw ConsoleError.notFound("there is no code batch \(batch)") }
+        guard !batches.isEmpty else { throw ConsoleError.notFound("err_no_batch", .text(batch)) }
         var stores: [Store] = []
         let storeRows = try await connection.query("""
             SELECT d.store_id, coalesce(s.name, ''), coalesce(s.time_zone, \(Overview.defaultTimeZone)),

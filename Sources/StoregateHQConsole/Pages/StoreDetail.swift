@@ -24,7 +24,7 @@ struct StoreDetail: Sendable, Codable {
                      logger: Logger) async throws -> StoreDetail {
         guard let store = try await StoreHealth.read(connection, store: id, now: now, staleMs: staleMs, language: language,
                                                      logger: logger).stores.first else {
-            throw ConsoleError.notFound("there is no store \(id)")
+            throw ConsoleError.notFound("err_no_store", .text(id))
         }
         var hours: [Hour] = []
         let rows = try await connection.query("""

@@ -23,6 +23,13 @@ enum ConsoleAssets {
         .note { color: #5b6474; }
         form.ack { display: flex; gap: .3em; }
         #login { display: grid; gap: .6em; max-width: 20em; }
+        form.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(14em, 1fr)); gap: .6em; max-width: 60em; margin: .6em 0 1em; }
+        form.grid label { display: flex; flex-direction: column; gap: .2em; }
+        form.role-form, form.disable-form, form.enable-form { display: inline-flex; gap: .3em; margin: 0; }
+        figure { margin: 0 0 .6em; }
+        svg.chart { background: #fff; border: 1px solid #dde1e8; max-width: 100%; height: auto; }
+        svg.chart rect.bar:hover { fill: #1d4fb0; }
+        nav.crumbs { margin: .4em 0; }
         #live-state { padding: 0 .4em; border-radius: 3px; background: #e3f2e8; color: #18794e; }
         """
 

@@ -58,8 +58,9 @@ struct ConsolePages: Sendable {
 
     /// A refusal: `{"error": ...}` for `/api`, otherwise the error page (the login page for 401).
     func error(_ error: ConsoleError, api: Bool, context: ConsoleRequestContext) -> Response {
-        if api { return Self.json(["error": error.message], status: error.status) }
-        return self.html("error", title: context.language("error"), model: ["status": "\(error.status.code)", "message": error.message],
+        let message = error.message(in: context.language)
+        if api { return Self.json(["error": message], status: error.status) }
+        return self.html("error", title: context.language("error"), model: ["status": "\(error.status.code)", "message": message],
                          context: context, status: error.status)
     }
 }

@@ -20,6 +20,12 @@ enum StoreTime {
             + "\(Self.two(secondOfDay % 60)) \(sign)\(Self.two(offsetMinutes / 60)):\(Self.two(offsetMinutes % 60))"
     }
 
+    /// An hour's start as a chart labels it: `12-05 14:00` in the zone.
+    static func hourLabel(_ milliseconds: Int64, zone: String?) -> String {
+        let text = Self.format(milliseconds, zone: zone)
+        return String(text.dropFirst(5).prefix(11))
+    }
+
     /// Time zones by identifier, made once: making one reads the system's zone data (a page of 1,000 stores formats
     /// thousands of times).
     private static let zones = Mutex<[String: TimeZone]>([:])

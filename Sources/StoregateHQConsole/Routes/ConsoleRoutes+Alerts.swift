@@ -20,10 +20,10 @@ extension ConsoleRoutes {
         router.post("/alerts/{id}/acknowledge") { _, context in
             let session = try context.requireSession()
             guard session.role.canAct else {
-                throw ConsoleError(.forbidden, "\(session.user) is a \(session.role.rawValue): only operators and admins acknowledge alerts")
+                throw ConsoleError.notAllowed(session, "err_only_operators_acknowledge")
             }
             guard let text = context.parameters.get("id"), let id = Int64(text) else {
-                throw ConsoleError.badRequest("\(context.parameters.get("id") ?? "") is not an alert number")
+                throw ConsoleError.badRequest("err_alert_number", .text(context.parameters.get("id") ?? ""))
             }
             try await AlertList.acknowledge(self.database, id: id, user: session.user, note: context.form["note"] ?? "",
                                             now: Timestamp.now.milliseconds, logger: self.logger)

@@ -14,19 +14,19 @@ extension ConsoleRoutes {
         router.post("/login") { request, context in
             let name = context.form["user"] ?? "", password = context.form["password"] ?? ""
             guard !name.isEmpty, !password.isEmpty else {
-                return self.loginPage(request, context: context, message: "enter your user name and password", status: .badRequest)
+                return self.loginPage(request, context: context, message: context.language("login_enter"), status: .badRequest)
             }
             let now = Timestamp.now.milliseconds
             if let refusal = try await self.throttle.refusal(user: name, address: context.clientAddress, now: now) {
                 self.logger.warning("console login refused (rate limit)", metadata: ["user": "\(name)", "address": "\(context.clientAddress)"])
-                return self.loginPage(request, context: context, message: refusal, status: .tooManyRequests)
+                return self.loginPage(request, context: context, message: refusal.message(in: context.language), status: refusal.status)
             }
             guard let user = try await self.users.verify(name: name, password: password) else {
                 try await self.throttle.recordFailure(user: name, address: context.clientAddress, now: now)
                 self.logger.notice("console login failed", metadata: ["user": "\(name)", "address": "\(context.clientAddress)"])
-                return self.loginPage(request, context: context, message: "wrong user name or password", status: .unauthorized)
+                return self.loginPage(request, context: context, message: context.language("login_wrong"), status: .unauthorized)
             }
-            try await self.throttle.recordSuccess(user: user.name)
+            try await self.throttle.recordSuccess(user: user.name, address: context.clientAddress)
             let (token, session) = try await self.sessions.open(user: user, now: now)
             self.logger.notice("console login", metadata: ["user": "\(user.name)", "role": "\(user.role.rawValue)"])
             var response = Self.redirect("/")
@@ -52,7 +52,7 @@ extension ConsoleRoutes {
         return response
     }
 
-    /// HttpOnly, SameSite=Strict; Secure when the console is served over TLS (`console.secure_cookies`).
+    /// HttpOnly, SameSite=Strict; Secure unless `console.secure_cookies = false` or `console.origin` is plain http.
     func cookie(_ name: String, _ value: String, maxAge: Int, path: String) -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: path, secure: self.secureCookies, httpOnly: true, sameSite: .strict)
     }

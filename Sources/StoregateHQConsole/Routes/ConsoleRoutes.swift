@@ -15,6 +15,8 @@ struct ConsoleRoutes: Sendable {
     let pages: ConsolePages
     let staleGatewayMs: Int64
     let secureCookies: Bool
+    /// Issues code batches (nil when this instance has no downlink signing key).
+    let issuer: CodeBatchIssuer?
     let live: LiveTicker
     /// Set on graceful shutdown: live streams end at their next tick so the server can stop.
     let closing: ClosingFlag
@@ -31,6 +33,9 @@ struct ConsoleRoutes: Sendable {
         self.registerSKUs(on: router)
         self.registerUsers(on: router)
         self.registerCampaigns(on: router)
+        self.registerCampaignDrill(on: router)
+        self.registerCodeIssuing(on: router)
+        self.registerUserManagement(on: router)
     }
 
     static func redirect(_ location: String) -> Response {
@@ -42,12 +47,12 @@ struct ConsoleRoutes: Sendable {
         switch request.uri.queryParameters.get("state") ?? "open" {
         case "open": return true
         case "all": return false
-        case let other: throw .badRequest("state=\(other): use state=open or state=all")
+        case let other: throw .badRequest("err_state", .text(other))
         }
     }
 
     static func storeID(_ context: ConsoleRequestContext) throws(ConsoleError) -> String {
-        guard let id = context.parameters.get("id"), !id.isEmpty else { throw .badRequest("name a store: /stores/STORE_ID") }
+        guard let id = context.parameters.get("id"), !id.isEmpty else { throw .badRequest("err_name_store") }
         return id
     }
 }

@@ -2,7 +2,8 @@
 
 Run by ConsoleBrowserTests with one JSON argument:
   {"url": ..., "operator": [name, password], "viewer": [name, password], "screenshots": dir,
-   "alert_id": N, "redeem": [argv of the command that redeems one code at a real gateway]}
+   "alert_id": N, "redeem": [argv of the command that redeems one code at a real gateway],
+   "redeem_prefix": [the same without the code], "issue": {gtin, count, region, campaign, reward}}
 Prints one JSON object with what the browser saw; the Swift test compares it with SQL recounts.
 """
 import json
@@ -84,9 +85,60 @@ def main():
         result["note"] = row.find_element(By.CLASS_NAME, "note").text.strip()
         driver.save_screenshot(shots + "/alerts-operator.png")
 
+        # The operator issues a campaign's batch from the console, the store applies it (the campaign's window and
+        # its codes), and one of its codes is redeemed at the real gateway.
+        issue = config["issue"]
+        driver.get(url + "/batches")
+        driver.find_element(By.CSS_SELECTOR, "#issue summary").click()
+        for field in ("gtin", "count", "region", "campaign", "reward"):
+            driver.find_element(By.ID, "issue-" + field).send_keys(str(issue[field]))
+        driver.find_element(By.ID, "issue-submit").click()
+        WebDriverWait(driver, 30).until(lambda d: "/batches/B" in d.current_url)
+        batch_id = driver.current_url.rsplit("/", 1)[1]
+        result["issued_batch_id"] = batch_id
+        driver.save_screenshot(shots + "/batch-issued.png")
+        fetch_json = ("const done = arguments[arguments.length - 1];"
+                      "fetch(arguments[0]).then(r => r.text().then(t => done([r.status, t])));")
+        deadline = time.monotonic() + 90
+        while True:
+            status, body = driver.execute_async_script(fetch_json, "/api/batches/" + batch_id)
+            batch = json.loads(body)["batches"][0]
+            if batch["stores_applied"] == batch["stores"] >= 1 or time.monotonic() > deadline:
+                result["issued_batch_applied"] = batch["stores_applied"]
+                break
+            time.sleep(0.5)
+        status, codes = driver.execute_async_script(fetch_json, "/api/batches/%s/codes.csv" % batch_id)
+        code = [line for line in codes.splitlines() if line.startswith("01/")][0]
+        redeemed = subprocess.run(config["redeem_prefix"] + ["https://id.gs1.org/" + code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        result["campaign_redeem_status"] = redeemed.returncode
+        result["campaign_redeem_output"] = redeemed.stdout.decode(errors="replace")[-300:]
+        # The redemption reaches HQ's rollups; then the campaign's page, and a drill-down by region to the store.
+        deadline = time.monotonic() + 30
+        while True:
+            status, body = driver.execute_async_script(fetch_json, "/api/campaigns/" + issue["campaign"])
+            campaigns = json.loads(body).get("campaigns", []) if status == 200 else []
+            if (campaigns and campaigns[0]["week_redemptions"] >= 1) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
         driver.get(url + "/campaigns")
         result["campaigns_title"] = driver.find_element(By.TAG_NAME, "h1").text.strip()
         driver.save_screenshot(shots + "/campaigns.png")
+        driver.get(url + "/campaigns/" + issue["campaign"])
+        result["campaign_week"] = text(driver, "redemptions-week")
+        result["campaign_reward_cost"] = text(driver, "reward-cost")
+        result["campaign_hour_bars"] = len(driver.find_elements(By.CSS_SELECTOR, "#redemptions-per-hour rect.bar"))
+        driver.save_screenshot(shots + "/campaign.png")
+        driver.find_element(By.ID, "drill-regions").click()
+        levels = []
+        for _ in range(4):
+            WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "drill"))
+            table = driver.find_element(By.ID, "drill")
+            levels.append(table.get_attribute("data-level"))
+            table.find_element(By.CSS_SELECTOR, "tbody tr td a").click()
+        WebDriverWait(driver, 10).until(lambda d: "/stores/" in d.current_url)
+        result["drill_levels"] = levels
+        result["drill_end"] = driver.current_url[len(url):]
+        driver.save_screenshot(shots + "/drill-store.png")
         driver.get(url + "/stores")
         result["stores_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "#stores tbody tr"))
         driver.save_screenshot(shots + "/stores.png")
@@ -106,6 +158,19 @@ def main():
         result["viewer_ack_forms"] = len(driver.find_elements(By.CSS_SELECTOR, "form.ack"))
         result["viewer_read_only_note"] = len(driver.find_elements(By.ID, "read-only"))
         driver.save_screenshot(shots + "/alerts-viewer.png")
+        # A viewer gets no issue form, and a forged POST with the viewer's own CSRF token is refused.
+        driver.get(url + "/batches")
+        result["viewer_issue_forms"] = len(driver.find_elements(By.ID, "issue-codes"))
+        token = driver.find_element(By.CSS_SELECTOR, "form.signout input[name=csrf]").get_attribute("value")
+        result["console_errors"] += [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        result["viewer_issue_status"] = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch('/batches', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'},"
+            " body: 'csrf=' + encodeURIComponent(arguments[0]) + '&gtin=09506000134352&count=1&region=CN-31'})"
+            ".then(r => done(r.status));", token)
+        # The refusal is the one error the browser may log now.
+        result["console_errors"] += [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"
+                                     and "/batches - Failed to load resource: the server responded with a status of 403" not in entry["message"]]
         result["console_errors"] += [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     finally:
         driver.quit()
