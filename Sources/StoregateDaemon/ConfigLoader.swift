@@ -18,7 +18,7 @@ public enum ConfigLoader {
         "disk": ["reserve_mib", "low_space_mib", "keep_delivered_days"],
         "downlink": ["enabled", "keys", "max_age_hours"],
         "roles": Set(LaneRole.allCases.map(\.rawValue)),
-        "scanner": ["source", "lane", "role", "operator"],
+        "scanner": Set(["source", "lane", "role", "operator"] + Self.passThroughKeys),
         "api": ["listen", "default_role", "auth", "max_event_streams", "max_connections", "idle_timeout_seconds", "tls_cert_file",
                 "tls_key_file", "host_names"],
         "store": StoreSettings.knownKeys,
@@ -200,7 +200,9 @@ public enum ConfigLoader {
                     }
                     if let source, let lane, let role {
                         let operatorName = reader.string(scanner, "\(prefix).operator", entry: "operator") ?? "lane-\(lane)"
-                        config.scanners.append(ScannerConfiguration(source: source, lane: lane, role: role, operatorName: operatorName))
+                        let passThrough = Self.passThrough(scanner, prefix: prefix, source: source, reader: &reader)
+                        config.scanners.append(ScannerConfiguration(source: source, lane: lane, role: role, operatorName: operatorName,
+                                                                    passThrough: passThrough))
                     }
                 }
             } else {

@@ -3,20 +3,41 @@ public import StoregateConfig
 public import StoregateCore
 public import StoregateLedger
 public import StoregateMQTTClient
+public import StoregateScanners
 
-/// One scanner as configured: a source spec, its lane, role and operator.
+/// One scanner as configured: a source spec, its lane, role and operator, and whether its accepted scans are typed
+/// into the till (keyboard pass-through).
 public struct ScannerConfiguration: Sendable, Equatable {
     /// e.g. `replay:/var/lib/storegate/morning.txt`.
     public var source: String
     public var lane: String
     public var role: LaneRole
     public var operatorName: String
+    /// `pass_through = true`: accepted scans are re-typed on a virtual keyboard (docs/scanners.md); nil: not typed.
+    public var passThrough: PassThroughSettings?
 
-    public init(source: String, lane: String, role: LaneRole, operatorName: String) {
+    public init(source: String, lane: String, role: LaneRole, operatorName: String, passThrough: PassThroughSettings? = nil) {
         self.source = source
         self.lane = lane
         self.role = role
         self.operatorName = operatorName
+        self.passThrough = passThrough
+    }
+}
+
+/// How a lane's accepted scans are typed into the till: what (``PassThroughFormat``: layout, GS, suffix, allowed
+/// characters, length) and how fast.
+public struct PassThroughSettings: Sendable, Equatable {
+    public var format: PassThroughFormat
+    /// The pause after each key report (a key down or up); 0 types as fast as the kernel takes them.
+    public var keyDelayMilliseconds: Int
+
+    public static let defaultKeyDelayMilliseconds = 1
+    public static let keyDelayRange = 0...100
+
+    public init(format: PassThroughFormat, keyDelayMilliseconds: Int = Self.defaultKeyDelayMilliseconds) {
+        self.format = format
+        self.keyDelayMilliseconds = keyDelayMilliseconds
     }
 }
 

@@ -5,7 +5,7 @@ public import StoregateContract
 public import StoregateCore
 public import StoregateGateway
 import StoregateLedger
-import StoregateScanners
+public import StoregateScanners
 import Synchronization
 
 /// Scan sources → parse → ``OperationDesk`` (signature check, `Ledger.apply`, the HQ link, the event stream) → the
@@ -14,6 +14,10 @@ import Synchronization
 /// Each scan is decided and committed (on the ledger's thread, see `AsyncLedger`) before the next one from the same
 /// source is read; on graceful shutdown the sources are cancelled but a scan already in hand is finished (the ledger
 /// call, once submitted, runs to its end).
+///
+/// On a lane with keyboard pass-through, a scan the ledger accepted is re-typed on the virtual keyboard
+/// (``PassThroughTypist``) once checked by the lane's ``PassThroughFormat``; a rejected scan is never typed, and an
+/// accepted one that may not be typed says so on the cashier's line.
 public final class ScanPipeline: Service, Sendable {
     private let desk: OperationDesk
     private let scanners: [ScannerConfiguration]
@@ -24,10 +28,22 @@ public final class ScanPipeline: Service, Sendable {
     private let finished = Atomic<Bool>(false)
     /// When each scan being decided now was taken up, by a number of its own (scanners run side by side).
     private let inHand = Mutex<(next: UInt64, since: [UInt64: ContinuousClock.Instant])>((0, [:]))
+    /// The virtual keyboard's typist when a scanner has pass-through.
+    private let typist: PassThroughTypist?
+    /// Accepted scans not typed, by ``PassThroughRefusal/code``.
+    private let notTyped = Mutex<[String: Int]>([:])
 
-    /// `answers` receives one line per decision: what the cashier sees.
+    /// `answers` receives one line per decision: what the cashier sees. `typist` types the pass-through lanes'
+    /// accepted scans; nil: a uinput keyboard is made when a scanner has pass-through.
     public init(desk: OperationDesk, scanners: [ScannerConfiguration], operations: [LaneRole: StoregateCore.Operation],
-                logger: Logger, answers: @escaping @Sendable (String) -> Void) {
+                logger: Logger, typist: PassThroughTypist? = nil, answers: @escaping @Sendable (String) -> Void) {
+        if let typist {
+            self.typist = typist
+        } else if scanners.contains(where: { $0.passThrough != nil }) {
+            self.typist = .uinput { status in logger.notice("\(status)") }
+        } else {
+            self.typist = nil
+        }
         self.desk = desk
         self.scanners = scanners
         self.operations = operations
@@ -61,6 +77,8 @@ public final class ScanPipeline: Service, Sendable {
             await self.runSources(parser: parser)
         }
         self.finished.store(true, ordering: .sequentiallyConsistent)
+        // What was accepted before the sources stopped is typed before the keyboard goes away.
+        self.typist?.drain()
         // Stay up (an idle pipeline) until shutdown, so the group does not stop when a replay ends.
         try? await gracefulShutdown()
     }
@@ -114,7 +132,7 @@ public final class ScanPipeline: Service, Sendable {
             ? parser.parse(event.bytes) : ParsedCode(kind: .unknown, symbology: event.symbology, errors: [.incompleteScan])
         let asker = OperationDesk.Asker(lane: event.lane, role: event.role, operatorName: scanner.operatorName, time: event.lastReport, origin: .scanner)
         if event.role == .sale {
-            await self.sell(code, by: asker, entered: entered)
+            await self.sell(code, event: event, scanner: scanner, by: asker, entered: entered)
             return
         }
         do {
@@ -126,7 +144,8 @@ public final class ScanPipeline: Service, Sendable {
             }
             let decision = answer.decision
             let verdict = decision.result.isAccepted ? "ACCEPTED" : "REJECTED \(decision.result.rawValue)"
-            self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue) \(code.valid ? code.id ?? "-" : "-"): \(verdict): \(decision.reason) [\(recorded)]")
+            let typed = decision.result.isAccepted ? self.passThrough(event, scanner: scanner) : ""
+            self.answers("lane \(event.lane) (\(event.role.rawValue)) \(operation.rawValue) \(code.valid ? code.id ?? "-" : "-"): \(verdict): \(decision.reason) [\(recorded)]\(typed)")
         } catch {
             // The ledger could not decide (disk, corruption): the cashier must see that nothing was recorded.
             self.logger.error("lane \(event.lane): scan not recorded: \(error)")
@@ -135,14 +154,16 @@ public final class ScanPipeline: Service, Sendable {
     }
 
     /// A scanner-only till: the scan is a one-line basket.
-    private func sell(_ code: ParsedCode, by asker: OperationDesk.Asker, entered: ContinuousClock.Instant) async {
+    private func sell(_ code: ParsedCode, event: ScanEvent, scanner: ScannerConfiguration, by asker: OperationDesk.Asker,
+                      entered: ContinuousClock.Instant) async {
         let desk = self.desk
         let id = code.valid ? code.id ?? "-" : "-"
         do {
             let answer = try await desk.ledger.async.run { _ in try desk.sellScan(code, by: asker, entered: entered) }
             switch answer {
             case .sold(let outcome):
-                self.answers("lane \(asker.lane) (sale) \(id): SOLD on receipt \(outcome.receipt) [event \(outcome.seq ?? 0)]")
+                let typed = self.passThrough(event, scanner: scanner)
+                self.answers("lane \(asker.lane) (sale) \(id): SOLD on receipt \(outcome.receipt) [event \(outcome.seq ?? 0)]\(typed)")
             case .refused(let refusal):
                 let decision = refusal.decision
                 self.answers("lane \(asker.lane) (sale) \(id): REJECTED \(decision.result.rawValue): \(decision.reason)")
@@ -152,4 +173,30 @@ public final class ScanPipeline: Service, Sendable {
             self.answers("lane \(asker.lane) (sale): NOT RECORDED: \(error); scan again or call the supervisor")
         }
     }
+
+    /// Types an accepted scan on a pass-through lane; returns what the cashier's line adds: nothing when it was
+    /// handed to the typist (or the lane has no pass-through), why not when the scan may not be typed.
+    private func passThrough(_ event: ScanEvent, scanner: ScannerConfiguration) -> String {
+        guard let settings = scanner.passThrough, let typist = self.typist else { return "" }
+        switch settings.format.keys(typing: event.bytes) {
+        case .success(let chords):
+            guard typist.type(chords, lane: event.lane, keyDelay: .milliseconds(settings.keyDelayMilliseconds)) else {
+                return "; NOT TYPED to the till: the virtual keyboard is stuck; key it in by hand"
+            }
+            return ""
+        case .failure(let refusal):
+            let count = self.notTyped.withLock { counts in
+                counts[refusal.code, default: 0] += 1
+                return counts.values.reduce(0, +)
+            }
+            self.logger.warning("lane \(event.lane): pass-through: accepted scan not typed: \(refusal) (\(count) not typed since start)")
+            return "; NOT TYPED to the till: \(refusal); key it in by hand"
+        }
+    }
+
+    /// Accepted scans that pass-through did not type, by reason (``PassThroughRefusal/code``).
+    public var passThroughRefusals: [String: Int] { self.notTyped.withLock { $0 } }
+
+    /// The typist's counters (typed, failed, dropped), when a lane has pass-through.
+    public var passThroughCounters: PassThroughTypist.Counters? { self.typist?.counters }
 }

@@ -2,7 +2,7 @@
 # setup.sh - prepare the USB lab in LAB_CACHE (default ~/.cache/storegate-usb-lab, outside the repository):
 #   Debian's kernel + busybox-static fetched with `apt-get download` (nothing installed, never committed), the raw
 #   vmlinux extracted (boots ~6 s faster under TCG), an initramfs with the USB host, gadget (dummy_hcd, configfs
-#   HID/ACM) and 9p modules, and the guest's scanner tool compiled. Cached: a second run takes ~1 s. Debian's udev
+#   HID/ACM), evdev/uinput and 9p modules, and the guest's scanner tool compiled. Cached: a second run takes ~1 s. Debian's udev
 #   package is unpacked too (not installed): the guest starts its systemd-udevd for the hot-plug callback scenario.
 # Host needs qemu-system-x86 gcc cpio xz-utils binutils.
 set -e
@@ -22,8 +22,9 @@ mkdir -p deb
 [ -d kfull/lib/modules/"$KVER" ] || { rm -rf kfull bb; mkdir kfull bb
   dpkg-deb -x deb/"$PKG"_*.deb kfull; dpkg-deb -x deb/busybox-static_*.deb bb; }
 [ -f vmlinux-"$KVER" ] || sh "$D"/extract-vmlinux.sh kfull/boot/vmlinuz-"$KVER" vmlinux-"$KVER"
-# evdev gives the keyboard gadget a /dev/input/eventN node (the evdev source scenario).
-MODS="virtio_pci 9pnet_virtio 9p xhci_pci usbhid hid_generic evdev overlay configfs dummy_hcd libcomposite usb_f_hid usb_f_acm cdc_acm"
+# evdev gives the keyboard gadget a /dev/input/eventN node (the evdev source scenario); uinput gives /dev/uinput, where
+# keyboard pass-through makes its virtual keyboard (a module in Debian's kernel: CONFIG_INPUT_UINPUT=m).
+MODS="virtio_pci 9pnet_virtio 9p xhci_pci usbhid hid_generic evdev uinput overlay configfs dummy_hcd libcomposite usb_f_hid usb_f_acm cdc_acm"
 if [ ! -f initrd.img ] || [ "$D"/init -nt initrd.img ] || [ "$(cat initrd.mods 2>/dev/null)" != "$MODS" ]; then
   rm -rf initrd && mkdir -p initrd/bin initrd/dev initrd/proc initrd/sys initrd/newroot initrd/lib/modules
   cp bb/bin/busybox initrd/bin/ && cp "$D"/init initrd/init && chmod +x initrd/init

@@ -22,8 +22,8 @@ FAIL=$(grep -c '^RESULT [^ ]* FAIL' "$OUT" || true)
 if ! grep -q '^LAB DONE' "$OUT"; then
     echo "usb-lab: the guest did not finish (console output in $OUT)" >&2; exit 1
 fi
-if [ "$FAIL" -ne 0 ] || [ "$PASS" -lt 35 ]; then
-    echo "usb-lab: console output in $OUT (35 scenarios must pass)" >&2
+if [ "$FAIL" -ne 0 ] || [ "$PASS" -lt 42 ]; then
+    echo "usb-lab: console output in $OUT (42 scenarios must pass)" >&2
     echo "usb-lab: $PASS passed, $FAIL failed"
     exit 1
 fi

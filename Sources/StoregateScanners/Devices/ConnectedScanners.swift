@@ -91,15 +91,6 @@ public enum ConnectedScanners {
 
     /// /dev/ttyACM* and /dev/ttyUSB*, sorted.
     static func serialPorts() -> [String] {
-        guard let directory = opendir("/dev") else { return [] }
-        defer { closedir(directory) }
-        var ports: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name.hasPrefix("ttyACM") || name.hasPrefix("ttyUSB") { ports.append("/dev/" + name) }
-        }
-        return ports.sorted()
+        DirectoryListing.names(in: "/dev").filter { $0.hasPrefix("ttyACM") || $0.hasPrefix("ttyUSB") }.map { "/dev/" + $0 }.sorted()
     }
 }

@@ -20,13 +20,6 @@ public struct EvdevSource: ScanSource {
 
     /// `_IOW('E', 0x90, int)`.
     static let grabRequest: UInt = 0x4004_4590
-    /// Event types and codes of linux/input-event-codes.h: EV_SYN with SYN_REPORT / SYN_DROPPED, and EV_KEY.
-    static let synchronization: UInt16 = 0
-    static let report: UInt16 = 0
-    static let eventsDropped: UInt16 = 3
-    static let key: UInt16 = 1
-    /// `struct input_event` on 64-bit Linux: timeval (16 bytes), type, code (UInt16 each), value (Int32).
-    static let eventSize = 24
 
     public func run(emit: @Sendable (ScanEvent) async throws -> Void) async throws {
         var decoder = ReportScanDecoder.keyboard(layout: self.assignment.layout, segmentation: self.assignment.segmentation)
@@ -65,26 +58,23 @@ public struct EvdevSource: ScanSource {
                 case .data(let bytes, let time):
                     pending.append(contentsOf: bytes)
                     var offset = 0
-                    while pending.count - offset >= Self.eventSize {
-                        let type = UInt16(pending[offset + 16]) | UInt16(pending[offset + 17]) << 8
-                        let code = UInt16(pending[offset + 18]) | UInt16(pending[offset + 19]) << 8
-                        var value: UInt32 = 0
-                        for index in 0..<4 { value |= UInt32(pending[offset + 20 + index]) << (8 * index) }
-                        offset += Self.eventSize
-                        if type == Self.synchronization {
-                            if code == Self.eventsDropped {
+                    while pending.count - offset >= InputEvent.size {
+                        let event = InputEvent(pending, at: offset)
+                        offset += InputEvent.size
+                        if event.type == InputEvent.synchronization {
+                            if event.code == InputEvent.eventsDropped {
                                 // The kernel's buffer overflowed: keystrokes are missing from what we read. Until
                                 // the next SYN_REPORT the events are not a consistent state either (evdev's rule).
                                 decoder.lost(at: time)
                                 keyboard = EvdevKeyboardState()
                                 skippingToReport = true
-                            } else if code == Self.report {
+                            } else if event.code == InputEvent.report {
                                 skippingToReport = false
                             }
                             continue
                         }
-                        guard type == Self.key, !skippingToReport,
-                              let report = keyboard.apply(code: code, value: Int32(bitPattern: value)) else { continue }
+                        guard event.type == InputEvent.key, !skippingToReport,
+                              let report = keyboard.apply(code: event.code, value: event.value) else { continue }
                         try await deliver(decoder.append(report: Self.bytes(of: report), at: time))
                     }
                     pending.removeFirst(offset)

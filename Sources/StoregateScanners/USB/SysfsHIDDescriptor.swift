@@ -9,12 +9,7 @@ internal import Glibc
 enum SysfsHIDDescriptor {
     static func read(portPath: String, interface: UInt8) -> [UInt8]? {
         let directory = "/sys/bus/usb/devices/\(portPath):1.\(interface)"
-        guard let listing = opendir(directory) else { return nil }
-        defer { closedir(listing) }
-        while let entry = readdir(listing) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+        for name in DirectoryListing.names(in: directory) {
             // HID devices are named BUS:VENDOR:PRODUCT.INSTANCE, e.g. 0003:0C2E:0B87.0002.
             guard name.hasPrefix("0003:") else { continue }
             if let bytes = self.readFile("\(directory)/\(name)/report_descriptor"), !bytes.isEmpty { return bytes }

@@ -1,8 +1,9 @@
 #!/bin/sh
 # lab.sh - the guest side of storegate's USB lab: creates virtual scanners on dummy_hcd, runs the real storegate
-# binary against them and prints "RESULT <name> PASS|FAIL <detail>" lines, then "LAB DONE". Runs as root in the
-# qemu guest (host / over 9p + tmpfs overlay). Env: SG (storegate binary), LABDIR (scripts/usb-lab), SCN (scanner),
-# UDEVD (systemd-udevd, started for the last session). "LABQMP …" lines ask the host (qmp-agent.py) to type into,
+# binary against them (the last session: `storegate run` with keyboard pass-through on a uinput keyboard) and prints
+# "RESULT <name> PASS|FAIL <detail>" lines, then "LAB DONE". Runs as root in the qemu guest (host / over 9p + tmpfs
+# overlay). Env: SG (storegate binary), LABDIR (scripts/usb-lab), SCN (scanner), UDEVD (systemd-udevd, started for
+# the session with QEMU's usb-kbd). "LABQMP …" lines ask the host (qmp-agent.py) to type into,
 # unplug or replug QEMU's emulated usb-kbd.
 G=$LABDIR/guest/gadget.sh
 L=/tmp/lab; mkdir -p $L
@@ -248,6 +249,73 @@ check qemu-replug-next-scan $O lane-q true "$Q2" 1 30
 kill -0 $SGPID 2>/dev/null && res qemu-no-restart PASS "same storegate process (pid $SGPID) throughout" || res qemu-no-restart FAIL "listen exited"
 stop stop-listen-4 $SGPID
 grep '^status' $O | sed 's/^/LAB /'
+
+# ---- session 5: keyboard pass-through: the daemon re-types accepted scans on a uinput virtual keyboard ----
+# `storegate run` on a ledger with two registered codes owns the keyboard gadget (US layout) on a checkout lane with
+# pass_through = true for a German till; `listen` grabs the virtual keyboard's evdev node and decodes it as German.
+# The accepted scans must come back exactly (GS as Ctrl+]), the rejected ones (unknown code, already sold) never, nor
+# an accepted one longer than pass_through_max_length (the cashier's line says it was not typed).
+say "session 5: keyboard pass-through"
+DB=$L/pt.sqlite
+$SG ledger init --db $DB --store-id LAB1 --region EU-DE > $L/pt-init.out 2>&1 || say "ledger init: $(tr '\n' '|' < $L/pt-init.out)"
+printf 'code\n01/09506000134352/21/PASS1\n01/09506000134352/21/PASS2\n01/09506000134352/21/PASS3LONGSERIAL01234\n' > $L/pt-codes.csv
+$SG import --db $DB $L/pt-codes.csv > $L/pt-import.out 2>&1 || say "import: $(tr '\n' '|' < $L/pt-import.out)"
+cat > $L/pt.toml <<EOF
+[gateway]
+db = "$DB"
+[[scanner]]
+source = "usb:$VID:$KPID,layout=us"
+lane = "till-1"
+role = "checkout"
+pass_through = true
+pass_through_layout = "de"
+pass_through_gs = "ctrl-]"
+pass_through_suffix = "enter"
+pass_through_max_length = 40
+pass_through_key_delay_ms = 3
+EOF
+$SG run --config $L/pt.toml --log-level info > $L/pt-run.out 2> $L/pt-run.err &
+RUNPID=$!
+waitline $L/pt-run.err 'pass-through keyboard' 1 60 || say "run: no pass-through keyboard line: $(tail -5 $L/pt-run.err | tr '\n' '|')"
+UI=$(sed -n 's/.*pass-through keyboard created: storegate pass-through (\(\/dev\/input\/event[0-9]*\)).*/\1/p' $L/pt-run.err | head -1)
+UNAME=; [ -n "$UI" ] && read UNAME < /sys/class/input/${UI##*/}/device/name
+[ -c /dev/uinput ] && [ "$UNAME" = "storegate pass-through" ] &&
+  res passthrough-uinput-keyboard PASS "uinput module loaded; virtual keyboard '$UNAME' at $UI" ||
+  res passthrough-uinput-keyboard FAIL "/dev/uinput: $(ls -l /dev/uinput 2>&1); keyboard '$UI' named '$UNAME': $(grep -i 'pass-through' $L/pt-run.err | tr '\n' '|')"
+waitline $L/pt-run.err 'opened usb:0c2e:0b61' 1 60 || say "run did not open the keyboard gadget: $(tail -5 $L/pt-run.err | tr '\n' '|')"
+O=$L/listen5.out
+if [ -n "$UI" ]; then
+  $SG listen --device evdev:$UI,lane=till,layout=de,timeout=2000 > $O 2>&1 &
+  LPID=$!
+  waitline $O '^status opened' 1 60 || say "listen 5 not ready: $(tr '\n' '|' < $O)"
+fi
+PT1=']d2010950600013435221PASS1{GS}10LOT7'; PT2=']d2010950600013435221PASS2'; PT3=']d2010950600013435221PASS3LONGSERIAL01234'
+timeout 30 $SCN kbd $KG "$PT1{ENTER}" -p 1000 > $L/pt1.w
+waitline $L/pt-run.out 'ACCEPTED' 1 30 || say "first scan not accepted: $(tr '\n' '|' < $L/pt-run.out)"
+check passthrough-accepted-typed $O till true "$PT1" 1 30
+# Rejected: a code nobody issued, then PASS1 again (already sold); PASS3 accepted but 41 characters long; then PASS2,
+# accepted: typing keeps the order of the scans, so once PASS2 is back anything typed for the others would be too.
+timeout 30 $SCN kbd $KG "]d2010950600013435221NOPE9{ENTER}" -p 1000 > $L/pt2.w
+timeout 30 $SCN kbd $KG "$PT1{ENTER}" -p 1000 > $L/pt3.w
+timeout 30 $SCN kbd $KG "$PT3{ENTER}" -p 1000 > $L/pt4.w
+timeout 30 $SCN kbd $KG "$PT2{ENTER}" -p 1000 > $L/pt5.w
+waitline $L/pt-run.out 'ACCEPTED' 3 30 || say "PASS2 not accepted: $(tr '\n' '|' < $L/pt-run.out)"
+check passthrough-second-accepted-typed $O till true "$PT2" 1 30
+REJ=$(grep -c 'REJECTED' $L/pt-run.out); SCANS=$(grep -c '^scan ' $O)
+[ "$REJ" = 2 ] && grep -q 'REJECTED unknown_code' $L/pt-run.out && grep -q 'REJECTED already_sold' $L/pt-run.out &&
+  [ "$SCANS" = 2 ] && [ "$(count $O till true "$PT1")" = 1 ] && ! grep -q 'NOPE9' $O &&
+  res passthrough-rejected-not-typed PASS "unknown_code and already_sold scans never typed: the keyboard gave back the 2 accepted scans only" ||
+  res passthrough-rejected-not-typed FAIL "rejected $REJ; scans read back $SCANS: $(grep '^scan ' $O | sed 's/.*text=//' | tr '\n' '|')"
+grep -q 'PASS3LONGSERIAL01234: ACCEPTED: .*NOT TYPED to the till: the scan is longer (41) than pass_through_max_length (40); key it in by hand' $L/pt-run.out &&
+  ! grep -q 'PASS3' $O && res passthrough-too-long-not-typed PASS "accepted 41-character scan not typed (max 40), and the cashier's line says so" ||
+  res passthrough-too-long-not-typed FAIL "$(grep PASS3 $L/pt-run.out $O | tr '\n' '|')"
+[ -n "$LPID" ] && stop stop-listen-5 $LPID
+kill -TERM $RUNPID; k=0; while kill -0 $RUNPID 2>/dev/null && [ $k -lt 300 ]; do k=$((k+1)); sleep 0.05; done
+if kill -0 $RUNPID 2>/dev/null; then res passthrough-run-stopped FAIL "storegate run did not stop on SIGTERM"; kill -9 $RUNPID
+elif [ -n "$UI" ] && [ -e /sys/class/input/${UI##*/} ]; then res passthrough-run-stopped FAIL "the virtual keyboard outlived storegate run"
+else res passthrough-run-stopped PASS "storegate run stopped on SIGTERM and its virtual keyboard went with it"; fi
+wait $RUNPID 2>/dev/null
+sed 's/^/LAB run: /' $L/pt-run.out; grep -i 'pass-through\|error' $L/pt-run.err | head -10 | sed 's/^/LAB run: /'
 
 say "end"
 echo "LAB DONE"
