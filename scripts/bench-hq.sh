@@ -6,7 +6,10 @@
 #   3. the reference: the stored rows exported, the tables emptied, and the same rows loaded with COPY (events and
 #      the exactly-once guard event_keys, same indexes), timed by psql;
 #   4. latency: a paced run (RATE events/s) and the p50/p99 of commit-at-HQ minus the event's time at the gateway;
-#   5. storegate-hq's peak RSS.
+#   5. storegate-hq's peak RSS;
+#   6. a fleet: FLEET_GATEWAYS (10,000) simulated gateways at FLEET_RATE events/s (2,000: one event per gateway
+#      every 5 s) for FLEET_SECONDS (120), with duplicates and reordering; the lag (commit at HQ minus the event's
+#      time at the gateway) per 20-second window of the run: it must not grow from the first window to the last.
 # Usage: scripts/bench-hq.sh [GATEWAYS] [EVENTS] [RATE]   (defaults 1000 200 5000)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -111,3 +114,18 @@ stop_instances
 sql "SELECT 'latency at $RATE events/s: p50 ' || round(percentile_cont(0.5) WITHIN GROUP (ORDER BY received_ms - time_ms)) || ' ms, p99 '
      || round(percentile_cont(0.99) WITHIN GROUP (ORDER BY received_ms - time_ms)) || ' ms, max ' || max(received_ms - time_ms) || ' ms over '
      || count(*) || ' events' FROM events"
+
+# A fleet at its own rate, long enough to see whether the lag grows.
+FLEET_GATEWAYS=${FLEET_GATEWAYS:-10000}; FLEET_RATE=${FLEET_RATE:-2000}; FLEET_SECONDS=${FLEET_SECONDS:-120}
+FLEET_EVENTS=$((FLEET_RATE * FLEET_SECONDS / FLEET_GATEWAYS))
+echo "== fleet: $FLEET_GATEWAYS gateways × $FLEET_EVENTS events at $FLEET_RATE events/s (~$FLEET_SECONDS s; 1% duplicates, 1% reordered)"
+reset; start_instances a
+"$HQ" simulate --broker "mqtt://127.0.0.1:$MQ_PORT" --gateways "$FLEET_GATEWAYS" --events "$FLEET_EVENTS" --rate "$FLEET_RATE" \
+    --duplicates 0.01 --reorder 0.01 --store-prefix "F" >/dev/null
+wait_stored "$((FLEET_GATEWAYS * FLEET_EVENTS))"
+FLEET_RSS=$(awk '/VmHWM/ {print $2}' "/proc/${PIDS[1]}/status")
+stop_instances
+sql "SELECT 'window ' || w || ' (' || count(*) || ' events): lag p50 ' || round(percentile_cont(0.5) WITHIN GROUP (ORDER BY received_ms - time_ms))
+     || ' ms, p99 ' || round(percentile_cont(0.99) WITHIN GROUP (ORDER BY received_ms - time_ms)) || ' ms, max ' || max(received_ms - time_ms) || ' ms'
+     FROM (SELECT *, (time_ms - min(time_ms) OVER ()) / 20000 AS w FROM events) AS e GROUP BY w ORDER BY w"
+echo "fleet: $(sql "SELECT count(*) FROM events") events stored, $(sql "SELECT count(*) FROM gateways WHERE watermark = $FLEET_EVENTS") of $FLEET_GATEWAYS gateways complete, $(sql "SELECT coalesce(sum(duplicates), 0) FROM gateways") duplicates dropped; peak RSS $FLEET_RSS kB"

@@ -29,6 +29,9 @@ swift build -c release --product storegate --static-swift-stdlib 2>&1 | grep -v 
 STOREGATE_BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate" \
     swift test --skip-build --disable-xctest --no-parallel --filter 'StoregateCLITests|StoregateDaemonTests'
 
+echo "== storegate-hq builds in release mode too (its package, the benchmarks and a deployment use that build)"
+swift build -c release --product storegate-hq 2>&1 | grep -v "the use of \`mktemp' is dangerous" | tail -1
+
 echo "== soak: the release binary SIGKILLed 100 times while tills redeem and sell and the outbox drains"
 /usr/bin/python3 scripts/soak/kill9.py "$(swift build -c release --static-swift-stdlib --show-bin-path)/storegate" \
     --rounds "${STOREGATE_SOAK_ROUNDS:-100}"

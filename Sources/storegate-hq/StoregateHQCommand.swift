@@ -176,37 +176,58 @@ struct CodesIssueCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try self.options.load()
         let logger = self.options.logger(configuration, label: "storegate-hq")
-        func time(_ text: String?, _ option: String) throws -> Int64? {
-            guard let text else { return nil }
-            guard let value = CodeBatchIssuer.milliseconds(text) else {
-                FileHandle.standardError.write(Data("storegate-hq: --\(option) \(text): write a date (2026-12-01) or an ISO 8601 time\n".utf8))
-                throw ExitCode(2)
-            }
-            return value
+        let request = try self.request()
+        let issued = try await Self.issue(request, configuration: configuration, logger: logger)
+        try self.report(issued)
+    }
+
+    // Not optimised: the release build's optimizer (LLVM splitting this async function into its coroutine parts)
+    // crashed the Swift compiler with signal 11 on it. It only waits for the database.
+    @_optimize(none)
+    private static func issue(_ request: CodeBatchIssuer.Request, configuration: HQConfiguration, logger: Logger) async throws
+        -> CodeBatchIssuer.Issued {
+        try await withDatabase(configuration, logger: logger) { database in
+            try await database.migrate()
+            return try await CodeBatchIssuer(database: database, configuration: configuration).issue(request)
         }
+    }
+
+    /// The batch asked for, checked; a bad option is exit 2 with what is wrong.
+    private func request() throws -> CodeBatchIssuer.Request {
         var reward: Int64 = 0
         if let text = self.reward {
             guard let value = CodeBatchIssuer.minorUnits(text) else {
-                FileHandle.standardError.write(Data("storegate-hq: --reward \(text): an amount such as 1.50 (at most two decimals)\n".utf8))
-                throw ExitCode(2)
+                throw Self.usage("--reward \(text): an amount such as 1.50 (at most two decimals)")
             }
             reward = value
         }
         let request = CodeBatchIssuer.Request(gtin: self.gtin, count: self.count, campaign: self.campaign, region: self.region,
                                               product: self.product, rewardMinor: reward,
-                                              campaignStartsMs: try time(self.campaignStarts, "campaign-starts"),
-                                              campaignEndsMs: try time(self.campaignEnds, "campaign-ends"),
+                                              campaignStartsMs: try Self.time(self.campaignStarts, "campaign-starts"),
+                                              campaignEndsMs: try Self.time(self.campaignEnds, "campaign-ends"),
                                               soldHereFirst: self.soldHereFirst ? true : nil)
         do {
             try CodeBatchIssuer.check(request)
         } catch {
-            FileHandle.standardError.write(Data("storegate-hq: \(error)\n".utf8))
-            throw ExitCode(2)
+            throw Self.usage("\(error)")
         }
-        let issued = try await withDatabase(configuration, logger: logger) { database in
-            try await database.migrate()
-            return try await CodeBatchIssuer(database: database, configuration: configuration).issue(request)
+        return request
+    }
+
+    private static func time(_ text: String?, _ option: String) throws -> Int64? {
+        guard let text else { return nil }
+        guard let value = CodeBatchIssuer.milliseconds(text) else {
+            throw Self.usage("--\(option) \(text): write a date (2026-12-01) or an ISO 8601 time")
         }
+        return value
+    }
+
+    private static func usage(_ problem: String) -> ExitCode {
+        FileHandle.standardError.write(Data("storegate-hq: \(problem)\n".utf8))
+        return ExitCode(2)
+    }
+
+    private func report(_ issued: CodeBatchIssuer.Issued) throws {
         if let out = self.out {
             try (issued.codes.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8)
         }
