@@ -100,6 +100,13 @@ public struct EventPayload: Sendable, Equatable, Decodable {
         return event
     }
 
+    /// The writer the event names when it is not the gateway of `store`/`gateway` (its topic's); nil when it is, or
+    /// when the event names none (written before ledger schema v8).
+    public func foreignWriter(store: String, gateway: String) -> (store: String, gateway: String)? {
+        guard let storeId = self.storeId, let gatewayId = self.gatewayId, (storeId, gatewayId) != (store, gateway) else { return nil }
+        return (storeId, gatewayId)
+    }
+
     /// The GTIN of a GS1 unit's canonical id (`01/<GTIN-14>/21/<serial>`), else nil (brand codes, malformed scans).
     public var gtin: String? {
         guard let code = self.code, code.hasPrefix("01/") else { return nil }

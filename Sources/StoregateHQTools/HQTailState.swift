@@ -45,18 +45,20 @@ public struct HQTailState: Sendable {
             return [["type": kind, "store": store, "gateway": gateway, "message": object]]
                 + self.followGateway(kind: address.kind, payload: payload, store: store, gateway: gateway)
         }
-        if let problem = Self.schemaProblem(payload) {
+        let event: EventPayload
+        do {
+            event = try EventPayload.decode(payload)
+        } catch {
             self.invalid += 1
-            return [["type": "invalid", "topic": topic, "problem": problem]]
+            return [["type": "invalid", "topic": topic, "problem": error.description]]
         }
-        let eventID = object["event_id"] as? String ?? ""
-        let seq = (object["seq"] as? NSNumber)?.int64Value ?? 0
-        if let writerStore = object["store_id"] as? String, let writerGateway = object["gateway_id"] as? String,
-           (writerStore, writerGateway) != (store, gateway) {
+        let eventID = event.eventId
+        let seq = event.seq
+        if let writer = event.foreignWriter(store: store, gateway: gateway) {
             // Another gateway's event on this topic: counted as invalid, kept out of this gateway's chain.
             self.invalid += 1
             return [["type": "topic_mismatch", "store": store, "gateway": gateway, "seq": seq, "event_id": eventID,
-                     "writer_store": writerStore, "writer_gateway": writerGateway]]
+                     "writer_store": writer.store, "writer_gateway": writer.gateway]]
         }
         guard self.seen.insert(eventID).inserted else {
             self.duplicates += 1
@@ -71,10 +73,8 @@ public struct HQTailState: Sendable {
         }
         self.missing[gateway]?.remove(seq)
         self.highest[gateway] = max(top, seq)
-        if let event = try? EventPayload.decode(payload) {
-            lines += self.followChain(event, hash: Hex.encode(SHA256.hash(data: payload)), store: store, gateway: gateway)
-            lines += self.followSales(event, store: store, gateway: gateway)
-        }
+        lines += self.followChain(event, hash: Hex.encode(SHA256.hash(data: payload)), store: store, gateway: gateway)
+        lines += self.followSales(event, store: store, gateway: gateway)
         if object["op"] as? String == "downlink", let details = object["details"] as? [String: Any] {
             // A signed HQ message the gateway applied: what HQ changed at the store, counted as no sale or redemption.
             lines.append(["type": "downlink_applied", "store": store, "gateway": gateway, "seq": seq, "stream": details["stream"] ?? "",
@@ -198,13 +198,4 @@ public struct HQTailState: Sendable {
 
     /// Seqs still missing per gateway (gaps not yet filled).
     public var openGaps: [String: Int] { self.missing.mapValues(\.count).filter { $0.value > 0 } }
-
-    static func schemaProblem(_ payload: [UInt8]) -> String? {
-        do {
-            _ = try EventPayload.decode(payload)
-            return nil
-        } catch {
-            return error.description
-        }
-    }
 }

@@ -19,10 +19,11 @@ public struct SalesSummaryRange {
     /// payload's `op`) in the range, in seq order, one at a time: a range can hold days of events (a gateway
     /// stopped for long, a first start on an old journal), and holding them all cost 290 MB for 200,000.
     public func forEachAcceptedPayload(of operations: [String], _ body: ([UInt8]) throws -> Void) throws {
+        let placeholders = Array(repeating: "?", count: operations.count).joined(separator: ", ")
         let cursor = try Row.fetchCursor(self.db, sql: """
             SELECT \(JournalRow.columns) FROM journal
-            WHERE seq BETWEEN ? AND ? AND result = 'accepted' AND op IN (SELECT value FROM json_each(?)) ORDER BY seq
-            """, arguments: [self.firstSeq, self.lastSeq, "[" + operations.map { "\"\($0)\"" }.joined(separator: ",") + "]"])
+            WHERE seq BETWEEN ? AND ? AND result = 'accepted' AND op IN (\(placeholders)) ORDER BY seq
+            """, arguments: StatementArguments([self.firstSeq, self.lastSeq] + operations.map { $0 as any DatabaseValueConvertible }))
         while let row = try cursor.next() { try body(try JournalRow.event(row).canonicalBytes) }
     }
 }

@@ -33,9 +33,8 @@ struct IncomingEvent: Sendable {
             return .failure(.invalid(error))
         }
         // Events written before the gateway's ledger named its writer carry neither name and cannot be checked.
-        if let writerStore = payload.storeId, let writerGateway = payload.gatewayId,
-           (writerStore, writerGateway) != (storeID, gatewayID) {
-            return .failure(.topicMismatch(writer: GatewayKey(storeID: writerStore, gatewayID: writerGateway),
+        if let writer = payload.foreignWriter(store: storeID, gateway: gatewayID) {
+            return .failure(.topicMismatch(writer: GatewayKey(storeID: writer.store, gatewayID: writer.gateway),
                                            seq: payload.seq, eventID: payload.eventId))
         }
         // EventPayload.decode checked both.
