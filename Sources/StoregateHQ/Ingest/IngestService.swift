@@ -78,6 +78,8 @@ public final class IngestService: Service, Sendable {
     private func consume(_ inputs: AsyncStream<Input>, into committer: AsyncStream<[IncomingEvent]>.Continuation) async {
         var pending: [IncomingEvent] = []
         var oldest = ContinuousClock.now
+        /// Set once the schema exists: waiting for it is a task group per call, not for every message.
+        var schemaReady = false
         let maximumWait = Duration.milliseconds(self.configuration.batchMilliseconds)
         for await input in inputs {
             switch input {
@@ -111,7 +113,10 @@ public final class IngestService: Service, Sendable {
                 guard let address = GatewayTopic(topic: topic) else { continue }
                 // Statuses, reports and alerts are written here, in arrival order: not before the schema exists
                 // (a retained status arrives with the subscription, while a new database is still being migrated).
-                guard (try? await self.database.waitForSchema()) == true else { continue }
+                if !schemaReady {
+                    guard (try? await self.database.waitForSchema()) == true else { continue }
+                    schemaReady = true
+                }
                 switch address.kind {
                 case .events:
                     self.statistics.update { $0.received += 1 }
