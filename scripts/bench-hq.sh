@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # storegate-hq ingest, measured side by side with PostgreSQL's own COPY of the same rows into the same tables:
 #   1. a private PostgreSQL and mosquitto; storegate-hq (release) with one instance, then two in one share group;
-#   2. `storegate-hq simulate` publishes GATEWAYS × EVENTS chained events as fast as the broker acknowledges;
-#      events/s is counted from the first publish to the moment every gateway's watermark reaches its last event;
-#   3. the reference: the stored rows exported, the tables emptied, and the same rows loaded with COPY (events and
-#      the exactly-once guard event_keys, same indexes), timed by psql;
+#   2. from the broker: the instances' sessions join the share group and stop, `storegate-hq simulate` publishes
+#      GATEWAYS × EVENTS chained events into the broker, then the instances start and drain them; events/s is counted
+#      from their start to the moment every gateway's watermark reaches its last event. Then the same while
+#      publishing (the simulator's CPU competes with the ingest's): from the first publish to the last commit;
+#   3. the reference: every row the last run stored (events, the exactly-once guard event_keys, redemptions,
+#      rollups, gateways) exported, the tables emptied, and the same rows loaded with COPY into the same tables with
+#      the same indexes, timed by psql;
 #   4. latency: a paced run (RATE events/s) and the p50/p99 of commit-at-HQ minus the event's time at the gateway;
 #   5. storegate-hq's peak RSS;
 #   6. a fleet: FLEET_GATEWAYS (10,000) simulated gateways at FLEET_RATE events/s (2,000: one event per gateway
@@ -80,38 +83,57 @@ wait_stored() {   # until every event is stored, contiguously
     done
     echo "timed out" >&2; return 1
 }
-ingest_run() {   # $1: label; instances after
-    local label=$1; shift
-    reset; start_instances "$@"
-    local begin end
+ingest_run() {   # $1: drain (the events wait in the broker) or live (published meanwhile); $2: label; instances after
+    local mode=$1 label=$2; shift 2
+    reset
+    if [ "$mode" = drain ]; then
+        start_instances "$@"; stop_instances   # their sessions join the share group; the broker keeps their shares
+        "$HQ" simulate --broker "mqtt://127.0.0.1:$MQ_PORT" --gateways "$GATEWAYS" --events "$EVENTS" --store-prefix "B" >/dev/null
+    fi
+    local begin end cpu0 cpu1
+    cpu0=$(postgres_cpu)
     begin=$(date +%s.%N)
-    "$HQ" simulate --broker "mqtt://127.0.0.1:$MQ_PORT" --gateways "$GATEWAYS" --events "$EVENTS" --store-prefix "B" >/dev/null
+    if [ "$mode" = drain ]; then
+        for name in "$@"; do "$HQ" run --config "$(config "$name")" 2>"$WORK/hq-$name.log" & PIDS+=($!); done
+    else
+        start_instances "$@"
+        begin=$(date +%s.%N)
+        "$HQ" simulate --broker "mqtt://127.0.0.1:$MQ_PORT" --gateways "$GATEWAYS" --events "$EVENTS" --store-prefix "B" >/dev/null
+    fi
     wait_stored "$TOTAL"
     end=$(date +%s.%N)
-    local rss
+    cpu1=$(postgres_cpu)
+    local rss hq_cpu
     rss=$(for pid in "${PIDS[@]:1}"; do awk '/VmHWM/ {print $2}' "/proc/$pid/status"; done | paste -sd/)
+    hq_cpu=$(for pid in "${PIDS[@]:1}"; do awk '{print $14 + $15}' "/proc/$pid/stat"; done | awk '{s += $1} END {print s + 0}')
     stop_instances
-    python3 -c "print(f'$label: {$TOTAL} events in {$end-$begin:.2f} s = {$TOTAL/($end-$begin):,.0f} events/s; peak RSS {\"$rss\"} kB')"
+    python3 -c "print(f'$label: {$TOTAL} events in {$end-$begin:.2f} s = {$TOTAL/($end-$begin):,.0f} events/s; CPU per event: storegate-hq {$hq_cpu*10000/$TOTAL:.1f} µs, PostgreSQL {($cpu1-$cpu0)*10000/$TOTAL:.1f} µs; peak RSS {\"$rss\"} kB')"
     echo "$TOTAL $end $begin" > "$WORK/last-run"
+}
+postgres_cpu() {   # the server's processes' CPU time so far, in clock ticks (1/100 s)
+    for pid in $(pgrep -u postgres -f "postgres"); do awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}'
 }
 
 echo "== $GATEWAYS gateways × $EVENTS events = $TOTAL events"
-ingest_run "storegate-hq, 1 instance " a
+ingest_run drain "from the broker, 1 instance " a
 ONE=$(awk '{print $1/($2-$3)}' "$WORK/last-run")
-ingest_run "storegate-hq, 2 instances" a b
+ingest_run drain "from the broker, 2 instances" a b
 TWO=$(awk '{print $1/($2-$3)}' "$WORK/last-run")
+ingest_run live "while publishing, 1 instance" a
+LIVE=$(awk '{print $1/($2-$3)}' "$WORK/last-run")
 
-# The reference: the rows the last run stored, loaded again with COPY into the emptied tables (same indexes).
-sql "COPY (SELECT * FROM events) TO '$WORK/events.copy'" 2>/dev/null || \
-    { chmod 0777 "$WORK"; sql "COPY (SELECT * FROM events) TO '$WORK/events.copy'"; }
-sql "COPY (SELECT * FROM event_keys) TO '$WORK/keys.copy'"
+# The reference: every row the last run stored, loaded again with COPY into the emptied tables (same indexes).
+TABLES="event_keys events redemptions rollups_hourly rollup_rejections gateways"
+chmod 0777 "$WORK"
+for table in $TABLES; do sql "COPY (SELECT * FROM $table) TO '$WORK/$table.copy'"; done
+ROWS=$(for table in $TABLES; do sql "SELECT count(*) FROM $table"; done | awk '{s += $1} END {print s + 0}')
 reset
 COPY_START=$(date +%s.%N)
-sql "BEGIN; COPY event_keys FROM '$WORK/keys.copy'; COPY events FROM '$WORK/events.copy'; COMMIT;"
+sql "BEGIN; $(for table in $TABLES; do printf "COPY %s FROM '%s'; " "$table" "$WORK/$table.copy"; done) COMMIT;"
 COPY_END=$(date +%s.%N)
 COPY_RATE=$(python3 -c "print($TOTAL/($COPY_END-$COPY_START))")
-python3 -c "print(f'COPY reference          : {$TOTAL} rows of events + event_keys in {$COPY_END-$COPY_START:.2f} s = {$COPY_RATE:,.0f} rows/s')"
-python3 -c "print(f'ratio to COPY: 1 instance {$ONE/$COPY_RATE:.2f}x, 2 instances {$TWO/$COPY_RATE:.2f}x')"
+python3 -c "print(f'COPY reference: the {$ROWS} rows of those {$TOTAL} events ($TABLES) in {$COPY_END-$COPY_START:.2f} s = {$COPY_RATE:,.0f} events/s')"
+python3 -c "print(f'ratio to COPY: from the broker 1 instance {$ONE/$COPY_RATE:.2f}x, 2 instances {$TWO/$COPY_RATE:.2f}x; while publishing {$LIVE/$COPY_RATE:.2f}x')"
 
 # Latency at a steady rate: the event's time at the (simulated) gateway to its commit at HQ.
 reset; start_instances a

@@ -1,4 +1,5 @@
 import Foundation
+import StoregateFoundation
 
 /// A journal event as it travels on `…/events` (schema `docs/schemas/event.v1.json`): the gateway's canonical
 /// bytes, hashed into its chain. Decoding checks the JSON types of the required fields (JSONSerialization cannot
@@ -93,7 +94,7 @@ public struct EventPayload: Sendable, Equatable, Decodable {
         }
         if event.v != 1 { throw Problem(description: "unsupported version v=\(event.v)") }
         if event.seq < 1 { throw Problem(description: "seq must be >= 1") }
-        if UUID(uuidString: event.eventId) == nil { throw Problem(description: "event_id \(event.eventId) is not a UUID") }
+        if UUID(canonical: event.eventId) == nil { throw Problem(description: "event_id \(event.eventId) is not a UUID") }
         if event.prevHash.utf8.count != 64 || !event.prevHash.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) {
             throw Problem(description: "prev_hash must be 64 lower-case hex digits")
         }

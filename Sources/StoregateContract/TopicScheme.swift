@@ -95,12 +95,16 @@ public struct GatewayTopic: Sendable, Equatable {
 
     /// Nil for anything that is not one gateway's topic of a known kind (HQ's own downlink topics included).
     public init?(topic: String) {
-        let levels = topic.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard levels.count == 5, "\(levels[0])/\(levels[1])" == TopicScheme.root, levels[2] != "hq",
-              TopicScheme.isValidLevel(levels[2]), TopicScheme.isValidLevel(levels[3]),
-              let kind = Kind(rawValue: levels[4]) else { return nil }
-        self.storeID = levels[2]
-        self.gatewayID = levels[3]
+        // HQ parses one per message: no string built for the comparison.
+        guard topic.utf8.starts(with: Self.rootLevel.utf8) else { return nil }
+        let levels = topic.utf8.dropFirst(Self.rootLevel.utf8.count).split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard levels.count == 3, let store = String(levels[0]), let gateway = String(levels[1]), store != "hq",
+              TopicScheme.isValidLevel(store), TopicScheme.isValidLevel(gateway),
+              let kind = String(levels[2]).flatMap(Kind.init(rawValue:)) else { return nil }
+        self.storeID = store
+        self.gatewayID = gateway
         self.kind = kind
     }
+
+    private static let rootLevel = TopicScheme.root + "/"
 }

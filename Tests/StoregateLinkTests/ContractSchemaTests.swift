@@ -106,6 +106,31 @@ struct ContractSchemaTests {
         try Self.validate(documents)
     }
 
+    /// What HQ reads off each message's topic: a gateway's four topics and nothing else.
+    @Test func gatewayTopicsAreParsedStrictly() {
+        let status = GatewayTopic(topic: "storegate/v1/S001/g1/status")
+        #expect(status?.storeID == "S001" && status?.gatewayID == "g1" && status?.kind == .status)
+        #expect(GatewayTopic(topic: "storegate/v1/商店7/lane-2/events")?.storeID == "商店7")
+        for topic in ["storegate/v1/S001/g1", "storegate/v1/S001/g1/events/x", "storegate/v2/S001/g1/events",
+                      "storegate/v1/hq/g1/events", "storegate/v1//g1/events", "storegate/v1/S001/g1/Events",
+                      "xstoregate/v1/S001/g1/events", "storegate/v1S001/g1/events", ""] {
+            #expect(GatewayTopic(topic: topic) == nil, "\(topic)")
+        }
+    }
+
+    /// HQ's UUID parse agrees with Foundation's on well-formed ids of either case and on broken ones.
+    @Test func canonicalUUIDsParseAsFoundationParsesThem() {
+        var texts = (0..<200).map { _ in UUID().uuidString }
+        texts += texts.map { $0.lowercased() }
+        texts += ["", "0192f5a0-7c1e-7000-8000-00000000000", "0192f5a0-7c1e-7000-8000-0000000000000",
+                  "0192f5a07c1e-7000-8000-000000000000-", "0192f5a0-7c1e-7000-8000-00000000000g",
+                  "0192f5a0_7c1e_7000_8000_000000000000", "{0192f5a0-7c1e-7000-8000-000000000000}",
+                  "0192f5a0-7c1e-7000-8000-00000000000\u{e9}", "0192f5a0-7c1e-7000-8000-0000000000０"]
+        for text in texts {
+            #expect(UUID(canonical: text) == UUID(uuidString: text), "\(text)")
+        }
+    }
+
     @Test func schemaCheckCatchesAnEventWithoutItsSequence() throws {
         #expect(throws: (any Error).self) {
             try Self.validate([("event", #"{"v":1,"event_id":"x"}"#)])

@@ -6,7 +6,7 @@ public struct HQConfiguration: Sendable {
         public var user = "storegate_hq"
         public var password: String?
         public var name = "storegate_hq"
-        /// Connections in the pool (ingest uses one at a time per batch; jobs and the console the rest).
+        /// Connections in the pool (ingest uses one per batch in flight; jobs and the console the rest).
         public var poolSize = 8
 
         public init() {}
@@ -62,6 +62,9 @@ public struct HQConfiguration: Sendable {
     public var batchSize = 1_000
     /// ...or its first event has waited this long.
     public var batchMilliseconds = 20
+    /// Batches committing side by side, each in its own transaction and connection (their order does not matter:
+    /// a gateway's watermark moves over whatever is committed and contiguous).
+    public var commitsInFlight = 2
     /// A gap older than this makes HQ ask its gateway to send the range again (signed `requeue`).
     public var gapRequeueAfterMilliseconds: Int64 = 30_000
     /// A requeue not answered in this time is sent again...

@@ -31,7 +31,6 @@ struct EventStore: Sendable {
         let logger = self.database.logger
         return try await self.database.transaction { connection in
             var outcome = BatchOutcome()
-            let gateways = try await self.lockGateways(Set(events.map(\.gatewayKey)).sorted(), on: connection, now: now)
             let new = try await self.insertKeys(events, on: connection)
             let stored = events.filter { new.contains($0.eventID) }
             outcome.stored = stored.count
@@ -46,6 +45,10 @@ struct EventStore: Sendable {
                 // Wakes the consoles' live pages when the batch commits (PostgreSQL delivers it only then).
                 try await connection.query("NOTIFY \(unescaped: HQNotifications.eventsStored)", logger: logger)
             }
+            // The gateways' rows are locked last, so that batches committing side by side (this instance's, other
+            // instances') insert their rows in parallel and take turns only for the short rest. Each batch reads a
+            // gateway's row once it holds the lock, so it sees every event committed before it, and its own.
+            let gateways = try await self.lockGateways(Set(events.map(\.gatewayKey)).sorted(), on: connection, now: now)
             alerts += try await self.advance(gateways, with: stored, of: batch, on: connection, now: now)
             outcome.alerts = try await Alert.raise(alerts, on: connection, now: now, logger: logger)
             return outcome
@@ -59,20 +62,27 @@ struct EventStore: Sendable {
         var gapSinceMs: Int64?
     }
 
-    /// Creates the rows of gateways seen for the first time and locks every row of the batch, in key order.
+    /// Locks every gateway row of the batch, in key order, creating the rows of gateways seen for the first time.
     private func lockGateways(_ keys: [GatewayKey], on connection: PostgresConnection, now: Int64) async throws -> [GatewayRow] {
-        let logger = self.database.logger
-        let stores = keys.map(\.storeID), gateways = keys.map(\.gatewayID)
+        var rows = try await self.selectForUpdate(keys, on: connection)
+        guard rows.count < keys.count else { return rows }
+        let known = Set(rows.map(\.key))
+        let new = keys.filter { !known.contains($0) }
         try await connection.query("""
             INSERT INTO gateways (store_id, gateway_id, first_seen_ms)
-            SELECT s, g, \(now) FROM unnest(\(stores)::text[], \(gateways)::text[]) AS u(s, g)
+            SELECT s, g, \(now) FROM unnest(\(new.map(\.storeID))::text[], \(new.map(\.gatewayID))::text[]) AS u(s, g)
             ON CONFLICT DO NOTHING
-            """, logger: logger)
+            """, logger: self.database.logger)
+        rows += try await self.selectForUpdate(new, on: connection)
+        return rows
+    }
+
+    private func selectForUpdate(_ keys: [GatewayKey], on connection: PostgresConnection) async throws -> [GatewayRow] {
         let rows = try await connection.query("""
             SELECT store_id, gateway_id, watermark, head_hash, highest_seq, gap_since_ms FROM gateways
-            WHERE (store_id, gateway_id) IN (SELECT * FROM unnest(\(stores)::text[], \(gateways)::text[]))
+            WHERE (store_id, gateway_id) IN (SELECT * FROM unnest(\(keys.map(\.storeID))::text[], \(keys.map(\.gatewayID))::text[]))
             ORDER BY store_id, gateway_id FOR UPDATE
-            """, logger: logger)
+            """, logger: self.database.logger)
         var result: [GatewayRow] = []
         for try await (store, gateway, watermark, head, highest, gapSince) in rows.decode(
             (String, String, Int64, ByteBuffer?, Int64, Int64?).self) {
@@ -118,13 +128,13 @@ struct EventStore: Sendable {
     }
 
     private func insertEvents(_ events: [IncomingEvent], on connection: PostgresConnection, now: Int64) async throws {
-        let days = events.map { EventPartitions.dateText(EventPartitions.day(ofMilliseconds: $0.payload.timeMs)) }
+        let days = events.map { Int32(EventPartitions.day(ofMilliseconds: $0.payload.timeMs)) }
         try await connection.query("""
             INSERT INTO events (day, event_id, store_id, gateway_id, seq, op, code, gtin, campaign, result, reason, lane,
                                 operator, role, time_ms, provisional, payload, received_ms)
-            SELECT d::date, id, s, g, seq, op, NULLIF(code, ''), gtin, campaign, result, reason, lane, operator, role, t, p,
+            SELECT DATE '1970-01-01' + d, id, s, g, seq, op, NULLIF(code, ''), gtin, campaign, result, reason, lane, operator, role, t, p,
                    payload, \(now)
-            FROM unnest(\(days)::text[], \(events.map(\.eventID))::uuid[], \(events.map(\.storeID))::text[],
+            FROM unnest(\(days)::integer[], \(events.map(\.eventID))::uuid[], \(events.map(\.storeID))::text[],
                         \(events.map(\.gatewayID))::text[], \(events.map(\.payload.seq))::bigint[], \(events.map(\.payload.op))::text[],
                         \(events.map { $0.payload.code ?? "" })::text[], \(events.map { $0.payload.gtin ?? "" })::text[],
                         \(events.map { $0.payload.details?.campaign ?? "" })::text[], \(events.map(\.payload.result))::text[],
@@ -280,14 +290,14 @@ struct EventStore: Sendable {
         // Everything of the batch not stored was a duplicate: refused by the guard, or repeated within the batch.
         for event in batch { refusedByGateway[event.gatewayKey, default: 0] += 1 }
         for (key, count) in storedByGateway { refusedByGateway[key, default: 0] -= count }
+        // Where events above the watermark were waiting, what is there now (this batch's included) is read.
+        let waiting = gateways.filter { $0.highestSeq > $0.progress.watermark }
+        let storedLinks = try await self.storedLinks(waiting, on: connection)
         var alerts: [Alert] = []
         var updated: [GatewayRow] = []
         for var gateway in gateways {
-            var links = linksByGateway[gateway.key] ?? []
-            if gateway.highestSeq > gateway.progress.watermark {
-                // Events above the watermark were waiting: read what is there now (this batch's included).
-                links = try await self.storedLinks(gateway.key, above: gateway.progress.watermark, on: connection)
-            }
+            let links = gateway.highestSeq > gateway.progress.watermark
+                ? storedLinks[gateway.key] ?? [] : linksByGateway[gateway.key] ?? []
             let before = gateway.progress.watermark
             for broken in gateway.progress.advance(over: links) {
                 alerts.append(Alert(
@@ -317,15 +327,20 @@ struct EventStore: Sendable {
         return alerts
     }
 
-    private func storedLinks(_ gateway: GatewayKey, above watermark: Int64, on connection: PostgresConnection) async throws -> [ChainLink] {
+    /// The links stored above each gateway's watermark (the lowest 100,000 per gateway and call).
+    private func storedLinks(_ gateways: [GatewayRow], on connection: PostgresConnection) async throws -> [GatewayKey: [ChainLink]] {
+        guard !gateways.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            SELECT seq, hash, prev_hash FROM event_keys
-            WHERE store_id = \(gateway.storeID) AND gateway_id = \(gateway.gatewayID) AND seq > \(watermark)
-            ORDER BY seq LIMIT 100000
+            SELECT g.s, g.gw, k.seq, k.hash, k.prev_hash
+            FROM unnest(\(gateways.map(\.key.storeID))::text[], \(gateways.map(\.key.gatewayID))::text[],
+                        \(gateways.map(\.progress.watermark))::bigint[]) AS g(s, gw, w)
+            CROSS JOIN LATERAL (SELECT seq, hash, prev_hash FROM event_keys
+                                WHERE store_id = g.s AND gateway_id = g.gw AND seq > g.w ORDER BY seq LIMIT 100000) AS k
             """, logger: self.database.logger)
-        var links: [ChainLink] = []
-        for try await (seq, hash, prevHash) in rows.decode((Int64, ByteBuffer, ByteBuffer).self) {
-            links.append(ChainLink(seq: seq, hash: Array(hash.readableBytesView), prevHash: Array(prevHash.readableBytesView)))
+        var links: [GatewayKey: [ChainLink]] = [:]
+        for try await (store, gateway, seq, hash, prevHash) in rows.decode((String, String, Int64, ByteBuffer, ByteBuffer).self) {
+            links[GatewayKey(storeID: store, gatewayID: gateway), default: []].append(
+                ChainLink(seq: seq, hash: Array(hash.readableBytesView), prevHash: Array(prevHash.readableBytesView)))
         }
         return links
     }

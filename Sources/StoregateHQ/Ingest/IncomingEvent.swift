@@ -4,16 +4,27 @@ import StoregateContract
 import StoregateFoundation
 
 /// One event as it arrived from the broker, decoded and checked: the topic's gateway, the payload's fields and
-/// the bytes' SHA-256 (what the gateway's next event must name as its `prev_hash`).
-struct IncomingEvent: Sendable {
-    var storeID: String
-    var gatewayID: String
-    var payload: EventPayload
-    var eventID: UUID
-    var bytes: [UInt8]
-    var hash: [UInt8]
-    var prevHash: [UInt8]
-    var receivedMs: Int64
+/// the bytes' SHA-256 (what the gateway's next event must name as its `prev_hash`). A class: a batch is filtered
+/// and sorted, and a struct this size was copied each time (measured: 5% of ingest's CPU).
+final class IncomingEvent: Sendable {
+    let storeID: String
+    let gatewayID: String
+    let payload: EventPayload
+    let eventID: UUID
+    let bytes: [UInt8]
+    let hash: [UInt8]
+    let prevHash: [UInt8]
+
+    private init(storeID: String, gatewayID: String, payload: EventPayload, eventID: UUID, bytes: [UInt8], hash: [UInt8],
+                 prevHash: [UInt8]) {
+        self.storeID = storeID
+        self.gatewayID = gatewayID
+        self.payload = payload
+        self.eventID = eventID
+        self.bytes = bytes
+        self.hash = hash
+        self.prevHash = prevHash
+    }
 
     /// Why bytes that arrived on a gateway's events topic are not stored.
     enum Refusal: Error {
@@ -25,7 +36,7 @@ struct IncomingEvent: Sendable {
     }
 
     /// The event, or why it is refused.
-    static func decode(storeID: String, gatewayID: String, bytes: [UInt8], receivedMs: Int64) -> Result<IncomingEvent, Refusal> {
+    static func decode(storeID: String, gatewayID: String, bytes: [UInt8]) -> Result<IncomingEvent, Refusal> {
         let payload: EventPayload
         do {
             payload = try EventPayload.decode(bytes)
@@ -38,11 +49,11 @@ struct IncomingEvent: Sendable {
                                            seq: payload.seq, eventID: payload.eventId))
         }
         // EventPayload.decode checked both.
-        let eventID = UUID(uuidString: payload.eventId)!
+        let eventID = UUID(canonical: payload.eventId)!
         let prevHash = Hex.decode(payload.prevHash) ?? []
         return .success(IncomingEvent(
             storeID: storeID, gatewayID: gatewayID, payload: payload, eventID: eventID, bytes: bytes,
-            hash: Array(SHA256.hash(data: bytes)), prevHash: prevHash, receivedMs: receivedMs))
+            hash: Array(SHA256.hash(data: bytes)), prevHash: prevHash))
     }
 
     var gatewayKey: GatewayKey { GatewayKey(storeID: self.storeID, gatewayID: self.gatewayID) }

@@ -38,56 +38,48 @@ public final class IngestService: Service, Sendable {
         self.logger = logger
     }
 
-    private enum Input: Sendable {
-        case mqtt(MQTTEvent)
-        case tick
-    }
-
     public func run() async throws {
-        let (inputs, feed) = AsyncStream<Input>.makeStream()
-        let (batches, committer) = AsyncStream<[IncomingEvent]>.makeStream()
-        self.client.start()
+        let receiver = IngestReceiver(batchSize: self.configuration.batchSize,
+                                      batchMilliseconds: self.configuration.batchMilliseconds, statistics: self.statistics)
+        self.client.start(driver: receiver)
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    for await event in self.client.events { feed.yield(.mqtt(event)) }
-                    feed.finish()
+                    // With a driver nothing arrives here: the stream ends when the loop thread does.
+                    for await _ in self.client.events {}
+                    receiver.finish()
                 }
-                // While one batch commits, the next fills: the committer takes them in order. The subscription
-                // starts at once (so the broker keeps what arrives), the first commit waits for the schema.
+                // While batches commit, the next fills. Up to `commitsInFlight` commit side by side, each on its own
+                // connection (as two instances would). The subscription starts at once (so the broker keeps what
+                // arrives), the first commit waits for the schema.
                 group.addTask {
                     guard (try? await self.database.waitForSchema()) == true else { return }
-                    for await batch in batches { await self.commit(batch) }
-                }
-                let ticker = Task {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(self.configuration.batchMilliseconds))
-                        feed.yield(.tick)
+                    await withTaskGroup(of: Void.self) { commits in
+                        var inFlight = 0
+                        for await batch in receiver.batches {
+                            if inFlight == self.configuration.commitsInFlight {
+                                await commits.next()
+                                inFlight -= 1
+                            }
+                            commits.addTask { await self.commit(batch) }
+                            inFlight += 1
+                        }
                     }
                 }
-                await self.consume(inputs, into: committer)
-                ticker.cancel()
-                committer.finish()
+                await self.handle(receiver.others)
             }
         } onGracefulShutdown: {
-            // The client's stream ends, then the inputs, then the batches in hand are committed and run() returns.
+            // The loop thread ends, then the receiver's streams, then the batches in hand are committed and run()
+            // returns.
             self.client.stop()
         }
     }
 
-    private func consume(_ inputs: AsyncStream<Input>, into committer: AsyncStream<[IncomingEvent]>.Continuation) async {
-        var pending: [IncomingEvent] = []
-        var oldest = ContinuousClock.now
+    private func handle(_ others: AsyncStream<IngestReceiver.Other>) async {
         /// Set once the schema exists: waiting for it is a task group per call, not for every message.
         var schemaReady = false
-        let maximumWait = Duration.milliseconds(self.configuration.batchMilliseconds)
-        for await input in inputs {
-            switch input {
-            case .tick:
-                if !pending.isEmpty && ContinuousClock.now - oldest >= maximumWait {
-                    committer.yield(pending)
-                    pending = []
-                }
+        for await other in others {
+            switch other {
             case .mqtt(.connected(let sessionPresent)):
                 self.logger.info("connected to the broker", metadata: ["session_present": "\(sessionPresent)"])
                 self.statistics.update { $0.subscriptionsGranted = 0 }
@@ -110,36 +102,24 @@ public final class IngestService: Service, Sendable {
             case .mqtt(.acknowledged(let messageID, let reasonCode)):
                 self.publisher.acknowledged(messageID: messageID, reasonCode: reasonCode)
             case .mqtt(.message(let topic, let payload, _)):
-                guard let address = GatewayTopic(topic: topic) else { continue }
-                // Statuses, reports and alerts are written here, in arrival order: not before the schema exists
-                // (a retained status arrives with the subscription, while a new database is still being migrated).
-                if !schemaReady {
-                    guard (try? await self.database.waitForSchema()) == true else { continue }
-                    schemaReady = true
-                }
-                switch address.kind {
-                case .events:
-                    self.statistics.update { $0.received += 1 }
-                    switch IncomingEvent.decode(storeID: address.storeID, gatewayID: address.gatewayID, bytes: payload,
-                                                receivedMs: Timestamp.now.milliseconds) {
-                    case .success(let event):
-                        if pending.isEmpty { oldest = ContinuousClock.now }
-                        pending.append(event)
-                        if pending.count >= self.configuration.batchSize {
-                            committer.yield(pending)
-                            pending = []
-                        }
-                    case .failure(.invalid(let problem)):
-                        await self.rejectInvalid(address, payload: payload, problem: problem.description)
-                    case .failure(.topicMismatch(let writer, let seq, let eventID)):
-                        await self.rejectMisrouted(address, writer: writer, seq: seq, eventID: eventID)
-                    }
-                case .status, .heartbeat, .downlink:
-                    await self.recordGatewayMessage(address, payload: payload)
-                }
+                guard let address = GatewayTopic(topic: topic), await self.schemaExists(&schemaReady) else { continue }
+                await self.recordGatewayMessage(address, payload: payload)
+            case .invalid(let address, let payload, let problem):
+                guard await self.schemaExists(&schemaReady) else { continue }
+                await self.rejectInvalid(address, payload: payload, problem: problem)
+            case .misrouted(let address, let writer, let seq, let eventID):
+                guard await self.schemaExists(&schemaReady) else { continue }
+                await self.rejectMisrouted(address, writer: writer, seq: seq, eventID: eventID)
             }
         }
-        if !pending.isEmpty { committer.yield(pending) }
+    }
+
+    /// Statuses, reports and alerts are written in arrival order, and not before the schema exists (a retained
+    /// status arrives with the subscription, while a new database is still being migrated). False when a graceful
+    /// shutdown came first.
+    private func schemaExists(_ ready: inout Bool) async -> Bool {
+        if !ready { ready = (try? await self.database.waitForSchema()) == true }
+        return ready
     }
 
     /// Commits a batch, retrying on any error (a deadlock, a restarted database): a batch is idempotent.
