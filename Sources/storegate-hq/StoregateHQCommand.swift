@@ -14,7 +14,7 @@ struct StoregateHQCommand: AsyncParsableCommand {
         abstract: "HQ's system of record: every store's events in PostgreSQL exactly once, gaps healed, chains checked, alerts, the signed downlink.",
         discussion: "Exit status: 0 success, 1 a check found problems, 2 usage, configuration or I/O error. docs/hq.md.",
         subcommands: [RunCommand.self, MigrateCommand.self, StoresCommand.self, StatusCommand.self, SimulateCommand.self, CodesCommand.self,
-                      UsersCommand.self, ExportCommand.self])
+                      UsersCommand.self, ExportCommand.self, LeaveCommand.self])
 }
 
 struct ConfigOption: ParsableArguments {

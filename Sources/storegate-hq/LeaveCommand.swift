@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StoregateContract
+import StoregateHQ
+import ServiceLifecycle
+
+/// An instance removed for good must not stay in the share group: mosquitto goes on giving a stopped instance's
+/// persistent session its share of the fleet's events, and they wait there until the session expires. `leave`
+/// resumes the session with a Session Expiry Interval of 0, stores what waited for it like `run` does, and
+/// disconnects once the broker has sent nothing for `--quiet` seconds: the session ends with that connection.
+struct LeaveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leave",
+        abstract: "Take a stopped instance out of the share group for good: store what the broker kept for it, then end its session.",
+        discussion: """
+            Run it with the configuration (the client id) of the instance being removed, after that instance has stopped. \
+            What the broker still sends the session meanwhile is stored too; anything it had not sent when the session \
+            ends is a gap, healed by a requeue.
+            """)
+    @OptionGroup var options: ConfigOption
+    @Option(help: "Seconds without a message after which the broker is taken to hold nothing more for the session.")
+    var quiet: Double = 3
+
+    func run() async throws {
+        var configuration = try self.options.load()
+        configuration.mqtt.sessionExpirySeconds = 0
+        let logger = self.options.logger(configuration, label: "storegate-hq")
+        let application: HQApplication
+        do {
+            application = try HQApplication(configuration: configuration, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("storegate-hq: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let group = application.serviceGroup(logger: logger)
+        let statistics = application.statistics
+        let quiet = Duration.milliseconds(Int64(self.quiet * 1_000))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                // Quiet means: every subscription granted, nothing new received for `quiet`, and all of it handled.
+                var last = statistics.snapshot, since = ContinuousClock.now
+                while true {
+                    try await Task.sleep(for: .milliseconds(100))
+                    let now = statistics.snapshot
+                    if now.received != last.received || now.subscriptionsGranted < GatewayTopic.Kind.allCases.count { (last, since) = (now, .now) }
+                    let handled = now.stored + now.duplicates + now.invalid >= now.received
+                    if handled && ContinuousClock.now - since >= quiet { break }
+                }
+                await group.triggerGracefulShutdown()
+            }
+            try await tasks.waitForAll()
+        }
+        let done = statistics.snapshot
+        print("""
+            \(configuration.mqtt.clientID) left share group \(configuration.mqtt.shareGroup): \(done.stored) events that waited \
+            for it stored (\(done.duplicates) duplicates, \(done.invalid) refused); its session ended
+            """)
+    }
+}
