@@ -11,7 +11,7 @@ public enum HQConfigLoader {
         "mqtt": ["url", "client_id", "share_group", "username", "password", "ca_file", "cert_file", "key_file",
                  "session_expiry_seconds"],
         "downlink": ["key_id", "key_file", "revoke_double_redemptions", "sync_beacon_seconds", "resend_seconds"],
-        "ingest": ["batch_size", "batch_ms", "commits_in_flight", "gap_requeue_after_seconds", "requeue_resend_seconds", "gap_alert_after_requeues"],
+        "ingest": ["batch_size", "batch_size_max", "batch_ms", "commits_in_flight", "gap_requeue_after_seconds", "requeue_resend_seconds", "gap_alert_after_requeues"],
         "alerts": ["stale_gateway_seconds", "backlog_age_seconds", "counterfeit_per_hour"],
         "console": ["listen", "session_hours", "secure_cookies", "origin"],
     ]
@@ -86,6 +86,7 @@ public enum HQConfigLoader {
         }
         if let ingest = reader.section(table, "ingest") {
             config.batchSize = reader.int(ingest, "ingest.batch_size", 1...10_000) ?? config.batchSize
+            config.batchSizeMax = reader.int(ingest, "ingest.batch_size_max", 1...50_000) ?? max(config.batchSizeMax, config.batchSize)
             config.batchMilliseconds = reader.int(ingest, "ingest.batch_ms", 1...10_000) ?? config.batchMilliseconds
             config.commitsInFlight = reader.int(ingest, "ingest.commits_in_flight", 1...16) ?? config.commitsInFlight
             if let seconds = reader.int(ingest, "ingest.gap_requeue_after_seconds", 1...86_400) {
@@ -123,6 +124,9 @@ public enum HQConfigLoader {
                     reader.fail("console.origin", "\(origin) is not an origin such as https://hq.example.cn (scheme, host and port only)")
                 }
             }
+        }
+        if config.batchSizeMax < config.batchSize {
+            reader.fail("ingest.batch_size_max", "\(config.batchSizeMax) is less than ingest.batch_size (\(config.batchSize))")
         }
         if config.commitsInFlight >= config.database.poolSize {
             reader.fail("ingest.commits_in_flight", """

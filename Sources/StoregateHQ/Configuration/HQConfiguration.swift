@@ -60,8 +60,10 @@ public struct HQConfiguration: Sendable {
     public var downlinkKeyFile: String?
     /// Group commit: a batch is written when it holds this many events...
     public var batchSize = 1_000
-    /// ...or its first event has waited this long.
+    /// ...or its first event has waited this long (when a committer is free to take it; meanwhile it grows)...
     public var batchMilliseconds = 20
+    /// ...up to this many events, while every committer is busy (a backlog).
+    public var batchSizeMax = 5_000
     /// Batches committing side by side, each in its own transaction and connection (their order does not matter:
     /// a gateway's watermark moves over whatever is committed and contiguous).
     public var commitsInFlight = 2

@@ -39,7 +39,7 @@ public final class IngestService: Service, Sendable {
     }
 
     public func run() async throws {
-        let receiver = IngestReceiver(batchSize: self.configuration.batchSize,
+        let receiver = IngestReceiver(batchSize: self.configuration.batchSize, batchSizeMax: self.configuration.batchSizeMax,
                                       batchMilliseconds: self.configuration.batchMilliseconds, statistics: self.statistics)
         self.client.start(driver: receiver)
         await withGracefulShutdownHandler {
@@ -55,12 +55,16 @@ public final class IngestService: Service, Sendable {
                 group.addTask {
                     guard (try? await self.database.waitForSchema()) == true else { return }
                     await withTaskGroup(of: Void.self) { commits in
+                        // A batch is taken only when a committer is free: until then the receiver's batch grows.
                         var inFlight = 0
-                        for await batch in receiver.batches {
+                        var batches = receiver.batches.makeAsyncIterator()
+                        while true {
                             if inFlight == self.configuration.commitsInFlight {
                                 await commits.next()
                                 inFlight -= 1
                             }
+                            guard let batch = await batches.next() else { break }
+                            receiver.batchTaken()
                             commits.addTask { await self.commit(batch) }
                             inFlight += 1
                         }
@@ -71,6 +75,7 @@ public final class IngestService: Service, Sendable {
         } onGracefulShutdown: {
             // The loop thread ends, then the receiver's streams, then the batches in hand are committed and run()
             // returns.
+            receiver.stopWaiting()
             self.client.stop()
         }
     }
