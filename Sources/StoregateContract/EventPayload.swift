@@ -69,6 +69,10 @@ public struct EventPayload: Sendable, Equatable, Decodable {
     /// Why bytes are not an event.
     public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     private enum CodingKeys: String, CodingKey {

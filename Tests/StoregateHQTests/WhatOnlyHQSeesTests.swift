@@ -224,4 +224,37 @@ import Testing
         await publisher.stop()
         try await hq.stop()
     }
+
+    /// PostgreSQL text cannot hold U+0000: such an event would make its whole batch fail at every retry, and ingest
+    /// would stall for every store. It is refused and alerted; the batch it came with is stored.
+    @Test func anEventHoldingNULIsRefusedAndDoesNotStallTheBatch() async throws {
+        let harness = try HQHarness()
+        let hq = try await harness.start(harness.configuration())
+        let publisher = try await GatewayPublisher(broker: harness.broker)
+        var first = SimulatedGateway(storeID: "S001", gatewayID: "g1")
+        var second = SimulatedGateway(storeID: "S002", gatewayID: "g1")
+        var messages: [(String, String, [UInt8])] = []
+        for index in 1...10 {
+            let poisoned = first.next(op: "verify", code: SimulatedGateway.unitCode(serial: "N\(index)"),
+                                      result: index == 5 ? "unknown\u{0}code" : "accepted", timeMs: 1_780_000_000_000 + Int64(index))
+            #expect(index != 5 || String(decoding: poisoned.payload, as: UTF8.self).contains(#"\u0000"#))
+            messages.append(("S001", "g1", poisoned.payload))
+            let plain = second.next(op: "verify", code: SimulatedGateway.unitCode(serial: "M\(index)"), timeMs: 1_780_000_000_000 + Int64(index))
+            messages.append(("S002", "g1", plain.payload))
+        }
+        // A backslash escape that is not U+0000 is stored.
+        let escaped = second.next(op: "verify", code: SimulatedGateway.unitCode(serial: #"back\u0000slash"#), timeMs: 1_780_000_000_100)
+        messages.append(("S002", "g1", escaped.payload))
+        try await publisher.publish(messages)
+        try await harness.waitForWatermark(store: "S002", gateway: "g1", 11)
+        try await waitUntil("the refused event alerted", seconds: 20, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'invalid_event'")) == 1
+        }
+        #expect(try harness.value("SELECT details->>'problem' FROM alerts WHERE kind = 'invalid_event'").contains("U+0000"))
+        #expect(try harness.int("SELECT count(*) FROM events WHERE store_id = 'S001'") == 9)
+        #expect(try harness.int("SELECT watermark FROM gateways WHERE store_id = 'S001'") == 4)
+        #expect(try harness.value("SELECT code FROM events WHERE store_id = 'S002' AND seq = 11").hasSuffix(#"back\u0000slash"#))
+        await publisher.stop()
+        try await hq.stop()
+    }
 }

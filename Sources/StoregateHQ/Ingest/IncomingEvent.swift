@@ -43,6 +43,10 @@ final class IncomingEvent: Sendable {
         } catch {
             return .failure(.invalid(error))
         }
+        if Self.holdsNUL(bytes) {
+            return .failure(.invalid(EventPayload.Problem(
+                description: "a text field holds U+0000, which PostgreSQL cannot store (the batch would fail for good)")))
+        }
         // Events written before the gateway's ledger named its writer carry neither name and cannot be checked.
         if let writer = payload.foreignWriter(store: storeID, gateway: gatewayID) {
             return .failure(.topicMismatch(writer: GatewayKey(storeID: writer.store, gatewayID: writer.gateway),
@@ -54,6 +58,22 @@ final class IncomingEvent: Sendable {
         return .success(IncomingEvent(
             storeID: storeID, gatewayID: gatewayID, payload: payload, eventID: eventID, bytes: bytes,
             hash: Array(SHA256.hash(data: bytes)), prevHash: prevHash))
+    }
+
+    /// Whether valid JSON `bytes` spell U+0000 in a string (`\u0000`). In valid JSON every backslash starts an
+    /// escape inside a string, so walking the escapes is exact.
+    static func holdsNUL(_ bytes: [UInt8]) -> Bool {
+        var index = bytes.firstIndex(of: UInt8(ascii: "\\")) ?? bytes.endIndex
+        while index < bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "\\") {
+                let escape = bytes[(index + 1)...].prefix(5)
+                if escape.elementsEqual("u0000".utf8) { return true }
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        return false
     }
 
     var gatewayKey: GatewayKey { GatewayKey(storeID: self.storeID, gatewayID: self.gatewayID) }
