@@ -98,12 +98,18 @@ public struct EventPayload: Sendable, Equatable, Decodable {
         }
         if event.v != 1 { throw Problem(description: "unsupported version v=\(event.v)") }
         if event.seq < 1 { throw Problem(description: "seq must be >= 1") }
+        if !(0...Self.latestTimeMs).contains(event.timeMs) {
+            throw Problem(description: "time_ms \(event.timeMs) is not a time from 1970 to 9999")
+        }
         if UUID(canonical: event.eventId) == nil { throw Problem(description: "event_id \(event.eventId) is not a UUID") }
         if event.prevHash.utf8.count != 64 || !event.prevHash.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) {
             throw Problem(description: "prev_hash must be 64 lower-case hex digits")
         }
         return event
     }
+
+    /// 9999-12-31T23:59:59.999Z: later times have no date in PostgreSQL's partitions (nor in ISO 8601's basic years).
+    public static let latestTimeMs: Int64 = 253_402_300_799_999
 
     /// The writer the event names when it is not the gateway of `store`/`gateway` (its topic's); nil when it is, or
     /// when the event names none (written before ledger schema v8).

@@ -208,8 +208,11 @@ import Testing
         let harness = try HQHarness()
         let hq = try await harness.start(harness.configuration())
         let publisher = try await GatewayPublisher(broker: harness.broker)
+        var outOfTime = SimulatedGateway(storeID: "S001", gatewayID: "g1")
         let bad: [[UInt8]] = [
             Array("not json".utf8), Array("{}".utf8), Array("[1,2]".utf8),
+            // After 9999-12-31: no date in PostgreSQL's partitions.
+            outOfTime.next(op: "verify", code: nil, timeMs: EventPayload.latestTimeMs + 1).payload,
             Array(#"{"v":1,"seq":"1","event_id":"x"}"#.utf8),
             Array(#"{"v":2,"seq":1,"event_id":"0190c5a8-0000-7000-8000-000000000001","op":"sell","result":"accepted","reason":"","lane":"1","operator":"a","role":"sell","time_ms":1,"provisional":false,"prev_hash":"00"}"#.utf8),
             [0xFF, 0xFE, 0x00],
@@ -221,6 +224,41 @@ import Testing
         #expect(try harness.int("SELECT count(*) FROM events") == 0)
         #expect(try harness.int("SELECT count(*) FROM event_keys") == 0)
         #expect(hq.application.statistics.snapshot.invalid == bad.count)
+        await publisher.stop()
+        try await hq.stop()
+    }
+
+    /// Whatever else PostgreSQL refuses to store (here a code too long for an index entry) is found by halving the
+    /// batch: the rest is stored, the event is alerted, and the ingest goes on.
+    @Test func anEventPostgreSQLRefusesIsFoundAndTheRestIsStored() async throws {
+        let harness = try HQHarness()
+        let hq = try await harness.start(harness.configuration())
+        let publisher = try await GatewayPublisher(broker: harness.broker)
+        var first = SimulatedGateway(storeID: "S001", gatewayID: "g1")
+        var second = SimulatedGateway(storeID: "S002", gatewayID: "g1")
+        var messages: [(String, String, [UInt8])] = []
+        var generator = SeededGenerator(seed: 54)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        let incompressible = String((0..<4_000).map { _ in alphabet.randomElement(using: &generator)! })
+        for index in 1...10 {
+            let serial = index == 4 ? incompressible : "T\(index)"
+            messages.append(("S001", "g1", first.next(op: "verify", code: SimulatedGateway.unitCode(serial: serial),
+                                                      timeMs: 1_780_000_000_000 + Int64(index)).payload))
+            messages.append(("S002", "g1", second.next(op: "verify", code: SimulatedGateway.unitCode(serial: "U\(index)"),
+                                                       timeMs: 1_780_000_000_000 + Int64(index)).payload))
+        }
+        try await publisher.publish(messages)
+        try await harness.waitForWatermark(store: "S002", gateway: "g1", 10)
+        try await waitUntil("the refused event alerted", seconds: 20, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'invalid_event'")) == 1
+        }
+        #expect(try harness.value("SELECT details->>'problem' FROM alerts WHERE kind = 'invalid_event'").contains("PostgreSQL refuses to store it"))
+        #expect(try harness.int("SELECT (details->>'seq')::int FROM alerts WHERE kind = 'invalid_event'") == 4)
+        try await waitUntil("the events after it stored", seconds: 20, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM events WHERE store_id = 'S001'")) == 9
+        }
+        #expect(try harness.int("SELECT watermark FROM gateways WHERE store_id = 'S001'") == 3)
+        #expect(hq.application.statistics.snapshot.invalid == 1)
         await publisher.stop()
         try await hq.stop()
     }

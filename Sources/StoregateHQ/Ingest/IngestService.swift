@@ -146,8 +146,33 @@ public final class IngestService: Service, Sendable {
                 attempt += 1
                 self.statistics.update { $0.retries += 1 }
                 self.logger.warning("batch of \(batch.count) events not committed (attempt \(attempt)): \(String(reflecting: error))")
+                if attempt >= 2, let refusal = DatabaseRefusal(error) {
+                    // PostgreSQL refuses something in the batch, and will at every retry: without this, one bad event
+                    // would stop the ingest of every store. The batch is halved until the event is found; the rest
+                    // is stored, the event is alerted (its gateway's chain has a gap, requeued and alerted in turn).
+                    guard batch.count > 1 else {
+                        await self.refuseUnstorable(batch[0], refusal)
+                        return
+                    }
+                    await self.commit(Array(batch[..<(batch.count / 2)]))
+                    await self.commit(Array(batch[(batch.count / 2)...]))
+                    return
+                }
                 try? await Task.sleep(for: .milliseconds(min(5_000, 50 * (1 << min(attempt, 7)))))
             }
+        }
+    }
+
+    private func refuseUnstorable(_ event: IncomingEvent, _ refusal: DatabaseRefusal) async {
+        self.statistics.update { $0.invalid += 1 }
+        let problem = "PostgreSQL refuses to store it: \(refusal)"
+        self.logger.error("event \(event.payload.eventId) (seq \(event.payload.seq)) of \(event.gatewayKey) not stored: \(problem)")
+        let alert = Alert(kind: .invalidEvent, key: "invalid_event:\(event.gatewayKey):\(event.payload.eventId)",
+                          storeID: event.storeID, gatewayID: event.gatewayID, code: nil,
+                          details: ["problem": problem, "seq": event.payload.seq, "event_id": event.payload.eventId,
+                                    "bytes": event.bytes.count])
+        await self.retrying("record an unstorable event") { connection in
+            try await Alert.raise([alert], on: connection, now: Timestamp.now.milliseconds, logger: self.logger)
         }
     }
 
