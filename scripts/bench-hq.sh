@@ -155,7 +155,11 @@ reset; start_instances a
 wait_stored "$((FLEET_GATEWAYS * FLEET_EVENTS))"
 FLEET_RSS=$(awk '/VmHWM/ {print $2}' "/proc/${PIDS[1]}/status")
 stop_instances
-sql "SELECT 'window ' || w || ' (' || count(*) || ' events): lag p50 ' || round(percentile_cont(0.5) WITHIN GROUP (ORDER BY received_ms - time_ms))
-     || ' ms, p99 ' || round(percentile_cont(0.99) WITHIN GROUP (ORDER BY received_ms - time_ms)) || ' ms, max ' || max(received_ms - time_ms) || ' ms'
-     FROM (SELECT *, (time_ms - min(time_ms) OVER ()) / 20000 AS w FROM events) AS e GROUP BY w ORDER BY w"
+# The simulator holds 1% of the events back and publishes them seconds later (--reorder): they are late by design,
+# and as they are about 1% of a window, its p99 falls among them or not by chance. Counted apart, and the p99 of the
+# rest shown beside the p99 of all.
+sql "SELECT 'window ' || w || ' (' || count(*) || ' events): lag p50 ' || round(percentile_cont(0.5) WITHIN GROUP (ORDER BY lag))
+     || ' ms, p99 ' || round(percentile_cont(0.99) WITHIN GROUP (ORDER BY lag)) || ' ms, max ' || max(lag) || ' ms; held back by the simulator (lag > 1 s): '
+     || count(*) FILTER (WHERE lag > 1000) || ', p99 of the rest ' || round(percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) FILTER (WHERE lag <= 1000)) || ' ms'
+     FROM (SELECT received_ms - time_ms AS lag, (time_ms - min(time_ms) OVER ()) / 20000 AS w FROM events) AS e GROUP BY w ORDER BY w"
 echo "fleet: $(sql "SELECT count(*) FROM events") events stored, $(sql "SELECT count(*) FROM gateways WHERE watermark = $FLEET_EVENTS") of $FLEET_GATEWAYS gateways complete, $(sql "SELECT coalesce(sum(duplicates), 0) FROM gateways") duplicates dropped; peak RSS $FLEET_RSS kB"

@@ -18,7 +18,7 @@ require_swift
 SECONDS_PER_TARGET=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(parser hid downlink config)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(parser hid downlink config event)
 TOOLCHAIN_LIB="$(dirname "$(dirname "$(command -v swift)")")/lib/swift/clang/lib/linux"
 FUZZER_RUNTIME="$TOOLCHAIN_LIB/libclang_rt.fuzzer_no_main-x86_64.a"
 [ -f "$FUZZER_RUNTIME" ] || { echo "error: $FUZZER_RUNTIME not found (needs the swift.org toolchain)" >&2; exit 2; }
@@ -65,6 +65,11 @@ PY
     config)
         cp systemd/storegate.toml "$corpus/seed-0"
         n=1 ;;
+    event)
+        # A gateway's event as it publishes it, and one with details the scanner leaves to JSONDecoder.
+        printf '%s' '{"v":1,"seq":7,"event_id":"0190c5a8-0000-7000-8000-000000000001","store_id":"S1","gateway_id":"g1","op":"redeem","code":"01/09506000134352/21/X","result":"accepted","reason":"","lane":"1","operator":"li","role":"checkout","time_ms":1780000000000,"provisional":false,"details":{"campaign":"cap","state":"sold","extra":[1,-2.5e3,{"a":[true,false,null]}]},"prev_hash":"0000000000000000000000000000000000000000000000000000000000000000"}' >"$corpus/seed-0"
+        printf '%s' '{"v":1,"seq":8,"event_id":"0190c5a8-0000-7000-8000-000000000002","op":"sale","code":null,"result":"accepted","reason":"","lane":"1","operator":"li","role":"checkout","time_ms":1780000000001,"provisional":false,"details":{"currency":"CNY","lines":[{"line":1,"quantity":2,"unit_price":150}]},"prev_hash":"1111111111111111111111111111111111111111111111111111111111111111"}' >"$corpus/seed-1"
+        n=2 ;;
     esac
     echo "$n"
 }

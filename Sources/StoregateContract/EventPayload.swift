@@ -84,17 +84,10 @@ public struct EventPayload: Sendable, Equatable, Decodable {
     /// The event in `bytes`, or the first rule it breaks (missing field, wrong type, version, seq, id, hash).
     public static func decode(_ bytes: [UInt8]) throws(Problem) -> EventPayload {
         let event: EventPayload
-        do {
-            event = try JSONDecoder().decode(EventPayload.self, from: Data(bytes))
-        } catch DecodingError.keyNotFound(let key, _) {
-            throw Problem(description: "missing \(key.stringValue)")
-        } catch DecodingError.typeMismatch(let type, let context) {
-            if context.codingPath.isEmpty { throw Problem(description: "not an event: not a JSON object") }
-            throw Problem(description: "\(context.codingPath.map(\.stringValue).joined(separator: ".")) must be a \(type)")
-        } catch DecodingError.valueNotFound(let type, let context) {
-            throw Problem(description: "\(context.codingPath.map(\.stringValue).joined(separator: ".")) must be a \(type), not null")
-        } catch {
-            throw Problem(description: "not an event: not a JSON object of the event schema")
+        if let scanned = EventPayloadScanner.scan(bytes) {
+            event = scanned
+        } else {
+            event = try Self.decodeWithJSONDecoder(bytes)
         }
         if event.v != 1 { throw Problem(description: "unsupported version v=\(event.v)") }
         if event.seq < 1 { throw Problem(description: "seq must be >= 1") }
@@ -106,6 +99,22 @@ public struct EventPayload: Sendable, Equatable, Decodable {
             throw Problem(description: "prev_hash must be 64 lower-case hex digits")
         }
         return event
+    }
+
+    /// What ``EventPayloadScanner`` declines: `JSONDecoder` decides, and says what is wrong.
+    @_spi(Fuzzing) public static func decodeWithJSONDecoder(_ bytes: [UInt8]) throws(Problem) -> EventPayload {
+        do {
+            return try JSONDecoder().decode(EventPayload.self, from: Data(bytes))
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw Problem(description: "missing \(key.stringValue)")
+        } catch DecodingError.typeMismatch(let type, let context) {
+            if context.codingPath.isEmpty { throw Problem(description: "not an event: not a JSON object") }
+            throw Problem(description: "\(context.codingPath.map(\.stringValue).joined(separator: ".")) must be a \(type)")
+        } catch DecodingError.valueNotFound(let type, let context) {
+            throw Problem(description: "\(context.codingPath.map(\.stringValue).joined(separator: ".")) must be a \(type), not null")
+        } catch {
+            throw Problem(description: "not an event: not a JSON object of the event schema")
+        }
     }
 
     /// 9999-12-31T23:59:59.999Z: later times have no date in PostgreSQL's partitions (nor in ISO 8601's basic years).

@@ -1,5 +1,5 @@
 import Glibc
-import StoregateContract
+@_spi(Fuzzing) import StoregateContract
 import StoregateCore
 import StoregateDaemon
 
@@ -14,7 +14,7 @@ func LLVMFuzzerRunDriver(
 
 /// `storegate-fuzz TARGET [libFuzzer options] CORPUS`: which parser the bytes go to.
 enum Target: String, CaseIterable {
-    case parser, hid, downlink, config
+    case parser, hid, downlink, config, event
 }
 
 /// What the targets share, made once (statics: not isolated to the main actor like a top-level value).
@@ -80,6 +80,12 @@ func fuzzDownlink(_ bytes: [UInt8]) {
     }
 }
 
+/// An event as HQ reads it: the fast scanner never accepts what JSONDecoder refuses, nor decodes it differently.
+func fuzzEvent(_ bytes: [UInt8]) {
+    guard let scanned = EventPayloadScanner.scan(bytes) else { return }
+    precondition((try? EventPayload.decodeWithJSONDecoder(bytes)) == scanned, "the scanner and JSONDecoder disagree")
+}
+
 /// A config file: it loads, or every problem names its key; nothing traps.
 func fuzzConfig(_ bytes: [UInt8]) {
     do {
@@ -98,6 +104,7 @@ case .parser: fuzzParser
 case .hid: fuzzHID
 case .downlink: fuzzDownlink
 case .config: fuzzConfig
+case .event: fuzzEvent
 }
 nonisolated(unsafe) let run = fuzz
 
