@@ -1,5 +1,5 @@
 import Foundation
-@testable import StoregateContract
+@_spi(Fuzzing) import StoregateContract
 import StoregateCore
 import StoregateLedger
 import StoregateTesting

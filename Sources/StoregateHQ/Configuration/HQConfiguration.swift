@@ -64,8 +64,8 @@ public struct HQConfiguration: Sendable {
     public var batchMilliseconds = 20
     /// ...up to this many events, while every committer is busy (a backlog).
     public var batchSizeMax = 5_000
-    /// Batches committing side by side, each in its own transaction and connection (their order does not matter:
-    /// a gateway's watermark moves over whatever is committed and contiguous).
+    /// Batches committing side by side, each in its own transaction and connection, each for its own share of the
+    /// stores (their order does not matter: a gateway's watermark moves over whatever is committed and contiguous).
     public var commitsInFlight = 2
     /// A gap older than this makes HQ ask its gateway to send the range again (signed `requeue`).
     public var gapRequeueAfterMilliseconds: Int64 = 30_000

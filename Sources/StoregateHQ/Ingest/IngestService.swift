@@ -39,7 +39,8 @@ public final class IngestService: Service, Sendable {
     }
 
     public func run() async throws {
-        let receiver = IngestReceiver(batchSize: self.configuration.batchSize, batchSizeMax: self.configuration.batchSizeMax,
+        let receiver = IngestReceiver(lanes: self.configuration.commitsInFlight, batchSize: self.configuration.batchSize,
+                                      batchSizeMax: self.configuration.batchSizeMax,
                                       batchMilliseconds: self.configuration.batchMilliseconds, statistics: self.statistics)
         self.client.start(driver: receiver)
         await withGracefulShutdownHandler {
@@ -49,24 +50,19 @@ public final class IngestService: Service, Sendable {
                     for await _ in self.client.events {}
                     receiver.finish()
                 }
-                // While batches commit, the next fills. Up to `commitsInFlight` commit side by side, each on its own
-                // connection (as two instances would). The subscription starts at once (so the broker keeps what
-                // arrives), the first commit waits for the schema.
+                // One committer per lane, each on its own connection; while a lane's batch commits, its next one
+                // fills. The subscription starts at once (so the broker keeps what arrives), the first commit waits
+                // for the schema.
                 group.addTask {
                     guard (try? await self.database.waitForSchema()) == true else { return }
-                    await withTaskGroup(of: Void.self) { commits in
-                        // A batch is taken only when a committer is free: until then the receiver's batch grows.
-                        var inFlight = 0
-                        var batches = receiver.batches.makeAsyncIterator()
-                        while true {
-                            if inFlight == self.configuration.commitsInFlight {
-                                await commits.next()
-                                inFlight -= 1
+                    await withDiscardingTaskGroup { committers in
+                        for lane in receiver.lanes {
+                            committers.addTask {
+                                for await batch in lane.batches {
+                                    receiver.batchTaken(from: lane)
+                                    await self.commit(batch)
+                                }
                             }
-                            guard let batch = await batches.next() else { break }
-                            receiver.batchTaken()
-                            commits.addTask { await self.commit(batch) }
-                            inFlight += 1
                         }
                     }
                 }
