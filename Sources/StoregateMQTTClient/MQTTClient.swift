@@ -313,15 +313,25 @@ public final class MQTTClient: Sendable {
         if ready > 0 {
             if fds.1.revents != 0 { self.wakeUp.consume() }
             if fds.0.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                // libmosquitto writes each PUBACK as it reads the message: corked, the acknowledgements of one pass
+                // leave in one segment when the pass ends, not one segment (and one wake-up of the broker) each.
+                Self.cork(socket, true)
                 let returnCode = self.readWaitingPackets(socket: socket)
-                guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else { return returnCode }
+                guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else {
+                    Self.cork(socket, false)
+                    return returnCode
+                }
             }
         }
         self.box.driver?.loopPassed()
         if mosquitto_want_write(self.handle) {
             let returnCode = mosquitto_loop_write(self.handle, 1)
-            guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else { return returnCode }
+            guard returnCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else {
+                Self.cork(socket, false)
+                return returnCode
+            }
         }
+        Self.cork(socket, false)
         return mosquitto_loop_misc(self.handle)
     }
 
@@ -338,6 +348,11 @@ public final class MQTTClient: Sendable {
             else { break }
         }
         return returnCode
+    }
+
+    private static func cork(_ socket: Int32, _ on: Bool) {
+        var value: Int32 = on ? 1 : 0
+        _ = setsockopt(socket, Int32(IPPROTO_TCP), TCP_CORK, &value, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// A bound on the packets read in one pass, so the driver gets its turn (and publishes) in a long burst.
