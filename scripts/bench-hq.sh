@@ -114,25 +114,36 @@ postgres_cpu() {   # the server's processes' CPU time so far, in clock ticks (1/
     for pid in $(pgrep -u postgres -f "postgres"); do awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}'
 }
 
-echo "== $GATEWAYS gateways × $EVENTS events = $TOTAL events"
-ingest_run drain "from the broker, 1 instance " a
-ONE=$(awk '{print $1/($2-$3)}' "$WORK/last-run")
-ingest_run drain "from the broker, 2 instances" a b
-TWO=$(awk '{print $1/($2-$3)}' "$WORK/last-run")
-ingest_run live "while publishing, 1 instance" a
-LIVE=$(awk '{print $1/($2-$3)}' "$WORK/last-run")
+median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+RUNS=${RUNS:-3}   # each ingest run and the reference are repeated; the ratios use the medians
+echo "== $GATEWAYS gateways × $EVENTS events = $TOTAL events, each run $RUNS times"
+rates() {   # $1 mode, $2 label, instances after: prints one rate per run, returns the median in $WORK/median
+    local mode=$1 label=$2; shift 2
+    for _ in $(seq "$RUNS"); do
+        ingest_run "$mode" "$label" "$@"
+        awk '{print $1/($2-$3)}' "$WORK/last-run" >> "$WORK/rates-$mode-$#"
+    done
+    median < "$WORK/rates-$mode-$#" > "$WORK/median"
+}
+rates drain "from the broker, 1 instance " a; ONE=$(cat "$WORK/median")
+rates drain "from the broker, 2 instances" a b; TWO=$(cat "$WORK/median")
+rates live "while publishing, 1 instance" a; LIVE=$(cat "$WORK/median")
 
 # The reference: every row the last run stored, loaded again with COPY into the emptied tables (same indexes).
 TABLES="event_keys events redemptions rollups_hourly rollup_rejections gateways"
 chmod 0777 "$WORK"
 for table in $TABLES; do sql "COPY (SELECT * FROM $table) TO '$WORK/$table.copy'"; done
 ROWS=$(for table in $TABLES; do sql "SELECT count(*) FROM $table"; done | awk '{s += $1} END {print s + 0}')
-reset
-COPY_START=$(date +%s.%N)
-sql "BEGIN; $(for table in $TABLES; do printf "COPY %s FROM '%s'; " "$table" "$WORK/$table.copy"; done) COMMIT;"
-COPY_END=$(date +%s.%N)
-COPY_RATE=$(python3 -c "print($TOTAL/($COPY_END-$COPY_START))")
-python3 -c "print(f'COPY reference: the {$ROWS} rows of those {$TOTAL} events ($TABLES) in {$COPY_END-$COPY_START:.2f} s = {$COPY_RATE:,.0f} events/s')"
+for _ in $(seq "$RUNS"); do
+    reset
+    COPY_START=$(date +%s.%N)
+    sql "BEGIN; $(for table in $TABLES; do printf "COPY %s FROM '%s'; " "$table" "$WORK/$table.copy"; done) COMMIT;"
+    COPY_END=$(date +%s.%N)
+    python3 -c "print(f'COPY reference: the {$ROWS} rows of those {$TOTAL} events ($TABLES) in {$COPY_END-$COPY_START:.2f} s = {$TOTAL/($COPY_END-$COPY_START):,.0f} events/s')"
+    python3 -c "print($TOTAL/($COPY_END-$COPY_START))" >> "$WORK/rates-copy"
+done
+COPY_RATE=$(median < "$WORK/rates-copy")
+python3 -c "print(f'medians: from the broker 1 instance {$ONE:,.0f}, 2 instances {$TWO:,.0f}, while publishing {$LIVE:,.0f}, COPY {$COPY_RATE:,.0f} events/s')"
 python3 -c "print(f'ratio to COPY: from the broker 1 instance {$ONE/$COPY_RATE:.2f}x, 2 instances {$TWO/$COPY_RATE:.2f}x; while publishing {$LIVE/$COPY_RATE:.2f}x')"
 
 # Latency at a steady rate: the event's time at the (simulated) gateway to its commit at HQ.
