@@ -141,8 +141,11 @@
         }
         let digits = self.index - start
         guard digits > 0, digits == 1 || self.bytes[start] != UInt8(ascii: "0") else { return nil }
-        if self.index < self.bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(self.bytes[self.index]) {
-            return nil
+        if self.index < self.bytes.count {
+            switch self.bytes[self.index] {
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): return nil
+            default: break
+            }
         }
         return value
     }
@@ -210,21 +213,22 @@
     /// A JSON number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
     private mutating func skipNumber() -> Bool {
         _ = self.take(UInt8(ascii: "-"))
-        guard self.digits() > 0 else { return false }
-        if self.take(UInt8(ascii: ".")) && self.digits() == 0 { return false }
+        guard self.digits(leadingZero: false) > 0 else { return false }
+        if self.take(UInt8(ascii: ".")) && self.digits(leadingZero: true) == 0 { return false }
         if self.take(UInt8(ascii: "e")) || self.take(UInt8(ascii: "E")) {
             if !self.take(UInt8(ascii: "+")) { _ = self.take(UInt8(ascii: "-")) }
-            guard self.digits() > 0 else { return false }
+            guard self.digits(leadingZero: true) > 0 else { return false }
         }
         return true
     }
 
-    /// Consumes digits (no leading zero before another digit); their count, or 0 for a bad leading zero.
-    private mutating func digits() -> Int {
+    /// Consumes digits; their count, or 0 when `leadingZero` is false and a zero comes before another digit (an
+    /// integer part; a fraction and an exponent may start with zeros).
+    private mutating func digits(leadingZero: Bool) -> Int {
         let start = self.index
         while self.index < self.bytes.count, self.bytes[self.index] >= 0x30 && self.bytes[self.index] <= 0x39 { self.index += 1 }
         let count = self.index - start
-        return count > 1 && self.bytes[start] == UInt8(ascii: "0") ? 0 : count
+        return !leadingZero && count > 1 && self.bytes[start] == UInt8(ascii: "0") ? 0 : count
     }
 
     private mutating func literal(_ word: StaticString) -> Bool {

@@ -26,13 +26,7 @@ struct LeaveCommand: AsyncParsableCommand {
         var configuration = try self.options.load()
         configuration.mqtt.sessionExpirySeconds = 0
         let logger = self.options.logger(configuration, label: "storegate-hq")
-        let application: HQApplication
-        do {
-            application = try HQApplication(configuration: configuration, logger: logger)
-        } catch {
-            FileHandle.standardError.write(Data("storegate-hq: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let application = try self.options.application(configuration, logger: logger)
         let group = application.serviceGroup(logger: logger)
         let statistics = application.statistics
         let quiet = Duration.milliseconds(Int64(self.quiet * 1_000))

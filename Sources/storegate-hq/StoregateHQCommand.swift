@@ -29,6 +29,16 @@ struct ConfigOption: ParsableArguments {
         }
     }
 
+    /// The instance `configuration` describes, or exit 2 saying why it cannot run (an unreadable downlink key, …).
+    func application(_ configuration: HQConfiguration, logger: Logger) throws -> HQApplication {
+        do {
+            return try HQApplication(configuration: configuration, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("storegate-hq: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
     func logger(_ configuration: HQConfiguration, label: String) -> Logger {
         var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
@@ -56,13 +66,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try self.options.load()
         let logger = self.options.logger(configuration, label: "storegate-hq")
-        let application: HQApplication
-        do {
-            application = try HQApplication(configuration: configuration, logger: logger)
-        } catch {
-            FileHandle.standardError.write(Data("storegate-hq: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let application = try self.options.application(configuration, logger: logger)
         var readers: [any Service] = []
         if configuration.console.listen != nil {
             do {

@@ -228,38 +228,50 @@ import Testing
         try await hq.stop()
     }
 
+    /// Ten verifies each of S001 and S002, interleaved in one publish (so one batch holds both stores); S001's
+    /// event `bad` is the one that cannot be stored. Returns once S002's ten and `extra` are stored and exactly one
+    /// event is alerted as invalid, with the alert's problem.
+    static func oneBadEventAmongTwoStores(_ harness: HQHarness, bad: Int, serial: (Int) -> String = { "T\($0)" },
+                                          result: (Int) -> String = { _ in "accepted" },
+                                          extra: (inout SimulatedGateway) -> [UInt8] = { _ in [] }) async throws -> String {
+        let publisher = try await GatewayPublisher(broker: harness.broker)
+        var first = SimulatedGateway(storeID: "S001", gatewayID: "g1")
+        var second = SimulatedGateway(storeID: "S002", gatewayID: "g1")
+        var messages: [(String, String, [UInt8])] = []
+        for index in 1...10 {
+            let poisoned = first.next(op: "verify", code: SimulatedGateway.unitCode(serial: serial(index)), result: result(index),
+                                      timeMs: 1_780_000_000_000 + Int64(index))
+            messages.append(("S001", "g1", poisoned.payload))
+            messages.append(("S002", "g1", second.next(op: "verify", code: SimulatedGateway.unitCode(serial: "U\(index)"),
+                                                       timeMs: 1_780_000_000_000 + Int64(index)).payload))
+        }
+        let more = extra(&second)
+        if !more.isEmpty { messages.append(("S002", "g1", more)) }
+        try await publisher.publish(messages)
+        try await harness.waitForWatermark(store: "S002", gateway: "g1", second.seq)
+        try await waitUntil("the refused event alerted", seconds: 20, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'invalid_event'")) == 1
+        }
+        try await waitUntil("S001's other events stored", seconds: 20, interval: .milliseconds(100)) {
+            (try? harness.int("SELECT count(*) FROM events WHERE store_id = 'S001'")) == 9
+        }
+        #expect(try harness.int("SELECT watermark FROM gateways WHERE store_id = 'S001'") == bad - 1)
+        await publisher.stop()
+        return try harness.value("SELECT details->>'problem' FROM alerts WHERE kind = 'invalid_event'")
+    }
+
     /// Whatever else PostgreSQL refuses to store (here a code too long for an index entry) is found by halving the
     /// batch: the rest is stored, the event is alerted, and the ingest goes on.
     @Test func anEventPostgreSQLRefusesIsFoundAndTheRestIsStored() async throws {
         let harness = try HQHarness()
         let hq = try await harness.start(harness.configuration())
-        let publisher = try await GatewayPublisher(broker: harness.broker)
-        var first = SimulatedGateway(storeID: "S001", gatewayID: "g1")
-        var second = SimulatedGateway(storeID: "S002", gatewayID: "g1")
-        var messages: [(String, String, [UInt8])] = []
         var generator = SeededGenerator(seed: 54)
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         let incompressible = String((0..<4_000).map { _ in alphabet.randomElement(using: &generator)! })
-        for index in 1...10 {
-            let serial = index == 4 ? incompressible : "T\(index)"
-            messages.append(("S001", "g1", first.next(op: "verify", code: SimulatedGateway.unitCode(serial: serial),
-                                                      timeMs: 1_780_000_000_000 + Int64(index)).payload))
-            messages.append(("S002", "g1", second.next(op: "verify", code: SimulatedGateway.unitCode(serial: "U\(index)"),
-                                                       timeMs: 1_780_000_000_000 + Int64(index)).payload))
-        }
-        try await publisher.publish(messages)
-        try await harness.waitForWatermark(store: "S002", gateway: "g1", 10)
-        try await waitUntil("the refused event alerted", seconds: 20, interval: .milliseconds(100)) {
-            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'invalid_event'")) == 1
-        }
-        #expect(try harness.value("SELECT details->>'problem' FROM alerts WHERE kind = 'invalid_event'").contains("PostgreSQL refuses to store it"))
+        let problem = try await Self.oneBadEventAmongTwoStores(harness, bad: 4, serial: { $0 == 4 ? incompressible : "T\($0)" })
+        #expect(problem.contains("PostgreSQL refuses to store it"))
         #expect(try harness.int("SELECT (details->>'seq')::int FROM alerts WHERE kind = 'invalid_event'") == 4)
-        try await waitUntil("the events after it stored", seconds: 20, interval: .milliseconds(100)) {
-            (try? harness.int("SELECT count(*) FROM events WHERE store_id = 'S001'")) == 9
-        }
-        #expect(try harness.int("SELECT watermark FROM gateways WHERE store_id = 'S001'") == 3)
         #expect(hq.application.statistics.snapshot.invalid == 1)
-        await publisher.stop()
         try await hq.stop()
     }
 
@@ -268,31 +280,15 @@ import Testing
     @Test func anEventHoldingNULIsRefusedAndDoesNotStallTheBatch() async throws {
         let harness = try HQHarness()
         let hq = try await harness.start(harness.configuration())
-        let publisher = try await GatewayPublisher(broker: harness.broker)
-        var first = SimulatedGateway(storeID: "S001", gatewayID: "g1")
-        var second = SimulatedGateway(storeID: "S002", gatewayID: "g1")
-        var messages: [(String, String, [UInt8])] = []
-        for index in 1...10 {
-            let poisoned = first.next(op: "verify", code: SimulatedGateway.unitCode(serial: "N\(index)"),
-                                      result: index == 5 ? "unknown\u{0}code" : "accepted", timeMs: 1_780_000_000_000 + Int64(index))
-            #expect(index != 5 || String(decoding: poisoned.payload, as: UTF8.self).contains(#"\u0000"#))
-            messages.append(("S001", "g1", poisoned.payload))
-            let plain = second.next(op: "verify", code: SimulatedGateway.unitCode(serial: "M\(index)"), timeMs: 1_780_000_000_000 + Int64(index))
-            messages.append(("S002", "g1", plain.payload))
+        var probe = SimulatedGateway(storeID: "S001", gatewayID: "g1")
+        let poisoned = probe.next(op: "verify", code: nil, result: "unknown\u{0}code", timeMs: 1_780_000_000_000).payload
+        #expect(String(decoding: poisoned, as: UTF8.self).contains(#"\u0000"#))
+        let problem = try await Self.oneBadEventAmongTwoStores(harness, bad: 5, result: { $0 == 5 ? "unknown\u{0}code" : "accepted" }) { second in
+            // A backslash escape that is not U+0000 is stored.
+            second.next(op: "verify", code: SimulatedGateway.unitCode(serial: #"back\u0000slash"#), timeMs: 1_780_000_000_100).payload
         }
-        // A backslash escape that is not U+0000 is stored.
-        let escaped = second.next(op: "verify", code: SimulatedGateway.unitCode(serial: #"back\u0000slash"#), timeMs: 1_780_000_000_100)
-        messages.append(("S002", "g1", escaped.payload))
-        try await publisher.publish(messages)
-        try await harness.waitForWatermark(store: "S002", gateway: "g1", 11)
-        try await waitUntil("the refused event alerted", seconds: 20, interval: .milliseconds(100)) {
-            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'invalid_event'")) == 1
-        }
-        #expect(try harness.value("SELECT details->>'problem' FROM alerts WHERE kind = 'invalid_event'").contains("U+0000"))
-        #expect(try harness.int("SELECT count(*) FROM events WHERE store_id = 'S001'") == 9)
-        #expect(try harness.int("SELECT watermark FROM gateways WHERE store_id = 'S001'") == 4)
+        #expect(problem.contains("U+0000"))
         #expect(try harness.value("SELECT code FROM events WHERE store_id = 'S002' AND seq = 11").hasSuffix(#"back\u0000slash"#))
-        await publisher.stop()
         try await hq.stop()
     }
 }

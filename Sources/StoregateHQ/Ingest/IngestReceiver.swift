@@ -26,6 +26,8 @@ final class IngestReceiver: MQTTLoopDriver, @unchecked Sendable {
     /// What the ingest's task handles, in arrival order.
     enum Other: Sendable {
         case mqtt(MQTTEvent)
+        /// A gateway's status, heartbeat or downlink report.
+        case gatewayMessage(GatewayTopic, payload: [UInt8])
         /// Bytes on an events topic that are not an event of the contract.
         case invalid(GatewayTopic, payload: [UInt8], problem: String)
         /// An event that names another writer than its topic's gateway.
@@ -84,9 +86,12 @@ final class IngestReceiver: MQTTLoopDriver, @unchecked Sendable {
     }
 
     func handle(_ event: MQTTEvent) {
-        guard case .message(let topic, let payload, _) = event, let address = GatewayTopic(topic: topic),
-              address.kind == .events else {
+        guard case .message(let topic, let payload, _) = event, let address = GatewayTopic(topic: topic) else {
             self.otherContinuation.yield(.mqtt(event))
+            return
+        }
+        guard address.kind == .events else {
+            self.otherContinuation.yield(.gatewayMessage(address, payload: payload))
             return
         }
         self.statistics.update { $0.received += 1 }

@@ -102,8 +102,10 @@ public final class IngestService: Service, Sendable {
                 if !reason.isEmpty { self.logger.warning("broker: \(reason)") }
             case .mqtt(.acknowledged(let messageID, let reasonCode)):
                 self.publisher.acknowledged(messageID: messageID, reasonCode: reasonCode)
-            case .mqtt(.message(let topic, let payload, _)):
-                guard let address = GatewayTopic(topic: topic), await self.schemaExists(&schemaReady) else { continue }
+            case .mqtt(.message):
+                continue  // not a gateway's topic (the receiver sends gateways' messages with their address)
+            case .gatewayMessage(let address, let payload):
+                guard await self.schemaExists(&schemaReady) else { continue }
                 await self.recordGatewayMessage(address, payload: payload)
             case .invalid(let address, let payload, let problem):
                 guard await self.schemaExists(&schemaReady) else { continue }
@@ -160,39 +162,35 @@ public final class IngestService: Service, Sendable {
     }
 
     private func refuseUnstorable(_ event: IncomingEvent, _ refusal: DatabaseRefusal) async {
-        self.statistics.update { $0.invalid += 1 }
         let problem = "PostgreSQL refuses to store it: \(refusal)"
         self.logger.error("event \(event.payload.eventId) (seq \(event.payload.seq)) of \(event.gatewayKey) not stored: \(problem)")
-        let alert = Alert(kind: .invalidEvent, key: "invalid_event:\(event.gatewayKey):\(event.payload.eventId)",
-                          storeID: event.storeID, gatewayID: event.gatewayID, code: nil,
-                          details: ["problem": problem, "seq": event.payload.seq, "event_id": event.payload.eventId,
-                                    "bytes": event.bytes.count])
-        await self.retrying("record an unstorable event") { connection in
-            try await Alert.raise([alert], on: connection, now: Timestamp.now.milliseconds, logger: self.logger)
-        }
+        await self.refuse(Alert(kind: .invalidEvent, key: "invalid_event:\(event.gatewayKey):\(event.payload.eventId)",
+                                storeID: event.storeID, gatewayID: event.gatewayID, code: nil,
+                                details: ["problem": problem, "seq": event.payload.seq, "event_id": event.payload.eventId,
+                                          "bytes": event.bytes.count]))
     }
 
     private func rejectInvalid(_ address: GatewayTopic, payload: [UInt8], problem: String) async {
-        self.statistics.update { $0.invalid += 1 }
         self.logger.warning("invalid event from \(address.storeID)/\(address.gatewayID): \(problem)")
-        let alert = Alert(kind: .invalidEvent, key: "invalid_event:\(address.storeID)/\(address.gatewayID):\(Hex.encode(payload.prefix(16))):\(payload.count)",
-                          storeID: address.storeID, gatewayID: address.gatewayID, code: nil,
-                          details: ["problem": problem, "bytes": payload.count])
-        await self.retrying("record an invalid event") { connection in
-            try await Alert.raise([alert], on: connection, now: Timestamp.now.milliseconds, logger: self.logger)
-        }
+        await self.refuse(Alert(kind: .invalidEvent, key: "invalid_event:\(address.storeID)/\(address.gatewayID):\(Hex.encode(payload.prefix(16))):\(payload.count)",
+                                storeID: address.storeID, gatewayID: address.gatewayID, code: nil,
+                                details: ["problem": problem, "bytes": payload.count]))
     }
 
     /// An event of one gateway published on another's topic: not stored (it is the writer's, and the writer's own
     /// topic brings it), alerted once per event and topic.
     private func rejectMisrouted(_ address: GatewayTopic, writer: GatewayKey, seq: Int64, eventID: String) async {
-        self.statistics.update { $0.invalid += 1 }
         self.logger.warning("event \(eventID) (seq \(seq)) written by \(writer) arrived on the topic of \(address.storeID)/\(address.gatewayID)")
-        let alert = Alert(kind: .topicMismatch, key: "topic_mismatch:\(address.storeID)/\(address.gatewayID):\(eventID)",
-                          storeID: address.storeID, gatewayID: address.gatewayID, code: nil,
-                          details: ["event_id": eventID, "seq": seq, "writer_store": writer.storeID, "writer_gateway": writer.gatewayID,
-                                    "problem": "the event names \(writer) as its writer; it was published on \(address.storeID)/\(address.gatewayID)'s topic"])
-        await self.retrying("record a misrouted event") { connection in
+        await self.refuse(Alert(kind: .topicMismatch, key: "topic_mismatch:\(address.storeID)/\(address.gatewayID):\(eventID)",
+                                storeID: address.storeID, gatewayID: address.gatewayID, code: nil,
+                                details: ["event_id": eventID, "seq": seq, "writer_store": writer.storeID, "writer_gateway": writer.gatewayID,
+                                          "problem": "the event names \(writer) as its writer; it was published on \(address.storeID)/\(address.gatewayID)'s topic"]))
+    }
+
+    /// An event not stored: counted, and its alert raised.
+    private func refuse(_ alert: Alert) async {
+        self.statistics.update { $0.invalid += 1 }
+        await self.retrying("record a refused event (\(alert.key))") { connection in
             try await Alert.raise([alert], on: connection, now: Timestamp.now.milliseconds, logger: self.logger)
         }
     }
