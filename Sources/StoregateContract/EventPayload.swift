@@ -129,8 +129,10 @@ public struct EventPayload: Sendable, Equatable, Decodable {
 
     /// The GTIN of a GS1 unit's canonical id (`01/<GTIN-14>/21/<serial>`), else nil (brand codes, malformed scans).
     public var gtin: String? {
-        guard let code = self.code, code.hasPrefix("01/") else { return nil }
-        let gtin = code.dropFirst(3).prefix(while: { $0 != "/" })
-        return gtin.count == 14 ? String(gtin) : nil
+        // On the UTF-8 view: HQ reads it for every event it stores.
+        guard let utf8 = self.code?.utf8, utf8.starts(with: "01/".utf8) else { return nil }
+        let start = utf8.index(utf8.startIndex, offsetBy: 3)
+        let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
+        return utf8.distance(from: start, to: end) == 14 ? String(Substring(utf8[start..<end])) : nil
     }
 }

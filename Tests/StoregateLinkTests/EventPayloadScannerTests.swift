@@ -96,4 +96,24 @@ import Testing
         // Some mutations leave an event (a changed digit, a changed letter): the comparison was made on them.
         #expect(accepted > 1_000)
     }
+
+    /// HQ files every event under the GTIN of its code: a GS1 unit's canonical id, nothing else.
+    @Test func theGTINIsReadFromAUnitsCanonicalIDOnly() throws {
+        var event = try EventPayload.decode(try #require(Self.realEvents().first))
+        let cases: [(code: String?, gtin: String?)] = [
+            ("01/09506000134352/21/R1", "09506000134352"),
+            ("01/09506000134352", "09506000134352"),
+            ("01/0950600013435/21/R1", nil),
+            ("01/095060001343521/21/R1", nil),
+            ("21/R1/01/09506000134352", nil),
+            ("brand:spring:0001", nil),
+            ("01/", nil),
+            ("", nil),
+            (nil, nil),
+        ]
+        for (code, gtin) in cases {
+            event.code = code
+            #expect(event.gtin == gtin, "\(code ?? "nil")")
+        }
+    }
 }

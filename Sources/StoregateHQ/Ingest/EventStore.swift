@@ -70,7 +70,7 @@ struct EventStore: Sendable {
         let new = keys.filter { !known.contains($0) }
         try await connection.query("""
             INSERT INTO gateways (store_id, gateway_id, first_seen_ms)
-            SELECT s, g, \(now) FROM unnest(\(new.map(\.storeID))::text[], \(new.map(\.gatewayID))::text[]) AS u(s, g)
+            SELECT s, g, \(now) FROM unnest(\(new.column(\.storeID))::text[], \(new.column(\.gatewayID))::text[]) AS u(s, g)
             ON CONFLICT DO NOTHING
             """, logger: self.database.logger)
         rows += try await self.selectForUpdate(new, on: connection)
@@ -80,7 +80,8 @@ struct EventStore: Sendable {
     private func selectForUpdate(_ keys: [GatewayKey], on connection: PostgresConnection) async throws -> [GatewayRow] {
         let rows = try await connection.query("""
             SELECT store_id, gateway_id, watermark, head_hash, highest_seq, gap_since_ms FROM gateways
-            WHERE (store_id, gateway_id) IN (SELECT * FROM unnest(\(keys.map(\.storeID))::text[], \(keys.map(\.gatewayID))::text[]))
+            WHERE (store_id, gateway_id) IN (SELECT * FROM unnest(\(keys.column(\.storeID))::text[],
+                                                                  \(keys.column(\.gatewayID))::text[]))
             ORDER BY store_id, gateway_id FOR UPDATE
             """, logger: self.database.logger)
         var result: [GatewayRow] = []
@@ -94,28 +95,46 @@ struct EventStore: Sendable {
         return result
     }
 
-    /// The exactly-once guard: returns the event ids that were not there before.
+    /// The exactly-once guard: returns the event ids that were not there before. Nearly every batch is all new, so
+    /// its keys first go in with a plain INSERT, which does half the index work of `ON CONFLICT` (whose arbiter checks
+    /// probe both unique indexes before the insert probes them again); a key already there makes it fail with a
+    /// unique violation, undone to the savepoint, and the batch goes in again with `ON CONFLICT DO NOTHING`, which
+    /// says which keys were new. Either way the unique indexes decide, also against a batch committing beside it.
     private func insertKeys(_ events: [IncomingEvent], on connection: PostgresConnection) async throws -> Set<UUID> {
-        let rows = try await connection.query("""
+        let logger = self.database.logger
+        func insert(_ onConflict: String) -> PostgresQuery {
+            """
             INSERT INTO event_keys (store_id, gateway_id, seq, event_id, hash, prev_hash)
-            SELECT * FROM unnest(\(events.map(\.storeID))::text[], \(events.map(\.gatewayID))::text[],
-                                 \(events.map(\.payload.seq))::bigint[], \(events.map(\.eventID))::uuid[],
-                                 \(events.map { ByteBuffer(bytes: $0.hash) })::bytea[],
-                                 \(events.map { ByteBuffer(bytes: $0.prevHash) })::bytea[])
-            ON CONFLICT DO NOTHING
-            RETURNING event_id
-            """, logger: self.database.logger)
+            SELECT * FROM unnest(\(events.column(\.storeID))::text[], \(events.column(\.gatewayID))::text[],
+                                 \(events.column(\.payload.seq))::bigint[], \(events.column(\.eventID))::uuid[],
+                                 \(events.column(\.hash))::bytea[], \(events.column(\.prevHash))::bytea[])
+            \(unescaped: onConflict)
+            """
+        }
+        try await connection.query("SAVEPOINT event_keys", logger: logger)
+        do {
+            try await connection.query(insert(""), logger: logger)
+            try await connection.query("RELEASE SAVEPOINT event_keys", logger: logger)
+            return Set(events.lazy.map(\.eventID))
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.uniqueViolation {
+            try await connection.query("ROLLBACK TO SAVEPOINT event_keys", logger: logger)
+        }
         var inserted = Set<UUID>()
-        for try await id in rows.decode(UUID.self) { inserted.insert(id) }
+        for try await id in try await connection.query(insert("ON CONFLICT DO NOTHING RETURNING event_id"), logger: logger)
+            .decode(UUID.self) {
+            inserted.insert(id)
+        }
         return inserted
     }
+
+    private static let uniqueViolation = "23505"
 
     /// Of the events the guard refused, those whose (gateway, seq) holds a different event: a gateway whose
     /// ledger was reset or restored, or a forgery. They are not stored; they are alerted.
     private func sequenceConflicts(_ refused: [IncomingEvent], on connection: PostgresConnection) async throws -> [Alert] {
         guard !refused.isEmpty else { return [] }
         let rows = try await connection.query("""
-            SELECT event_id FROM event_keys WHERE event_id = ANY(\(refused.map(\.eventID))::uuid[])
+            SELECT event_id FROM event_keys WHERE event_id = ANY(\(refused.column(\.eventID))::uuid[])
             """, logger: self.database.logger)
         var known = Set<UUID>()
         for try await id in rows.decode(UUID.self) { known.insert(id) }
@@ -128,20 +147,20 @@ struct EventStore: Sendable {
     }
 
     private func insertEvents(_ events: [IncomingEvent], on connection: PostgresConnection, now: Int64) async throws {
-        let days = events.map { Int32(EventPartitions.day(ofMilliseconds: $0.payload.timeMs)) }
         try await connection.query("""
             INSERT INTO events (day, event_id, store_id, gateway_id, seq, op, code, gtin, campaign, result, reason, lane,
                                 operator, role, time_ms, provisional, payload, received_ms)
             SELECT DATE '1970-01-01' + d, id, s, g, seq, op, NULLIF(code, ''), gtin, campaign, result, reason, lane, operator, role, t, p,
                    payload, \(now)
-            FROM unnest(\(days)::integer[], \(events.map(\.eventID))::uuid[], \(events.map(\.storeID))::text[],
-                        \(events.map(\.gatewayID))::text[], \(events.map(\.payload.seq))::bigint[], \(events.map(\.payload.op))::text[],
-                        \(events.map { $0.payload.code ?? "" })::text[], \(events.map { $0.payload.gtin ?? "" })::text[],
-                        \(events.map { $0.payload.details?.campaign ?? "" })::text[], \(events.map(\.payload.result))::text[],
-                        \(events.map(\.payload.reason))::text[], \(events.map(\.payload.lane))::text[],
-                        \(events.map(\.payload.operator))::text[], \(events.map(\.payload.role))::text[],
-                        \(events.map(\.payload.timeMs))::bigint[], \(events.map(\.payload.provisional))::boolean[],
-                        \(events.map { ByteBuffer(bytes: $0.bytes) })::bytea[])
+            FROM unnest(\(events.column { Int32(EventPartitions.day(ofMilliseconds: $0.payload.timeMs)) })::integer[],
+                        \(events.column(\.eventID))::uuid[], \(events.column(\.storeID))::text[],
+                        \(events.column(\.gatewayID))::text[], \(events.column(\.payload.seq))::bigint[],
+                        \(events.column(\.payload.op))::text[], \(events.column { $0.payload.code ?? "" })::text[],
+                        \(events.column { $0.gtin ?? "" })::text[], \(events.column { $0.payload.details?.campaign ?? "" })::text[],
+                        \(events.column(\.payload.result))::text[], \(events.column(\.payload.reason))::text[],
+                        \(events.column(\.payload.lane))::text[], \(events.column(\.payload.operator))::text[],
+                        \(events.column(\.payload.role))::text[], \(events.column(\.payload.timeMs))::bigint[],
+                        \(events.column(\.payload.provisional))::boolean[], \(events.column(\.bytes))::bytea[])
                 AS u(d, id, s, g, seq, op, code, gtin, campaign, result, reason, lane, operator, role, t, p, payload)
             """, logger: self.database.logger)
     }
@@ -154,9 +173,9 @@ struct EventStore: Sendable {
         let logger = self.database.logger
         let rows = try await connection.query("""
             INSERT INTO redemptions (code, event_id, store_id, gateway_id, seq, time_ms)
-            SELECT * FROM unnest(\(redemptions.map { $0.payload.code ?? "" })::text[], \(redemptions.map(\.eventID))::uuid[],
-                                 \(redemptions.map(\.storeID))::text[], \(redemptions.map(\.gatewayID))::text[],
-                                 \(redemptions.map(\.payload.seq))::bigint[], \(redemptions.map(\.payload.timeMs))::bigint[])
+            SELECT * FROM unnest(\(redemptions.column { $0.payload.code ?? "" })::text[], \(redemptions.column(\.eventID))::uuid[],
+                                 \(redemptions.column(\.storeID))::text[], \(redemptions.column(\.gatewayID))::text[],
+                                 \(redemptions.column(\.payload.seq))::bigint[], \(redemptions.column(\.payload.timeMs))::bigint[])
             ON CONFLICT (code) DO NOTHING
             RETURNING event_id
             """, logger: logger)
@@ -204,13 +223,13 @@ struct EventStore: Sendable {
             INSERT INTO rollups_hourly (hour, store_id, gtin, campaign, events, received, sold, returned, redemptions, voids,
                                         verifies, rejections, revenue_minor)
             SELECT to_timestamp(h / 1000), s, gt, c, e, rc, so, rt, rd, v, vf, rj, rv
-            FROM unnest(\(entries.map(\.key.hourMs))::bigint[], \(entries.map(\.key.storeID))::text[],
-                        \(entries.map(\.key.gtin))::text[], \(entries.map(\.key.campaign))::text[],
-                        \(entries.map(\.value.events))::bigint[], \(entries.map(\.value.received))::bigint[],
-                        \(entries.map(\.value.sold))::bigint[], \(entries.map(\.value.returned))::bigint[],
-                        \(entries.map(\.value.redemptions))::bigint[], \(entries.map(\.value.voids))::bigint[],
-                        \(entries.map(\.value.verifies))::bigint[], \(entries.map(\.value.rejections))::bigint[],
-                        \(entries.map(\.value.revenueMinor))::bigint[])
+            FROM unnest(\(entries.column(\.key.hourMs))::bigint[], \(entries.column(\.key.storeID))::text[],
+                        \(entries.column(\.key.gtin))::text[], \(entries.column(\.key.campaign))::text[],
+                        \(entries.column(\.value.events))::bigint[], \(entries.column(\.value.received))::bigint[],
+                        \(entries.column(\.value.sold))::bigint[], \(entries.column(\.value.returned))::bigint[],
+                        \(entries.column(\.value.redemptions))::bigint[], \(entries.column(\.value.voids))::bigint[],
+                        \(entries.column(\.value.verifies))::bigint[], \(entries.column(\.value.rejections))::bigint[],
+                        \(entries.column(\.value.revenueMinor))::bigint[])
                 AS u(h, s, gt, c, e, rc, so, rt, rd, v, vf, rj, rv)
             ON CONFLICT (hour, store_id, gtin, campaign) DO UPDATE SET
                 events = rollups_hourly.events + excluded.events,
@@ -228,38 +247,27 @@ struct EventStore: Sendable {
         try await connection.query("""
             INSERT INTO rollup_rejections (hour, store_id, gtin, campaign, result, count)
             SELECT to_timestamp(h / 1000), s, gt, c, r, n
-            FROM unnest(\(rejections.map(\.key.key.hourMs))::bigint[], \(rejections.map(\.key.key.storeID))::text[],
-                        \(rejections.map(\.key.key.gtin))::text[], \(rejections.map(\.key.key.campaign))::text[],
-                        \(rejections.map(\.key.result))::text[], \(rejections.map(\.value))::bigint[]) AS u(h, s, gt, c, r, n)
+            FROM unnest(\(rejections.column(\.key.key.hourMs))::bigint[], \(rejections.column(\.key.key.storeID))::text[],
+                        \(rejections.column(\.key.key.gtin))::text[], \(rejections.column(\.key.key.campaign))::text[],
+                        \(rejections.column(\.key.result))::text[], \(rejections.column(\.value))::bigint[]) AS u(h, s, gt, c, r, n)
             ON CONFLICT (hour, store_id, gtin, campaign, result) DO UPDATE SET count = rollup_rejections.count + excluded.count
             """, logger: logger)
     }
 
     /// The lines of accepted baskets, one row each (sell-out by SKU, price and currency).
     private func insertSalesLines(_ events: [IncomingEvent], on connection: PostgresConnection) async throws {
-        var ids: [UUID] = [], numbers: [Int32] = [], stores: [String] = [], gtins: [String] = [], codes: [String] = []
-        var quantities: [Int64] = [], prices: [Int64] = [], discounts: [Int64] = [], currencies: [String] = [], times: [Int64] = []
-        for event in events where event.payload.op == "sale" && event.payload.result == "accepted" {
-            for line in event.payload.details?.lines ?? [] {
-                ids.append(event.eventID)
-                numbers.append(Int32(clamping: line.line))
-                stores.append(event.storeID)
-                gtins.append(line.gtin ?? "")
-                codes.append(line.code ?? "")
-                quantities.append(line.quantity)
-                prices.append(line.unitPrice ?? -1)
-                discounts.append(line.discount ?? 0)
-                currencies.append(event.payload.details?.currency ?? "")
-                times.append(event.payload.timeMs)
-            }
-        }
-        guard !ids.isEmpty else { return }
+        let lines = events.filter { $0.payload.op == "sale" && $0.payload.result == "accepted" }
+            .flatMap { event in (event.payload.details?.lines ?? []).map { (event: event, line: $0) } }
+        guard !lines.isEmpty else { return }
         try await connection.query("""
             INSERT INTO sales_lines (event_id, line, store_id, gtin, code, quantity, unit_price_minor, discount_minor, currency, time_ms)
             SELECT id, n, s, g, NULLIF(c, ''), q, NULLIF(p, -1), d, NULLIF(cur, ''), t
-            FROM unnest(\(ids)::uuid[], \(numbers)::integer[], \(stores)::text[], \(gtins)::text[], \(codes)::text[],
-                        \(quantities)::bigint[], \(prices)::bigint[], \(discounts)::bigint[], \(currencies)::text[],
-                        \(times)::bigint[]) AS u(id, n, s, g, c, q, p, d, cur, t)
+            FROM unnest(\(lines.column(\.event.eventID))::uuid[], \(lines.column { Int32(clamping: $0.line.line) })::integer[],
+                        \(lines.column(\.event.storeID))::text[], \(lines.column { $0.line.gtin ?? "" })::text[],
+                        \(lines.column { $0.line.code ?? "" })::text[], \(lines.column(\.line.quantity))::bigint[],
+                        \(lines.column { $0.line.unitPrice ?? -1 })::bigint[], \(lines.column { $0.line.discount ?? 0 })::bigint[],
+                        \(lines.column { $0.event.payload.details?.currency ?? "" })::text[],
+                        \(lines.column(\.event.payload.timeMs))::bigint[]) AS u(id, n, s, g, c, q, p, d, cur, t)
             ON CONFLICT DO NOTHING
             """, logger: self.database.logger)
     }
@@ -316,12 +324,12 @@ struct EventStore: Sendable {
         try await connection.query("""
             UPDATE gateways AS g SET watermark = u.w, head_hash = u.h, highest_seq = u.hi, gap_since_ms = NULLIF(u.gap, -1),
                 events = g.events + u.n, duplicates = g.duplicates + u.d
-            FROM unnest(\(updated.map(\.key.storeID))::text[], \(updated.map(\.key.gatewayID))::text[],
-                        \(updated.map(\.progress.watermark))::bigint[],
-                        \(updated.map { ByteBuffer(bytes: $0.progress.headHash ?? []) })::bytea[],
-                        \(updated.map(\.highestSeq))::bigint[], \(updated.map { $0.gapSinceMs ?? -1 })::bigint[],
-                        \(updated.map { storedByGateway[$0.key] ?? 0 })::bigint[],
-                        \(updated.map { refusedByGateway[$0.key] ?? 0 })::bigint[]) AS u(s, gw, w, h, hi, gap, n, d)
+            FROM unnest(\(updated.column(\.key.storeID))::text[], \(updated.column(\.key.gatewayID))::text[],
+                        \(updated.column(\.progress.watermark))::bigint[],
+                        \(updated.column { $0.progress.headHash ?? [] })::bytea[],
+                        \(updated.column(\.highestSeq))::bigint[], \(updated.column { $0.gapSinceMs ?? -1 })::bigint[],
+                        \(updated.column { storedByGateway[$0.key] ?? 0 })::bigint[],
+                        \(updated.column { refusedByGateway[$0.key] ?? 0 })::bigint[]) AS u(s, gw, w, h, hi, gap, n, d)
             WHERE g.store_id = u.s AND g.gateway_id = u.gw
             """, logger: logger)
         return alerts
@@ -332,8 +340,8 @@ struct EventStore: Sendable {
         guard !gateways.isEmpty else { return [:] }
         let rows = try await connection.query("""
             SELECT g.s, g.gw, k.seq, k.hash, k.prev_hash
-            FROM unnest(\(gateways.map(\.key.storeID))::text[], \(gateways.map(\.key.gatewayID))::text[],
-                        \(gateways.map(\.progress.watermark))::bigint[]) AS g(s, gw, w)
+            FROM unnest(\(gateways.column(\.key.storeID))::text[], \(gateways.column(\.key.gatewayID))::text[],
+                        \(gateways.column(\.progress.watermark))::bigint[]) AS g(s, gw, w)
             CROSS JOIN LATERAL (SELECT seq, hash, prev_hash FROM event_keys
                                 WHERE store_id = g.s AND gateway_id = g.gw AND seq > g.w ORDER BY seq LIMIT 100000) AS k
             """, logger: self.database.logger)

@@ -14,6 +14,8 @@ final class IncomingEvent: Sendable {
     let bytes: [UInt8]
     let hash: [UInt8]
     let prevHash: [UInt8]
+    /// The payload's GTIN, read once: the events' rows and the rollups both need it.
+    let gtin: String?
 
     private init(storeID: String, gatewayID: String, payload: EventPayload, eventID: UUID, bytes: [UInt8], hash: [UInt8],
                  prevHash: [UInt8]) {
@@ -24,6 +26,7 @@ final class IncomingEvent: Sendable {
         self.bytes = bytes
         self.hash = hash
         self.prevHash = prevHash
+        self.gtin = payload.gtin
     }
 
     /// Why bytes that arrived on a gateway's events topic are not stored.

@@ -46,7 +46,7 @@ struct RollupCounts: Sendable {
     mutating func add(_ event: IncomingEvent) {
         let payload = event.payload
         let hourMs = payload.timeMs - ((payload.timeMs % 3_600_000) + 3_600_000) % 3_600_000
-        let key = Key(hourMs: hourMs, storeID: event.storeID, gtin: payload.gtin ?? "", campaign: payload.details?.campaign ?? "")
+        let key = Key(hourMs: hourMs, storeID: event.storeID, gtin: event.gtin ?? "", campaign: payload.details?.campaign ?? "")
         var counters = self.counters[key] ?? Counters()
         counters.events += 1
         if payload.result == "accepted" {
