@@ -61,24 +61,22 @@ extension String: ArrayColumnElement {
     }
 }
 
+extension ArrayColumnElement where Self: FixedWidthInteger {
+    static var typicalSize: Int { 4 + MemoryLayout<Self>.size }
+    func write(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(Int32(MemoryLayout<Self>.size))
+        buffer.writeInteger(self)
+    }
+}
+
 extension Int64: ArrayColumnElement {
     static var arrayType: PostgresDataType { .int8Array }
     static var elementType: PostgresDataType { .int8 }
-    static var typicalSize: Int { 12 }
-    func write(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(Int32(8))
-        buffer.writeInteger(self)
-    }
 }
 
 extension Int32: ArrayColumnElement {
     static var arrayType: PostgresDataType { .int4Array }
     static var elementType: PostgresDataType { .int4 }
-    static var typicalSize: Int { 8 }
-    func write(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(Int32(4))
-        buffer.writeInteger(self)
-    }
 }
 
 extension Bool: ArrayColumnElement {
