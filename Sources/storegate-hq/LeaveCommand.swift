@@ -21,6 +21,8 @@ struct LeaveCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
     @Option(help: "Seconds without a message after which the broker is taken to hold nothing more for the session.")
     var quiet: Double = 3
+    @Option(help: "Seconds to wait for the broker to take the connection and grant every subscription.")
+    var brokerTimeout: Double = 30
 
     func run() async throws {
         var configuration = try self.options.load()
@@ -30,15 +32,24 @@ struct LeaveCommand: AsyncParsableCommand {
         let group = application.serviceGroup(logger: logger)
         let statistics = application.statistics
         let quiet = Duration.milliseconds(Int64(self.quiet * 1_000))
+        let brokerTimeout = Duration.milliseconds(Int64(self.brokerTimeout * 1_000))
+        let mqtt = configuration.mqtt
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask {
                 // Quiet means: every subscription granted, nothing new received for `quiet`, and all of it handled.
-                var last = statistics.snapshot, since = ContinuousClock.now
+                let start = ContinuousClock.now
+                var last = statistics.snapshot, since = start
                 while true {
                     try await Task.sleep(for: .milliseconds(100))
                     let now = statistics.snapshot
-                    if now.received != last.received || now.subscriptionsGranted < GatewayTopic.Kind.allCases.count { (last, since) = (now, .now) }
+                    let subscribed = now.subscriptionsGranted >= GatewayTopic.Kind.allCases.count
+                    if let problem = Self.brokerProblem(now, subscribed: subscribed, waited: ContinuousClock.now - start,
+                                                        limit: brokerTimeout, mqtt: mqtt) {
+                        await group.triggerGracefulShutdown()
+                        throw HQError(problem)
+                    }
+                    if now.received != last.received || !subscribed { (last, since) = (now, .now) }
                     let handled = now.stored + now.duplicates + now.invalid >= now.received
                     if handled && ContinuousClock.now - since >= quiet { break }
                 }
@@ -51,5 +62,26 @@ struct LeaveCommand: AsyncParsableCommand {
             \(configuration.mqtt.clientID) left share group \(configuration.mqtt.shareGroup): \(done.stored) events that waited \
             for it stored (\(done.duplicates) duplicates, \(done.invalid) refused); its session ended
             """)
+    }
+
+    /// Why `leave` cannot do its work: the broker refuses the share group's subscriptions, or never takes the
+    /// connection and grants them. Without this it waited for a quiet that could not come.
+    static func brokerProblem(_ now: IngestStatistics.Snapshot, subscribed: Bool, waited: Duration, limit: Duration,
+                              mqtt: HQConfiguration.MQTT) -> String? {
+        if now.subscriptionsRefused > 0 {
+            return """
+                the broker at \(mqtt.url) refused the subscriptions of share group \(mqtt.shareGroup) for client \
+                \(mqtt.clientID) (check its ACL); the session ended with this connection, \
+                and what the broker had kept for it is a gap to its gateways, healed by requeues
+                """
+        }
+        if !subscribed && waited >= limit {
+            return """
+                the broker at \(mqtt.url) did not take the connection of client \(mqtt.clientID) and grant its \
+                subscriptions within \(limit) (\(now.subscriptionsGranted) of \(GatewayTopic.Kind.allCases.count) \
+                granted); run leave again once it does
+                """
+        }
+        return nil
     }
 }

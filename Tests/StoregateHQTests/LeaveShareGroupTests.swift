@@ -51,4 +51,36 @@ import Testing
         await publisher.stop()
         try await staying.stop()
     }
+
+    /// A broker whose ACL refuses the share group's subscriptions: `leave` says so and stops (it waited for ever).
+    @Test func leaveStopsWithTheReasonWhenTheBrokerRefusesTheShareGroup() async throws {
+        let brokerDirectory = try TemporaryDirectory(prefix: "storegate-refusing-broker")
+        defer { brokerDirectory.remove() }
+        let harness = try HQHarness(broker: try Broker.refusingSubscriptions(except: "nothing/#", in: brokerDirectory))
+        let said = try Self.leaveFails(harness, arguments: ["--config", try harness.configurationFile(clientID: "hq-a")])
+        #expect(said.contains("refused the subscriptions of share group storegate-hq for client hq-a (check its ACL)"), "\(said)")
+    }
+
+    /// No broker where the configuration says: `leave` gives up after `--broker-timeout` and says what it waited for.
+    @Test func leaveStopsWithTheReasonWhenNoBrokerAnswers() async throws {
+        let harness = try HQHarness()
+        let configuration = try harness.configurationFile(clientID: "hq-a")
+        let text = try String(contentsOfFile: configuration, encoding: .utf8)
+        try text.replacingOccurrences(of: harness.broker.url, with: "mqtt://127.0.0.1:\(try Broker.freePort())")
+            .write(toFile: configuration, atomically: true, encoding: .utf8)
+        let said = try Self.leaveFails(harness, arguments: ["--config", configuration, "--broker-timeout", "2"])
+        #expect(said.contains("did not take the connection of client hq-a and grant its subscriptions within 2.0 seconds (0 of 4 granted)"),
+                "\(said)")
+    }
+
+    /// Runs the real `leave`, expects it to fail within a minute, and returns its standard error.
+    private static func leaveFails(_ harness: HQHarness, arguments: [String]) throws -> String {
+        let errors = harness.directory.file("leave-\(UUID().uuidString.prefix(6)).err")
+        let leave = try ChildProcess(executable: try StoregateBinary.path(named: "storegate-hq"), arguments: ["leave"] + arguments + ["--quiet", "1"],
+                                     stdoutFile: harness.directory.file("leave.out"), stderrFile: errors)
+        defer { leave.killNow() }
+        let exit = leave.wait(seconds: 60)
+        #expect(exit != nil && exit != 0, "leave did not fail (exit \(String(describing: exit)))")
+        return try String(contentsOfFile: errors, encoding: .utf8)
+    }
 }

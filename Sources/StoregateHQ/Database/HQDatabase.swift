@@ -37,6 +37,7 @@ public final class HQDatabase: Service, Sendable {
     }
 
     /// `body` in one transaction, committed when it returns, rolled back when it throws.
+    @discardableResult
     public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await self.client.withTransaction(logger: self.logger) { connection in
             try await body(connection)

@@ -1,5 +1,5 @@
 import Foundation
-public import Logging
+import Logging
 import PostgresNIO
 public import ServiceLifecycle
 import StoregateContract
@@ -83,7 +83,7 @@ public final class IngestService: Service, Sendable {
             switch other {
             case .mqtt(.connected(let sessionPresent)):
                 self.logger.info("connected to the broker", metadata: ["session_present": "\(sessionPresent)"])
-                self.statistics.update { $0.subscriptionsGranted = 0 }
+                self.statistics.update { ($0.subscriptionsGranted, $0.subscriptionsRefused) = (0, 0) }
                 for kind in GatewayTopic.Kind.allCases {
                     do {
                         try self.client.subscribe(TopicScheme.sharedFleetFilter(kind, group: self.configuration.mqtt.shareGroup))
@@ -95,6 +95,7 @@ public final class IngestService: Service, Sendable {
             case .mqtt(.subscribed(_, let granted)):
                 if granted.contains(where: { $0 >= 0x80 }) {
                     self.logger.error("the broker refused a subscription (granted \(granted)): check its ACL for the share group")
+                    self.statistics.update { $0.subscriptionsRefused += 1 }
                 } else {
                     self.statistics.update { $0.subscriptionsGranted += 1 }
                 }

@@ -5,6 +5,8 @@ public final class IngestStatistics: Sendable {
     public struct Snapshot: Sendable, Equatable {
         /// Fleet subscriptions the broker granted on this connection (one per gateway topic kind when all is well).
         public var subscriptionsGranted = 0
+        /// Fleet subscriptions the broker refused on this connection (its ACL does not allow the share group).
+        public var subscriptionsRefused = 0
         public var received = 0
         public var stored = 0
         public var duplicates = 0

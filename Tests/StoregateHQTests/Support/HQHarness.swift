@@ -16,10 +16,11 @@ final class HQHarness: Sendable {
     let signer = DownlinkSigner.generate(keyID: "hq-test")
     let keyFile: String
 
-    /// `persistentBroker`: the broker keeps sessions and queued messages across its restart.
-    init(persistentBroker: Bool = false) throws {
+    /// `persistentBroker`: the broker keeps sessions and queued messages across its restart. `broker`: one set up
+    /// by the test instead (its ACL, …).
+    init(persistentBroker: Bool = false, broker: Broker? = nil) throws {
         self.postgres = try PostgresServer()
-        self.broker = try Broker(persistent: persistentBroker)
+        self.broker = try broker ?? Broker(persistent: persistentBroker)
         self.directory = try TemporaryDirectory(prefix: "storegate-hq-test")
         self.keyFile = self.directory.file("downlink.key")
         try (self.signer.privateKeyText + "\n").write(toFile: self.keyFile, atomically: true, encoding: .utf8)
