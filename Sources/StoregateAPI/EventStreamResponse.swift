@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import StoregateGateway
 import StoregateLedger
@@ -11,12 +12,13 @@ import StoregateLedger
 enum EventStreamResponse {
     static let journalPage = 200
 
-    /// `onEnd`: called once the stream is over, however it ends.
+    /// `onEnd`: called once the stream is over, however it ends — also when its body is never written.
     static func make(_ decisions: DecisionStream, ledger: Ledger, lastEventID: Int64?, keepAlive: Duration,
                      onEnd: @escaping @Sendable () -> Void) -> Response {
         // Subscribed before the journal is read, so nothing decided in between is missed (duplicates are skipped).
-        let subscription = decisions.subscribe()
+        let lease = StreamLease(subscription: decisions.subscribe(), onEnd: onEnd)
         let body = ResponseBody { writer in
+            let subscription = lease.subscription
             let ticker = Task {
                 while !Task.isCancelled {
                     try await Task.sleep(for: keepAlive)
@@ -24,9 +26,8 @@ enum EventStreamResponse {
                 }
             }
             defer {
-                onEnd()
                 ticker.cancel()
-                subscription.cancel()
+                lease.end()
             }
             // Sent at once: a client that has read it knows it is subscribed.
             try await writer.write(ByteBuffer(string: ": storegate decisions\n\n"))
@@ -63,5 +64,30 @@ enum EventStreamResponse {
     /// A decision not journaled (a verify while disk space is low) has no `id:`.
     static func frame(_ event: DecisionEvent) -> String {
         (event.seq.map { "id: \($0)\n" } ?? "") + "data: \(event.json)\n\n"
+    }
+}
+
+/// One stream's subscription and its slot (`onEnd`), given back once. The body's `defer` gives them back when the
+/// stream ends; when the server never writes the body (the client left before the response head went out), the
+/// lease goes with the dropped body. Before, that case kept the slot for good, and after `api.max_event_streams`
+/// such clients every stream was refused.
+final class StreamLease: Sendable {
+    let subscription: DecisionStream.Subscription
+    private let onEnd: @Sendable () -> Void
+    private let ended = Atomic<Bool>(false)
+
+    init(subscription: DecisionStream.Subscription, onEnd: @escaping @Sendable () -> Void) {
+        self.subscription = subscription
+        self.onEnd = onEnd
+    }
+
+    func end() {
+        guard !self.ended.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        self.subscription.cancel()
+        self.onEnd()
+    }
+
+    deinit {
+        self.end()
     }
 }

@@ -8,7 +8,7 @@ import StoregateFoundation
 import StoregateGateway
 import StoregateLedger
 public import StoregateLink
-public import StoregateMQTTClient
+import StoregateMQTTClient
 import Synchronization
 import UnixSignals
 

@@ -92,6 +92,12 @@ public final class Broker: Sendable {
         self.directory.remove()
     }
 
+    /// A broker no test stopped goes with its last reference, as a `PostgresServer` does (before, a whole test run
+    /// left about 190 mosquittos running).
+    deinit {
+        self.stop()
+    }
+
     public var log: String {
         (try? String(contentsOfFile: self.directory.file("mosquitto.log"), encoding: .utf8)) ?? ""
     }

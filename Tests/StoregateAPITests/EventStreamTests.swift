@@ -1,4 +1,5 @@
 import Foundation
+@testable import StoregateAPI
 import StoregateCore
 import StoregateGateway
 import StoregateTesting
@@ -8,6 +9,26 @@ import Testing
 /// without holding anything else up.
 @Suite
 struct EventStreamTests {
+    /// A client that goes away before the response head leaves: the server drops the body unwritten. Its slot and
+    /// its subscription come back (before, the slot stayed taken, and `api.max_event_streams` such clients shut
+    /// every later stream out with 503).
+    @Test func aStreamWhoseBodyIsNeverWrittenGivesItsSlotAndSubscriptionBack() throws {
+        let fixture = try LedgerFixture()
+        defer { fixture.directory.remove() }
+        let decisions = DecisionStream(bufferLimit: 8)
+        let slots = EventStreamSlots(limit: 1)
+        do {
+            #expect(slots.take())
+            let response = EventStreamResponse.make(decisions, ledger: fixture.ledger, lastEventID: nil, keepAlive: .seconds(30),
+                                                    onEnd: { slots.release() })
+            #expect(decisions.subscriberCount == 1)
+            #expect(!slots.take(), "one slot, taken by the stream")
+            _ = response
+        }
+        #expect(decisions.subscriberCount == 0)
+        #expect(slots.take(), "the slot of the stream whose body was never written was not given back")
+    }
+
     @Test func theStreamDeliversTheDecisionsOfAPICallsInOrderWithTheirSeq() async throws {
         try await APIHarness.with { api in
             let client = try EventStreamClient(port: api.port)
