@@ -4,6 +4,7 @@ import StoregateCore
 public import StoregateDaemon
 import StoregateFoundation
 import StoregateLedger
+import StoregateScanners
 
 /// What the checks of `storegate doctor` share: the configuration as the daemon would see it, what loading it
 /// found, the ledger opened once, and the command's options.
@@ -25,6 +26,8 @@ public struct DoctorContext: Sendable {
     public var deep: Bool
     /// Milliseconds since the epoch when the doctor started: every age is measured from it.
     public var now: Int64
+    /// Where keyboard pass-through makes its virtual keyboard.
+    public var uinputPath = UInputKeyboard.defaultPath
 
     /// Reads the config at `configPath` (or notes that it is missing or invalid), applies the command line's
     /// `overrides` and opens the configured ledger read-only.

@@ -2,6 +2,9 @@ import Foundation
 import StoregateCore
 import StoregateDaemon
 import StoregateScanners
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Check 8: every configured `[[scanner]]` is there now and may be opened: a USB scanner is connected (and in which
 /// mode, from its report descriptor), an evdev or serial node opens, a replay file is readable. Uses what
@@ -28,6 +31,8 @@ struct ScannersCheck: DoctorCheck {
                 report.fail("\(label): \(error)", fix: "correct the [[scanner]] source (docs/scanners.md)")
             }
         }
+        let typing = configured.filter { $0.passThrough != nil }.map(\.lane)
+        if !typing.isEmpty { Self.checkPassThroughKeyboard(context.uinputPath, lanes: typing, into: &report) }
         guard report.failures.isEmpty else {
             return .fail(self.name, "\(configured.count) configured, \(report.ready.count) ready: "
                             + report.failures.joined(separator: "; "), details: report.lines, fix: report.fixes.joined(separator: "; "))
@@ -80,6 +85,32 @@ struct ScannersCheck: DoctorCheck {
             report.fail("\(label): \(problem)", fix: problem.hint ?? Self.devicesHint)
         } else {
             report.ready("\(label): \(path) opens, \(mode)", short: "\(path) \(mode)")
+        }
+    }
+
+    /// Keyboard pass-through types on a virtual keyboard made through uinput: the node must be there (the `uinput`
+    /// module) and writable by this user. Without either, scans are answered but nothing reaches the till, and the
+    /// daemon says why only in its log.
+    private static func checkPassThroughKeyboard(_ path: String, lanes: [String], into report: inout Report) {
+        let label = "pass-through of lane\(lanes.count == 1 ? "" : "s") \(lanes.joined(separator: ", "))"
+        let descriptor = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor < 0 else {
+            close(descriptor)
+            report.ready("\(label): \(path) writable, the virtual keyboard can be made", short: "pass-through keyboard")
+            return
+        }
+        let code = errno
+        switch code {
+        case ENOENT:
+            report.fail("\(label): \(path) does not exist",
+                        fix: "load the uinput module: modprobe uinput, and echo uinput > /etc/modules-load.d/uinput.conf")
+        case EACCES, EPERM:
+            report.fail("\(label): \(path) is not writable by this user",
+                        fix: "uncomment the uinput line of devices/udev/60-storegate.rules and DeviceAllow=/dev/uinput rw in the unit "
+                            + "(docs/scanners.md, \"Keyboard pass-through\")")
+        default:
+            report.fail("\(label): \(path): \(String(cString: strerror(code)))",
+                        fix: "docs/scanners.md, \"Keyboard pass-through\"")
         }
     }
 

@@ -78,7 +78,7 @@ struct UsersAddCommand: AsyncParsableCommand {
 }
 
 struct UsersListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "The console's users and their roles.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The console's users, their roles, and who is disabled.")
     @OptionGroup var options: ConfigOption
     @Flag(help: "JSON for machines.") var json = false
 
@@ -95,9 +95,13 @@ struct UsersListCommand: AsyncParsableCommand {
             print("no users: add one with `storegate-hq users add NAME --role admin`")
         } else {
             for user in users {
-                let created = Date(timeIntervalSince1970: TimeInterval(user.createdMs) / 1_000)
-                print("\(user.name)\t\(user.role.rawValue)\tadded \(created.formatted(.iso8601))")
+                let disabled = user.disabledMs.map { "\tdisabled \(Self.time($0))" } ?? ""
+                print("\(user.name)\t\(user.role.rawValue)\tadded \(Self.time(user.createdMs))\(disabled)")
             }
         }
+    }
+
+    private static func time(_ milliseconds: Int64) -> String {
+        Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1_000).formatted(.iso8601)
     }
 }

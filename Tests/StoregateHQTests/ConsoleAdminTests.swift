@@ -113,6 +113,15 @@ import Testing
         #expect(try harness.int("SELECT count(*) FROM sessions WHERE user_name = 'victor'") == 0)
         let list = try #require(try await admin.get("/api/users").json["users"] as? [[String: Any]])
         #expect(list.first { $0["name"] as? String == "victor" }?["disabled"] as? Bool == true)
+        // `storegate-hq users list` says so too.
+        let listed = harness.directory.file("users-list.out")
+        let process = try ChildProcess(executable: try StoregateBinary.path(named: "storegate-hq"),
+                                       arguments: ["users", "list", "--config", try harness.configurationFile()],
+                                       stdoutFile: listed, stderrFile: harness.directory.file("users-list.err"))
+        #expect(process.wait(seconds: 60) == 0)
+        let lines = try String(contentsOfFile: listed, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first { $0.hasPrefix("victor\t") }?.contains("\tdisabled 20") == true, "\(lines)")
+        #expect(lines.first { $0.hasPrefix("ada\t") }?.contains("disabled") == false, "\(lines)")
         #expect(try await admin.post("/users/victor/enable", form: ["csrf": adminToken]).status == 303)
         #expect(try await ConsoleBrowser(port: port).signIn("victor", "viewer-password-5").status == 303)
         // A failed login in Chinese.

@@ -71,6 +71,15 @@ import Testing
         let crossSite = try await operatorBrowser.post("/alerts/\(alertID)/acknowledge", form: ["note": "x", "csrf": csrf],
                                                        headers: ["Origin": "http://evil.example"])
         #expect(crossSite.status == 403)
+        // Another port of the same host is another site too, also when the Host names none (the console on port 80).
+        for (origin, host) in [("http://console.example:8080", "console.example"), ("http://127.0.0.1:1", "127.0.0.1:\(port)")] {
+            let otherPort = try await operatorBrowser.post("/alerts/\(alertID)/acknowledge", form: ["note": "x", "csrf": csrf],
+                                                           headers: ["Origin": origin, "Host": host])
+            #expect(otherPort.status == 403, "\(origin) posting to \(host)")
+        }
+        let sameSite = try await operatorBrowser.post("/alerts/999999/acknowledge", form: ["note": "x", "csrf": csrf],
+                                                      headers: ["Origin": "http://console.example", "Host": "console.example:80"])
+        #expect(sameSite.status == 404, "the default port written out is the same site")
         #expect(try harness.value("SELECT coalesce(acknowledged_by, '-') FROM alerts WHERE id = \(alertID)") == "-")
 
         // A viewer sees the alert but no acknowledge form, and a forged POST with the viewer's own token is 403.

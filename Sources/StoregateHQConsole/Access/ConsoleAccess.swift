@@ -65,13 +65,26 @@ struct ConsoleAccess: RouterMiddleware {
             return
         }
         guard let origin = request.headers[.origin], let host = request.head.authority else { return }
-        guard let originHost = URL(string: origin)?.host(percentEncoded: false) else {
+        guard let url = URL(string: origin), let originHost = url.host(percentEncoded: false) else {
             throw ConsoleError(.forbidden, key: "err_origin_not_url", .text(origin))
         }
-        let originAuthority = URL(string: origin).map { url in url.port.map { "\(originHost):\($0)" } ?? originHost } ?? originHost
-        guard originAuthority == host || originHost == host else {
+        // Browsers leave the scheme's default port out of Origin, and a Host without a port means that same
+        // default. Another port is another site, even on the same host name.
+        let defaultPort = url.scheme?.lowercased() == "https" ? 443 : 80
+        let (hostName, hostPort) = Self.split(authority: host)
+        guard originHost.lowercased() == hostName.lowercased(), (url.port ?? defaultPort) == (hostPort ?? defaultPort) else {
             throw ConsoleError(.forbidden, key: "err_cross_site", .text(origin), .text(host))
         }
+    }
+
+    /// `name:port` and `[v6]:port` as the name and the port (nil without one, or when it is not a number).
+    static func split(authority: String) -> (name: Substring, port: Int?) {
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            let rest = authority[authority.index(after: close)...]
+            return (authority[authority.index(after: authority.startIndex)..<close], rest.hasPrefix(":") ? Int(rest.dropFirst()) : nil)
+        }
+        let parts = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        return (parts[0], parts.count > 1 ? Int(parts[1]) : nil)
     }
 
     /// The urlencoded form of a POST (`application/x-www-form-urlencoded`), at most 16 KB.

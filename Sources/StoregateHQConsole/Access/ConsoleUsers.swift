@@ -13,6 +13,8 @@ public struct ConsoleUsers: Sendable {
         public var name: String
         public var role: ConsoleRole
         public var createdMs: Int64
+        /// When an admin disabled the user (no login, no session); nil while enabled.
+        public var disabledMs: Int64?
     }
 
     static let bcryptCost: UInt8 = 12
@@ -63,9 +65,10 @@ public struct ConsoleUsers: Sendable {
 
     public func list() async throws -> [User] {
         var users: [User] = []
-        let rows = try await self.database.client.query("SELECT name, role, created_ms FROM users ORDER BY name", logger: self.logger)
-        for try await (name, role, created) in rows.decode((String, String, Int64).self) {
-            users.append(User(name: name, role: ConsoleRole(rawValue: role) ?? .viewer, createdMs: created))
+        let rows = try await self.database.client.query("SELECT name, role, created_ms, disabled_ms FROM users ORDER BY name",
+                                                        logger: self.logger)
+        for try await (name, role, created, disabled) in rows.decode((String, String, Int64, Int64?).self) {
+            users.append(User(name: name, role: ConsoleRole(rawValue: role) ?? .viewer, createdMs: created, disabledMs: disabled))
         }
         return users
     }
