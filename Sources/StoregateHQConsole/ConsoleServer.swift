@@ -15,6 +15,7 @@ public final class ConsoleServer: Service, Sendable {
     private let routes: ConsoleRoutes
     private let logger: Logger
     private let origin: String?
+    private let trustedProxies: Set<String>
     private let port = Mutex<Int?>(nil)
 
     /// Fails when `console.listen` is not set or a template does not parse. `liveInterval`: how often live pages
@@ -27,6 +28,7 @@ public final class ConsoleServer: Service, Sendable {
         self.address = address
         self.logger = logger
         self.origin = configuration.console.origin
+        self.trustedProxies = Set(configuration.console.trustedProxies)
         self.routes = ConsoleRoutes(
             database: database, users: ConsoleUsers(database: database, logger: logger),
             sessions: ConsoleSessions(database: database, lifetimeMs: Int64(configuration.console.sessionHours) * 3_600_000, logger: logger),
@@ -45,7 +47,8 @@ public final class ConsoleServer: Service, Sendable {
     public func run() async throws {
         guard try await self.routes.database.waitForSchema() else { return }
         let router = Router(context: ConsoleRequestContext.self)
-        router.add(middleware: ConsoleAccess(sessions: self.routes.sessions, pages: self.routes.pages, origin: self.origin, logger: self.logger))
+        router.add(middleware: ConsoleAccess(sessions: self.routes.sessions, pages: self.routes.pages, origin: self.origin,
+                                             trustedProxies: self.trustedProxies, logger: self.logger))
         self.routes.register(on: router)
         let app = Application(
             router: router,

@@ -36,4 +36,18 @@ struct ConsoleConfigurationTests {
             }
         }
     }
+
+    @Test func trustedProxiesAreIPAddressesInOneSpelling() throws {
+        #expect(try HQConfigLoader.parse("").console.trustedProxies.isEmpty)
+        let proxies = try HQConfigLoader.parse("[console]\ntrusted_proxies = [\"10.0.0.5\", \"0:0:0:0:0:0:0:1\"]\n").console.trustedProxies
+        #expect(proxies == ["10.0.0.5", "::1"])
+        for bad in ["[\"proxy.local\"]", "[\"10.0.0.5/24\"]", "\"10.0.0.5\"", "[\"\"]"] {
+            do {
+                _ = try HQConfigLoader.parse("[console]\ntrusted_proxies = \(bad)\n")
+                Issue.record("\(bad) was accepted")
+            } catch {
+                #expect("\(error)".contains("console.trusted_proxies"), "\(error)")
+            }
+        }
+    }
 }

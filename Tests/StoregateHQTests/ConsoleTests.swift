@@ -3,7 +3,7 @@ import Logging
 import StoregateCore
 import StoregateFoundation
 import StoregateHQ
-import StoregateHQConsole
+@testable import StoregateHQConsole
 import StoregateTesting
 import Testing
 
@@ -139,6 +139,31 @@ import Testing
         #expect(try await viewer.get("/api/alerts?state=maybe").status == 400)
         #expect(try await viewer.get("/stores/NO-SUCH-STORE").status == 404)
         try await hq.stop()
+    }
+
+    /// Behind a reverse proxy every login comes from the proxy's address. With the proxy in `console.trusted_proxies`
+    /// the rate limit counts the client the proxy forwarded, so one client's guesses do not lock out the others;
+    /// without it, a forged `X-Forwarded-For` changes nothing.
+    @Test func behindATrustedProxyTheLoginLimitCountsEachForwardedClient() async throws {
+        for trusted in [true, false] {
+            let harness = try HQHarness()
+            var configuration = harness.configuration()
+            if trusted { configuration.console.trustedProxies = ["127.0.0.1"] }
+            let hq = try await harness.start(configuration, console: true)
+            let port = try #require(hq.console?.listeningPort)
+            try await Self.addUser(hq, "victor", .viewer, "viewer-password-1")
+            func signIn(_ password: String, from client: String) async throws -> Int {
+                let browser = ConsoleBrowser(port: port)
+                let page = try await browser.get("/login")
+                return try await browser.post("/login", form: ["user": "victor", "password": password, "csrf": ConsoleBrowser.csrf(in: page.text) ?? ""],
+                                              headers: ["X-Forwarded-For": "198.51.100.1, \(client)"]).status
+            }
+            for attempt in 1...5 { #expect(try await signIn("guess-\(attempt)-xx", from: "203.0.113.7") == 401) }
+            #expect(try await signIn("viewer-password-1", from: "203.0.113.7") == 429)
+            #expect(try await signIn("viewer-password-1", from: "203.0.113.8") == (trusted ? 303 : 429), "trusted proxy: \(trusted)")
+            #expect(try harness.value("SELECT string_agg(DISTINCT address, ',') FROM login_failures") == (trusted ? "203.0.113.7" : "127.0.0.1"))
+            try await hq.stop()
+        }
     }
 
     @Test func theOverviewEqualsARecountOfTheRawEventsInEachStoresTimeZone() async throws {
@@ -290,5 +315,22 @@ enum ConsoleRecount {
             return Figures(redemptions: row[0], unitsSold: row[1], revenueMinor: row[2], activeStores: row[3])
         }
         return (try window(false), try window(true))
+    }
+}
+
+/// The client address the login rate limit counts, as `ConsoleAccess` finds it behind proxies.
+@Suite struct ConsoleClientAddressTests {
+    @Test func theClientIsTheLastForwardedAddressThatIsNotATrustedProxy() {
+        let proxies: Set<String> = ["10.0.0.1", "10.0.0.2", "::1"]
+        func client(_ peer: String, _ forwardedFor: [String]) -> String {
+            ConsoleAccess.clientAddress(peer: peer, forwardedFor: forwardedFor, trustedProxies: proxies)
+        }
+        #expect(client("10.0.0.2", ["1.1.1.1, 2.2.2.2, 10.0.0.1"]) == "2.2.2.2")
+        #expect(client("10.0.0.2", ["1.1.1.1", "2.2.2.2,10.0.0.1"]) == "2.2.2.2")
+        #expect(client("::1", ["0:0:0:0:0:0:0:1, 2001:db8::7"]) == "2001:db8::7")
+        #expect(client("10.0.0.2", []) == "10.0.0.2")
+        #expect(client("10.0.0.2", ["10.0.0.1, 10.0.0.2"]) == "10.0.0.2")
+        #expect(client("10.0.0.2", [" , "]) == "10.0.0.2")
+        #expect(client("192.0.2.9", ["1.1.1.1"]) == "192.0.2.9")
     }
 }

@@ -13,7 +13,7 @@ public enum HQConfigLoader {
         "downlink": ["key_id", "key_file", "revoke_double_redemptions", "sync_beacon_seconds", "resend_seconds"],
         "ingest": ["batch_size", "batch_size_max", "batch_ms", "commits_in_flight", "gap_requeue_after_seconds", "requeue_resend_seconds", "gap_alert_after_requeues"],
         "alerts": ["stale_gateway_seconds", "backlog_age_seconds", "counterfeit_per_hour"],
-        "console": ["listen", "session_hours", "secure_cookies", "origin"],
+        "console": ["listen", "session_hours", "secure_cookies", "origin", "trusted_proxies"],
     ]
 
     public static func load(path: String) throws(ConfigErrors) -> HQConfiguration {
@@ -122,6 +122,13 @@ public enum HQConfigLoader {
                     config.console.origin = "\(scheme)://\(url.host!)" + (url.port.map { ":\($0)" } ?? "")
                 } else {
                     reader.fail("console.origin", "\(origin) is not an origin such as https://hq.example.cn (scheme, host and port only)")
+                }
+            }
+            for proxy in reader.strings(console, "console.trusted_proxies") ?? [] {
+                if let address = IPAddressText.canonical(proxy) {
+                    config.console.trustedProxies.append(address)
+                } else {
+                    reader.fail("console.trusted_proxies", "\(proxy) is not an IP address (a proxy is named by its address, e.g. 10.0.0.5)")
                 }
             }
         }

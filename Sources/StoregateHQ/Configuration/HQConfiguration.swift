@@ -39,6 +39,10 @@ public struct HQConfiguration: Sendable {
         /// `console.origin`: the URL browsers reach the console at (`https://hq.example.cn`), when declared. A POST
         /// must come from it.
         public var origin: String?
+        /// `console.trusted_proxies`: the reverse proxies in front of the console (canonical IP addresses). From
+        /// them, the client is the last address of `X-Forwarded-For` that is not a proxy of this list; from anyone
+        /// else the header is ignored. The login rate limit counts per client: behind a proxy it must know them.
+        public var trustedProxies: [String] = []
 
         /// Whether the cookies are marked `Secure`: as `console.secure_cookies` says when set; otherwise yes, unless
         /// the declared origin is plain `http://`. The safe default: a console behind a TLS proxy (which it cannot

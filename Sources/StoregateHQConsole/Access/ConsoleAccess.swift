@@ -4,6 +4,7 @@ import StoregateFoundation
 import Hummingbird
 import HTTPTypes
 import Logging
+import StoregateHQ
 
 /// In front of every route: the language, the session from its cookie, and for every POST the CSRF token and the
 /// origin. A page without a session redirects to the login page; an `/api` route answers 401. A POST whose form does
@@ -21,11 +22,15 @@ struct ConsoleAccess: RouterMiddleware {
     let pages: ConsolePages
     /// `console.origin` when declared: a POST's Origin must be it.
     let origin: String?
+    /// `console.trusted_proxies`.
+    let trustedProxies: Set<String>
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.language = ConsoleLanguage(acceptLanguage: request.headers[.acceptLanguage])
+        context.clientAddress = Self.clientAddress(peer: context.clientAddress, forwardedFor: request.headers[values: .xForwardedFor],
+                                                   trustedProxies: self.trustedProxies)
         var request = request
         let path = request.uri.path
         let isAPI = path.hasPrefix("/api/")
@@ -56,6 +61,19 @@ struct ConsoleAccess: RouterMiddleware {
             return self.pages.error(ConsoleError(.internalServerError, key: "err_internal", "\(type(of: error))"),
                                     api: isAPI, context: context)
         }
+    }
+
+    /// The client behind the peer: from a trusted proxy, the last `X-Forwarded-For` address that is not itself a
+    /// trusted proxy (the one the nearest proxy saw; the addresses left of it are whatever the client wrote). From
+    /// anyone else the header is ignored, so that no one changes the address the login rate limit counts.
+    static func clientAddress(peer: String, forwardedFor: [String], trustedProxies: Set<String>) -> String {
+        guard trustedProxies.contains(peer) else { return peer }
+        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        for hop in hops.reversed() where !hop.isEmpty {
+            let address = IPAddressText.canonical(hop) ?? hop
+            if !trustedProxies.contains(address) { return address }
+        }
+        return peer
     }
 
     /// A cross-site POST carries the other site's Origin: refused even where SameSite cookies are not honoured.
@@ -120,4 +138,8 @@ extension HTTPField.Name {
 
 extension HTTPField.Name {
     static let consoleReferrerPolicy = HTTPField.Name("Referrer-Policy")!
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }
