@@ -100,6 +100,10 @@ final class GatewayMetrics: Sendable {
         case .downlinkApplied: "Signed downlink messages applied."
         case .downlinkRejected: "Downlink messages rejected."
         case .downlinkDeferred: "Downlink messages left unacknowledged after a transient failure (disk full, ledger busy)."
+        case .passThroughTyped: "Accepted scans typed to the till on the pass-through keyboard."
+        case .passThroughFailed: "Accepted scans not typed: the pass-through keyboard could not be made or written."
+        case .passThroughDropped: "Accepted scans not typed: too many were waiting for the pass-through keyboard."
+        case .passThroughRefused: "Accepted scans not typed: refused by the lane's pass_through_allowed or pass_through_max_length."
         }
     }
 }

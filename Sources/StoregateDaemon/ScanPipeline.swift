@@ -5,6 +5,7 @@ public import StoregateContract
 public import StoregateCore
 public import StoregateGateway
 import StoregateLedger
+import StoregateLink
 public import StoregateScanners
 import Synchronization
 
@@ -49,6 +50,9 @@ public final class ScanPipeline: Service, Sendable {
         self.operations = operations
         self.logger = logger
         self.answers = answers
+        if self.typist != nil {
+            desk.counters.include { [weak self] in self?.passThroughCounts ?? [:] }
+        }
         for scanner in scanners {
             self.states.withLock {
                 $0[scanner.source] = ScannerStatus(source: scanner.source, lane: scanner.lane, role: scanner.role.rawValue, state: "running")
@@ -197,6 +201,10 @@ public final class ScanPipeline: Service, Sendable {
     /// Accepted scans that pass-through did not type, by reason (``PassThroughRefusal/code``).
     public var passThroughRefusals: [String: Int] { self.notTyped.withLock { $0 } }
 
-    /// The typist's counters (typed, failed, dropped), when a lane has pass-through.
-    public var passThroughCounters: PassThroughTypist.Counters? { self.typist?.counters }
+    /// What pass-through did with accepted scans, as the gateway's counters (heartbeat, status, metrics) show it.
+    private var passThroughCounts: [GatewayCounters.Counter: Int] {
+        let typist = self.typist?.counters ?? PassThroughTypist.Counters()
+        return [.passThroughTyped: typist.typed, .passThroughFailed: typist.failed, .passThroughDropped: typist.dropped,
+                .passThroughRefused: self.notTyped.withLock { $0.values.reduce(0, +) }]
+    }
 }

@@ -5,6 +5,7 @@ import StoregateCore
 import StoregateDaemon
 import StoregateGateway
 import StoregateLedger
+import StoregateLink
 import StoregateScanners
 import StoregateTesting
 import Synchronization
@@ -133,5 +134,9 @@ import Testing
         #expect(notTyped.contains("ACCEPTED") && notTyped.hasSuffix(
             "; NOT TYPED to the till: the scan holds U+005D ']', which pass_through_allowed does not allow; key it in by hand"), "\(notTyped)")
         #expect(pipeline.passThroughRefusals == ["not_allowed": 1])
+        // The gateway's counters (heartbeat, status, /metrics) say the same.
+        let counters = desk.counters.snapshot
+        #expect([counters["pass_through_typed"], counters["pass_through_failed"], counters["pass_through_dropped"],
+                  counters["pass_through_refused"]] == [2, 0, 0, 1], "\(counters)")
     }
 }
