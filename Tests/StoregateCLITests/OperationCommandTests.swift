@@ -56,3 +56,24 @@ import Testing
         #expect(malformed.stdout.contains("\"result\":\"malformed\""))
     }
 }
+
+/// `storegate ledger keys`.
+@Suite struct LedgerKeysCommandTests {
+    /// One base64url key in 64 starts with '-', which reads as an option: after `--` it is the key, and the help says so.
+    @Test func aKeyThatStartsWithADashIsAddedAfterDoubleDash() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.file("ledger.sqlite")
+        #expect(try StoregateCommand.run(["ledger", "init", "--db", db, "--store-id", "S1", "--region", "EU-DE"]).status == 0)
+        // 0xF8 begins with the six bits 111110: base64url's '-'.
+        let key = Data([0xF8] + Array(repeating: 0x11, count: 31)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        #expect(key.hasPrefix("-"))
+        let without = try StoregateCommand.run(["ledger", "keys", "add", "--db", db, "K1", key])
+        #expect(without.status != 0)
+        let added = try StoregateCommand.run(["ledger", "keys", "add", "--db", db, "K1", "--", key])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try StoregateCommand.run(["ledger", "keys", "list", "--db", db]).stdout.contains("K1 \(key) added"))
+        #expect(try StoregateCommand.run(["ledger", "keys", "add", "--help"]).stdout.contains("goes after --"))
+    }
+}

@@ -95,7 +95,8 @@ struct LedgerKeysCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "Key id (as in the codes' AI 91).") var keyID: String
-        @Argument(help: "base64url raw Ed25519 public key (32 bytes).") var publicKey: String
+        @Argument(help: "base64url raw Ed25519 public key (32 bytes). One that starts with '-' goes after --: keys add K1 -- -Abc…")
+        var publicKey: String
 
         func run() throws {
             do {
