@@ -1,7 +1,7 @@
 public import StoregateCore
 import StoregateFoundation
 import StoregateGateway
-public import StoregateLedger
+import StoregateLedger
 
 /// What the POS API needs to know beyond the gateway itself.
 public struct APIConfiguration: Sendable, Equatable {

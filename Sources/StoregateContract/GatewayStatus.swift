@@ -73,12 +73,19 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
     public var disk: DiskStatus?
     /// base64url raw Ed25519 public key of this gateway's own key: what its heartbeats' signed heads verify under.
     public var gatewayKey: String?
+    /// When the broker connection this status belongs to was opened (the gateway's clock): the same in the online
+    /// statuses of one connection and in its Last Will, which is built at the connect and so carries that time as
+    /// its `time_ms`. HQ orders a gateway's statuses by connection, then offline after online (a connection's
+    /// offline status is its last word), then time — by `time_ms` alone a Last Will is older than the online
+    /// statuses it follows. Absent when the status belongs to no connection (the status file before a connect).
+    public var connectionMs: Int64?
 
     public init(state: String, gatewayId: String, storeId: String, version: String, timeMs: Int64, broker: String,
                 backlog: Int, oldestUndeliveredSeq: Int64?, oldestUndeliveredAgeMs: Int64?, shed: Int,
                 lastDownlinkSyncMs: Int64?, uplinkRefusal: String?, lastError: String?, scanners: [ScannerStatus],
                 counters: [String: Int]?, disk: DiskStatus? = nil, downlinkRefusal: String? = nil,
-                downlinkEpoch: String? = nil, downlinkStreams: [DownlinkStreamPosition]? = nil, gatewayKey: String? = nil) {
+                downlinkEpoch: String? = nil, downlinkStreams: [DownlinkStreamPosition]? = nil, gatewayKey: String? = nil,
+                connectionMs: Int64? = nil) {
         self.state = state
         self.gatewayId = gatewayId
         self.storeId = storeId
@@ -98,6 +105,7 @@ public struct GatewayStatus: Sendable, Equatable, Codable {
         self.disk = disk
         self.downlinkEpoch = downlinkEpoch
         self.downlinkStreams = downlinkStreams
+        self.connectionMs = connectionMs
         self.gatewayKey = gatewayKey
     }
 }

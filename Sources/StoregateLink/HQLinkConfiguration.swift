@@ -1,4 +1,8 @@
+import StoregateCore
+import StoregateFoundation
+import Synchronization
 public import StoregateContract
+
 /// How the HQ link behaves; every field has a default that suits a store.
 public struct HQLinkConfiguration: Sendable {
     public var topics: TopicScheme
@@ -28,10 +32,32 @@ public struct HQLinkConfiguration: Sendable {
     public var shutdownFlushMilliseconds = 2_000
     /// Stop once the outbox is empty and `sourcesFinished()` says so (`--exit-when-drained`).
     public var exitWhenDrained = false
+    /// The current broker connection's stamp, shared by every copy of this configuration: the Last Will (built by
+    /// the MQTT client at each connect) sets it, and the uplink's statuses carry it (``GatewayStatus/connectionMs``).
+    public let connection = ConnectionStamp()
 
     public init(topics: TopicScheme, brokerDescription: String, version: String) {
         self.topics = topics
         self.brokerDescription = brokerDescription
         self.version = version
+    }
+}
+
+/// When the current broker connection was opened (milliseconds since the epoch), nil before the first.
+public final class ConnectionStamp: Sendable {
+    private let milliseconds = Atomic<Int64>(0)
+
+    public init() {}
+
+    /// A new connection is being opened now: its stamp.
+    func open() -> Int64 {
+        let now = Timestamp.now.milliseconds
+        self.milliseconds.store(now, ordering: .releasing)
+        return now
+    }
+
+    var current: Int64? {
+        let value = self.milliseconds.load(ordering: .acquiring)
+        return value == 0 ? nil : value
     }
 }

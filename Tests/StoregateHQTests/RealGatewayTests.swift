@@ -188,6 +188,35 @@ import Testing
         }
     }
 
+    /// A gateway killed at once (the broker publishes its Last Will, retained) is a `gateway_offline` alert at HQ,
+    /// resolved when the gateway is back online.
+    @Test func aGatewayThatDiesIsAlertedOfflineUntilItIsBack() async throws {
+        let harness = try HQHarness()
+        var store = try Gateway(store: "S-will", region: "CN-31", harness: harness)
+        let hq = try await harness.start(harness.configuration())
+        try store.start(harness.broker)
+        defer { store.stop() }
+        let open = "SELECT count(*) FROM alerts WHERE kind = 'gateway_offline' AND store_id = 'S-will' AND resolved_ms IS NULL"
+        try await waitUntil("online at HQ", seconds: 30) {
+            (try? harness.int("SELECT count(*) FROM gateways WHERE store_id = 'S-will' AND status_state = 'online'")) == 1
+        }
+        #expect(try harness.int(open) == 0)
+
+        store.process?.killNow()
+        do {
+            try await waitUntil("the Last Will stored and alerted", seconds: 60) { (try? harness.int(open)) == 1 }
+        } catch {
+            Issue.record("status: \((try? harness.value("SELECT status_state || ' ' || last_status::text FROM gateways")) ?? "-"); alerts: \((try? harness.value("SELECT string_agg(kind || ' ' || key, '; ') FROM alerts")) ?? "-"); broker: \(harness.broker.log)")
+            throw error
+        }
+        #expect(try harness.value("SELECT last_status->>'last_error' FROM gateways WHERE store_id = 'S-will'") == "connection lost (Last Will)")
+
+        try store.start(harness.broker)
+        try await waitUntil("the alert resolved once the gateway is back", seconds: 60) { (try? harness.int(open)) == 0 }
+        #expect(try harness.int("SELECT count(*) FROM alerts WHERE kind = 'gateway_offline' AND store_id = 'S-will'") == 1)
+        try await hq.stop()
+    }
+
     @Test func basketsReturnsAndTheirSummaryArriveAsSellOutPerSKU() async throws {
         let harness = try HQHarness()
         var store = try Gateway(store: "S-east", region: "CN-31", harness: harness)

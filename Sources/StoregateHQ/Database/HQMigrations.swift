@@ -441,5 +441,11 @@ public enum HQMigrations {
             // the campaign pages took 410 ms instead of 90).
             "ALTER TABLE gateways SET (fillfactor = 50)",
         ]),
+        Migration(version: 8, name: "statuses ordered by connection", statements: [
+            // A Last Will is built when its connection opens, so by `time_ms` it is older than the online statuses
+            // it follows, and a gateway that died stayed online here. Statuses now carry their connection's stamp
+            // (`connection_ms`): ordered by connection, then offline after online, then time.
+            "ALTER TABLE gateways ADD COLUMN status_connection_ms bigint",
+        ]),
     ]
 }

@@ -215,13 +215,23 @@ public final class IngestService: Service, Sendable {
                     """, logger: self.logger)
                 var (previousEpoch, hadStatus): (String?, Bool) = (nil, false)
                 for try await row in previous.decode((String?, Bool).self) { (previousEpoch, hadStatus) = row }
+                // The newest status wins, ordered by its connection, then offline after online (a connection's
+                // offline status, a Last Will built when it opened included, is its last), then time. A status
+                // without a connection stamp (older gateways) counts its time as its connection.
                 let recorded = try await connection.query("""
-                    INSERT INTO gateways (store_id, gateway_id, first_seen_ms, status_state, last_status, last_status_ms, gateway_key)
-                    VALUES (\(store), \(gateway), \(now), \(status.state), \(json)::jsonb, \(status.timeMs), \(status.gatewayKey))
+                    INSERT INTO gateways (store_id, gateway_id, first_seen_ms, status_state, last_status, last_status_ms, gateway_key,
+                                          status_connection_ms)
+                    VALUES (\(store), \(gateway), \(now), \(status.state), \(json)::jsonb, \(status.timeMs), \(status.gatewayKey),
+                            \(status.connectionMs))
                     ON CONFLICT (store_id, gateway_id) DO UPDATE SET status_state = excluded.status_state,
                         last_status = excluded.last_status, last_status_ms = excluded.last_status_ms,
+                        status_connection_ms = excluded.status_connection_ms,
                         gateway_key = coalesce(gateways.gateway_key, excluded.gateway_key)
-                    WHERE gateways.last_status_ms IS NULL OR gateways.last_status_ms <= excluded.last_status_ms
+                    WHERE gateways.last_status_ms IS NULL
+                       OR (coalesce(excluded.status_connection_ms, excluded.last_status_ms), excluded.status_state = 'offline',
+                           excluded.last_status_ms)
+                          >= (coalesce(gateways.status_connection_ms, gateways.last_status_ms), gateways.status_state = 'offline',
+                              gateways.last_status_ms)
                     RETURNING 1
                     """, logger: self.logger)
                 var isNewest = false

@@ -1,4 +1,4 @@
-public import StoregateContract
+import StoregateContract
 import StoregateCore
 import StoregateFoundation
 import StoregateTrust
@@ -26,6 +26,7 @@ public struct GatewayStatusBuilder: Sendable {
     private let disk: DiskGuard?
     /// Signs the heartbeats' journal heads; nil only if the ledger could not give one (the heads are then left out).
     private let signingKey: SigningKey?
+    private let connection: ConnectionStamp
 
     public init(ledger: Ledger, configuration: HQLinkConfiguration, disk: DiskGuard?) {
         self.ledger = ledger
@@ -34,9 +35,10 @@ public struct GatewayStatusBuilder: Sendable {
         self.brokerDescription = configuration.brokerDescription
         self.disk = disk
         self.signingKey = try? ledger.gatewaySigningKey()
+        self.connection = configuration.connection
     }
 
-    func status(state: String, _ link: LinkState) -> GatewayStatus {
+    func status(state: String, _ link: LinkState, connectionMs: Int64? = nil) -> GatewayStatus {
         let summary = (try? self.ledger.outboxSummary()) ?? OutboxSummary()
         let now = Timestamp.now.milliseconds
         return GatewayStatus(
@@ -49,7 +51,7 @@ public struct GatewayStatusBuilder: Sendable {
             downlinkEpoch: (try? self.ledger.downlinkEpoch()).flatMap { $0.isEmpty ? nil : $0 },
             downlinkStreams: (try? self.ledger.downlinkStreams())?.sorted(by: { $0.key < $1.key })
                 .map { DownlinkStreamPosition(stream: $0.key, seq: $0.value) },
-            gatewayKey: self.signingKey?.publicKeyText)
+            gatewayKey: self.signingKey?.publicKeyText, connectionMs: connectionMs ?? self.connection.current)
     }
 
     /// The online status and the heartbeat made from it, with the journal's head signed. The head is read before
@@ -70,11 +72,12 @@ public struct GatewayStatusBuilder: Sendable {
     }
 
     /// The Last Will, built at each connect: offline, with the figures known then (the broker publishes it, retained,
-    /// if the connection is lost without a DISCONNECT).
+    /// if the connection is lost without a DISCONNECT). It opens the connection's stamp, which the online statuses
+    /// of the connection carry too.
     public func lastWill() -> MQTTWill? {
         let status = self.status(state: "offline", LinkState(
             lastDownlinkSyncMs: (try? self.ledger.lastDownlinkSync())?.milliseconds,
-            lastError: "connection lost (Last Will)"))
+            lastError: "connection lost (Last Will)"), connectionMs: self.connection.open())
         return (try? HQJSON.encode(status)).map { MQTTWill(topic: self.topics.status, payload: $0, retain: true) }
     }
 }
