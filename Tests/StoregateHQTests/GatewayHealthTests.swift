@@ -1,0 +1,86 @@
+import Foundation
+import StoregateContract
+import StoregateCore
+import StoregateFoundation
+import StoregateHQ
+import StoregateTesting
+import Testing
+
+/// What HQ makes of gateways' retained statuses: which one it keeps (by connection, then offline after online,
+/// then time: a Last Will is built when its connection opens, so its `time_ms` is older than the online statuses
+/// before it, yet it must win over them and lose to the next connection's; statuses without a connection stamp keep
+/// the old rule, by time), and the alerts of gateways that fall behind or go silent.
+@Suite struct GatewayHealthTests {
+    @Test func aLastWillFollowsItsConnectionsStatusesAndPrecedesTheNextConnections() async throws {
+        let harness = try HQHarness()
+        let hq = try await harness.start(harness.configuration())
+        let publisher = try await GatewayPublisher(broker: harness.broker)
+        let topic = TopicScheme(storeID: "S-order", gatewayID: "g1").status
+        func send(_ state: String, time: Int64, connection: Int64?) async throws {
+            let status = GatewayStatus(state: state, gatewayId: "g1", storeId: "S-order", version: "test", timeMs: time, broker: "-",
+                                       backlog: 0, oldestUndeliveredSeq: nil, oldestUndeliveredAgeMs: nil, shed: 0, lastDownlinkSyncMs: nil,
+                                       uplinkRefusal: nil, lastError: nil, scanners: [], counters: nil, connectionMs: connection)
+            try await publisher.publish(topic: topic, payload: try HQJSON.encode(status), retain: true)
+        }
+        func kept() throws -> String {
+            try harness.value("SELECT status_state || ' ' || last_status_ms FROM gateways WHERE store_id = 'S-order'")
+        }
+        func expectKept(_ expected: String, _ why: Comment) async throws {
+            try await waitUntil("\(expected)", seconds: 10) { (try? kept()) == expected }
+            // Nothing later replaces it.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try kept() == expected, why)
+        }
+
+        try await send("online", time: 2_500, connection: 2_000)
+        try await expectKept("online 2500", "the first status")
+        try await send("offline", time: 2_000, connection: 2_000)
+        try await expectKept("offline 2000", "the connection's Last Will follows its online statuses")
+        try await send("online", time: 3_100, connection: 3_000)
+        try await expectKept("online 3100", "the next connection follows the Last Will")
+        try await send("offline", time: 2_000, connection: 2_000)
+        try await send("online", time: 2_900, connection: 2_000)
+        try await expectKept("online 3100", "statuses of an earlier connection arriving late change nothing")
+        try await send("online", time: 3_200, connection: nil)
+        try await expectKept("online 3200", "a status without a stamp counts its time as its connection")
+        try await send("offline", time: 3_150, connection: nil)
+        try await expectKept("online 3200", "without a stamp, an older time is older")
+        await publisher.stop()
+        try await hq.stop()
+    }
+
+    /// A gateway whose backlog's oldest event waits too long is `gateway_behind`; one not heard from for
+    /// `stale_gateway_seconds` is `gateway_offline` even though its last status said online; and one heard from
+    /// again, online, is resolved.
+    @Test func aGatewayFallingBehindOrGoneSilentIsAlerted() async throws {
+        let harness = try HQHarness()
+        var configuration = harness.configuration()
+        configuration.backlogAgeAlertMilliseconds = 60_000
+        configuration.staleGatewayMilliseconds = 60_000
+        let hq = try await harness.start(configuration)
+        let publisher = try await GatewayPublisher(broker: harness.broker)
+        func send(store: String, time: Int64, oldestUndeliveredAgeMs: Int64?) async throws {
+            let status = GatewayStatus(state: "online", gatewayId: "g1", storeId: store, version: "test", timeMs: time, broker: "-",
+                                       backlog: oldestUndeliveredAgeMs == nil ? 0 : 10, oldestUndeliveredSeq: oldestUndeliveredAgeMs == nil ? nil : 1,
+                                       oldestUndeliveredAgeMs: oldestUndeliveredAgeMs, shed: 0, lastDownlinkSyncMs: nil, uplinkRefusal: nil,
+                                       lastError: nil, scanners: [], counters: nil, connectionMs: time)
+            try await publisher.publish(topic: TopicScheme(storeID: store, gatewayID: "g1").status, payload: try HQJSON.encode(status),
+                                        retain: true)
+        }
+        let now = Timestamp.now.milliseconds
+        try await send(store: "S-behind", time: now, oldestUndeliveredAgeMs: 2 * 3_600_000)
+        try await send(store: "S-silent", time: now - 3_600_000, oldestUndeliveredAgeMs: nil)
+        try await send(store: "S-fine", time: now, oldestUndeliveredAgeMs: 1_000)
+        func open(_ kind: String) throws -> String {
+            try harness.value("SELECT coalesce(string_agg(store_id, ',' ORDER BY store_id), '') FROM alerts WHERE kind = '\(kind)' AND resolved_ms IS NULL")
+        }
+        try await waitUntil("the gateway health check", seconds: 30) { (try? open("gateway_behind")) == "S-behind" && (try? open("gateway_offline")) == "S-silent" }
+        #expect(try harness.value("SELECT details->>'reason' FROM alerts WHERE kind = 'gateway_offline'") == "no status or heartbeat")
+
+        try await send(store: "S-silent", time: Timestamp.now.milliseconds, oldestUndeliveredAgeMs: nil)
+        try await waitUntil("the silent gateway heard again", seconds: 30) { (try? open("gateway_offline")) == "" }
+        #expect(try open("gateway_behind") == "S-behind")
+        await publisher.stop()
+        try await hq.stop()
+    }
+}
