@@ -26,6 +26,17 @@ import Testing
                                        "--public-key", harness.signer.publicKeyText])
         }
 
+        /// A second box made from a copy of this one's disk: the same ledger, so the same gateway identity.
+        init(cloning original: Gateway, harness: HQHarness) throws {
+            self.store = original.store
+            self.binary = original.binary
+            self.db = harness.directory.file("\(original.store)-clone.sqlite")
+            self.log = harness.directory.file("\(original.store)-clone.log")
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: original.db + suffix) {
+                try FileManager.default.copyItem(atPath: original.db + suffix, toPath: self.db + suffix)
+            }
+        }
+
         mutating func start(_ broker: Broker) throws {
             self.process = try ChildProcess(executable: self.binary, arguments: ["run", "--db", self.db, "--broker", broker.url,
                                                                                  "--log-level", "info"],
@@ -214,6 +225,34 @@ import Testing
         try store.start(harness.broker)
         try await waitUntil("the alert resolved once the gateway is back", seconds: 60) { (try? harness.int(open)) == 0 }
         #expect(try harness.int("SELECT count(*) FROM alerts WHERE kind = 'gateway_offline' AND store_id = 'S-will'") == 1)
+        try await hq.stop()
+    }
+
+    /// Two boxes running one gateway's identity (its disk cloned to a second box) keep taking each other's broker
+    /// session over, each reconnecting within a second: HQ sees a new connection after another and raises
+    /// `gateway_flapping` (while the retained status, always the newest connection's, says online).
+    @Test func aClonedGatewayIsAlertedAsFlapping() async throws {
+        let harness = try HQHarness()
+        var original = try Gateway(store: "S-clone", region: "CN-31", harness: harness)
+        var clone = try Gateway(cloning: original, harness: harness)
+        var configuration = harness.configuration()
+        configuration.connectionsPerHourAlert = 6
+        let hq = try await harness.start(configuration)
+        try original.start(harness.broker)
+        defer { original.stop() }
+        try await waitUntil("online at HQ", seconds: 30) {
+            (try? harness.int("SELECT count(*) FROM gateways WHERE store_id = 'S-clone' AND status_state = 'online'")) == 1
+        }
+        #expect(try harness.int("SELECT count(*) FROM alerts WHERE kind = 'gateway_flapping'") == 0)
+
+        try clone.start(harness.broker)
+        defer { clone.stop() }
+        try await waitUntil("gateway_flapping raised", seconds: 90) {
+            (try? harness.int("SELECT count(*) FROM alerts WHERE kind = 'gateway_flapping' AND store_id = 'S-clone'")) == 1
+        }
+        #expect(try harness.int("SELECT (details->>'connections')::int FROM alerts WHERE kind = 'gateway_flapping'") >= 6)
+        #expect(try harness.value("SELECT details->>'likely' FROM alerts WHERE kind = 'gateway_flapping'").contains("cloned disk"))
+        #expect(try harness.int("SELECT count(*) FROM gateways WHERE store_id = 'S-clone'") == 1)
         try await hq.stop()
     }
 

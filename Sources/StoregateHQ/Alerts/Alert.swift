@@ -14,6 +14,7 @@ struct Alert: Sendable {
         case gapUnfilled = "gap_unfilled"
         case gatewayOffline = "gateway_offline"
         case gatewayBehind = "gateway_behind"
+        case gatewayFlapping = "gateway_flapping"
         case diversion
         case counterfeitSpike = "counterfeit_spike"
         case summaryMismatch = "summary_mismatch"

@@ -12,7 +12,7 @@ public enum HQConfigLoader {
                  "session_expiry_seconds"],
         "downlink": ["key_id", "key_file", "revoke_double_redemptions", "sync_beacon_seconds", "resend_seconds"],
         "ingest": ["batch_size", "batch_size_max", "batch_ms", "commits_in_flight", "gap_requeue_after_seconds", "requeue_resend_seconds", "gap_alert_after_requeues"],
-        "alerts": ["stale_gateway_seconds", "backlog_age_seconds", "counterfeit_per_hour"],
+        "alerts": ["stale_gateway_seconds", "backlog_age_seconds", "counterfeit_per_hour", "connections_per_hour"],
         "console": ["listen", "session_hours", "secure_cookies", "origin", "trusted_proxies"],
     ]
 
@@ -105,6 +105,7 @@ public enum HQConfigLoader {
                 config.backlogAgeAlertMilliseconds = Int64(seconds) * 1_000
             }
             config.counterfeitPerHourAlert = reader.int(alerts, "alerts.counterfeit_per_hour", 1...1_000_000) ?? config.counterfeitPerHourAlert
+            config.connectionsPerHourAlert = reader.int(alerts, "alerts.connections_per_hour", 2...100_000) ?? config.connectionsPerHourAlert
         }
         if let console = reader.section(table, "console") {
             if let listen = reader.string(console, "console.listen") {

@@ -90,6 +90,10 @@ public struct HQConfiguration: Sendable {
     public var backlogAgeAlertMilliseconds: Int64 = 3_600_000
     /// Counterfeit signals (bad_signature, unknown_code) per store and hour above this are alerted.
     public var counterfeitPerHourAlert = 20
+    /// Broker connections of one gateway within an hour from which it is a `gateway_flapping` alert: two boxes
+    /// running one gateway's identity take each other's session over (each reconnects within a second), and a
+    /// failing network reconnects often too.
+    public var connectionsPerHourAlert = 12
     /// How often the periodic jobs look (gaps, beacon, partitions, stale gateways).
     public var jobIntervalMilliseconds: Int64 = 1_000
     /// Partitions made this many days ahead.

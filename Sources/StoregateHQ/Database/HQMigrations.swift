@@ -446,6 +446,8 @@ public enum HQMigrations {
             // it follows, and a gateway that died stayed online here. Statuses now carry their connection's stamp
             // (`connection_ms`): ordered by connection, then offline after online, then time.
             "ALTER TABLE gateways ADD COLUMN status_connection_ms bigint",
+            // The gateway's broker connections counted per hour from the first (a gateway_flapping alert).
+            "ALTER TABLE gateways ADD COLUMN connections_since_ms bigint, ADD COLUMN connections integer NOT NULL DEFAULT 0",
         ]),
     ]
 }

@@ -197,6 +197,18 @@ public final class IngestService: Service, Sendable {
     }
 
     /// Status (retained, and the Last Will), heartbeats and downlink reports: the gateway's latest word.
+    /// A status of a new broker connection: counted in the gateway's hour of connections (from the first of the
+    /// hour), which the jobs compare with `alerts.connections_per_hour`.
+    static func countConnection(store: String, gateway: String, on connection: PostgresConnection, now: Int64, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE gateways SET
+                connections = CASE WHEN connections_since_ms > \(now - HQJobs.connectionWindowMs) THEN connections + 1 ELSE 1 END,
+                connections_since_ms = CASE WHEN connections_since_ms > \(now - HQJobs.connectionWindowMs) THEN connections_since_ms
+                                            ELSE \(now) END
+            WHERE store_id = \(store) AND gateway_id = \(gateway)
+            """, logger: logger)
+    }
+
     private func recordGatewayMessage(_ address: GatewayTopic, payload: [UInt8]) async {
         let now = Timestamp.now.milliseconds
         let (store, gateway) = (address.storeID, address.gatewayID)
@@ -210,11 +222,11 @@ public final class IngestService: Service, Sendable {
             await self.retrying("record a status") { connection in
                 // The row lock orders two instances handling statuses of one gateway: one of them sees the change.
                 let previous = try await connection.query("""
-                    SELECT last_status->>'downlink_epoch', last_status IS NOT NULL FROM gateways
+                    SELECT last_status->>'downlink_epoch', last_status IS NOT NULL, status_connection_ms FROM gateways
                     WHERE store_id = \(store) AND gateway_id = \(gateway) FOR UPDATE
                     """, logger: self.logger)
-                var (previousEpoch, hadStatus): (String?, Bool) = (nil, false)
-                for try await row in previous.decode((String?, Bool).self) { (previousEpoch, hadStatus) = row }
+                var (previousEpoch, hadStatus, previousConnection): (String?, Bool, Int64?) = (nil, false, nil)
+                for try await row in previous.decode((String?, Bool, Int64?).self) { (previousEpoch, hadStatus, previousConnection) = row }
                 // The newest status wins, ordered by its connection, then offline after online (a connection's
                 // offline status, a Last Will built when it opened included, is its last), then time. A status
                 // without a connection stamp (older gateways) counts its time as its connection.
@@ -236,6 +248,9 @@ public final class IngestService: Service, Sendable {
                     """, logger: self.logger)
                 var isNewest = false
                 for try await _ in recorded.decode(Int.self) { isNewest = true }
+                if isNewest, let opened = status.connectionMs, opened > previousConnection ?? 0 {
+                    try await Self.countConnection(store: store, gateway: gateway, on: connection, now: now, logger: self.logger)
+                }
                 try await SignedHeads.checkKey(status.gatewayKey, store: store, gateway: gateway, on: connection, now: now, logger: self.logger)
                 guard isNewest, let epoch = status.downlinkEpoch, let downlink = self.downlink else { return }
                 try await self.resendIfReset(store: store, gateway: gateway, epoch: epoch, previousEpoch: previousEpoch,

@@ -180,17 +180,22 @@ public final class HQJobs: Service, Sendable {
             """, logger: self.logger)
     }
 
-    /// Gateways whose retained status says offline (a Last Will), that went silent, or whose backlog is old.
+    /// The window over which a gateway's broker connections are counted.
+    static let connectionWindowMs: Int64 = 3_600_000
+
+    /// Gateways whose retained status says offline (a Last Will), that went silent, whose backlog is old, or that
+    /// keep opening new connections.
     private func checkGateways(now: Int64) async throws {
         let rows = try await self.database.client.query("""
             SELECT store_id, gateway_id, coalesce(status_state, ''), coalesce(last_status_ms, 0), coalesce(last_heartbeat_ms, 0),
-                   coalesce((last_status->>'oldest_undelivered_age_ms')::bigint, 0)
+                   coalesce((last_status->>'oldest_undelivered_age_ms')::bigint, 0),
+                   CASE WHEN connections_since_ms > \(now - Self.connectionWindowMs) THEN connections ELSE 0 END, coalesce(connections_since_ms, 0)
             FROM gateways
             """, logger: self.logger)
         var alerts: [Alert] = []
         var online: [GatewayKey] = []
-        for try await (store, gateway, state, statusMs, heartbeatMs, backlogAge) in rows.decode(
-            (String, String, String, Int64, Int64, Int64).self) {
+        for try await (store, gateway, state, statusMs, heartbeatMs, backlogAge, connections, connectionsSince) in rows.decode(
+            (String, String, String, Int64, Int64, Int64, Int, Int64).self) {
             let key = GatewayKey(storeID: store, gatewayID: gateway)
             let lastHeard = max(statusMs, heartbeatMs)
             if state == "offline" {
@@ -201,6 +206,15 @@ public final class HQJobs: Service, Sendable {
                                     gatewayID: gateway, code: nil, details: ["reason": "no status or heartbeat", "last_heard_ms": lastHeard]))
             } else if state == "online" {
                 online.append(key)
+            }
+            if connections >= self.configuration.connectionsPerHourAlert {
+                alerts.append(Alert(
+                    kind: .gatewayFlapping, key: "gateway_flapping:\(key):\(connectionsSince)", storeID: store, gatewayID: gateway,
+                    code: nil, details: [
+                        "connections": connections, "since_ms": connectionsSince,
+                        "likely": "two boxes running this gateway's identity (a cloned disk or a restored image) taking each other's "
+                            + "broker session over, each reconnecting within a second; or a network that keeps failing",
+                    ]))
             }
             if backlogAge > self.configuration.backlogAgeAlertMilliseconds {
                 alerts.append(Alert(kind: .gatewayBehind, key: "gateway_behind:\(key):\(now / 86_400_000)", storeID: store,

@@ -119,6 +119,7 @@ enum ConsoleMessages {
         "kind_gap_unfilled": ("Gap not filled", "缺失未补齐"),
         "kind_gateway_offline": ("Gateway offline", "网关离线"),
         "kind_gateway_behind": ("Gateway behind", "网关积压"),
+        "kind_gateway_flapping": ("Gateway keeps reconnecting", "网关频繁重连"),
         "kind_diversion": ("Diversion (窜货)", "窜货"),
         "kind_counterfeit_spike": ("Counterfeit spike", "疑似假货激增"),
         "kind_summary_mismatch": ("Sales summary mismatch", "销售汇总不符"),
