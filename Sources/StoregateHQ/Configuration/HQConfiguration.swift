@@ -96,6 +96,10 @@ public struct HQConfiguration: Sendable {
     public var connectionsPerHourAlert = 12
     /// How often the periodic jobs look (gaps, beacon, partitions, stale gateways).
     public var jobIntervalMilliseconds: Int64 = 1_000
+    /// How often the gateways' health (offline, silent, behind, flapping) is checked...
+    public var gatewayHealthCheckMilliseconds: Int64 = 10_000
+    /// ...and counterfeit spikes and diversion, which read the day's rollups and events.
+    public var counterfeitAndDiversionCheckMilliseconds: Int64 = 60_000
     /// Partitions made this many days ahead.
     public var partitionDaysAhead = 7
     public var logLevel = "info"

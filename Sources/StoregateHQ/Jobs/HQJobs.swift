@@ -73,8 +73,10 @@ public final class HQJobs: Service, Sendable {
                 try await downlink.enqueue(kind: "sync", target: "*", body: DownlinkBody(), on: connection, now: now, logger: self.logger)
             }
         }
-        if try await self.due("gateway_health", every: 10_000, now: now) { try await self.checkGateways(now: now) }
-        if try await self.due("counterfeit_and_diversion", every: 60_000, now: now) {
+        if try await self.due("gateway_health", every: self.configuration.gatewayHealthCheckMilliseconds, now: now) {
+            try await self.checkGateways(now: now)
+        }
+        if try await self.due("counterfeit_and_diversion", every: self.configuration.counterfeitAndDiversionCheckMilliseconds, now: now) {
             try await self.checkCounterfeits(now: now)
             try await self.checkDiversion(now: now)
         }
@@ -260,19 +262,26 @@ public final class HQJobs: Service, Sendable {
     /// Wrong-region scans today per store, by the origin region and distributor of the codes' batches.
     private func checkDiversion(now: Int64) async throws {
         let day = EventPartitions.dateText(EventPartitions.day(ofMilliseconds: now))
+        // The origin's distributors: those supplying the stores of the region the codes were issued to (the goods
+        // were allotted to them), beside the distributor of the store where they turned up.
         let rows = try await self.database.client.query("""
-            SELECT e.store_id, coalesce(b.region, 'unknown'), coalesce(s.distributor, ''), count(*)::bigint
-            FROM events AS e
-            LEFT JOIN batch_codes AS bc ON bc.code = e.code
-            LEFT JOIN code_batches AS b ON b.batch_id = bc.batch_id
-            LEFT JOIN stores AS s ON s.store_id = e.store_id
-            WHERE e.day = \(day)::date AND e.result = 'wrong_region'
-            GROUP BY 1, 2, 3
+            SELECT d.store_id, d.origin, d.distributor, d.n,
+                   coalesce((SELECT string_agg(DISTINCT o.distributor, ',' ORDER BY o.distributor) FROM stores AS o
+                             WHERE o.region = d.origin AND o.distributor <> ''), '')
+            FROM (SELECT e.store_id, coalesce(b.region, 'unknown') AS origin, coalesce(s.distributor, '') AS distributor,
+                         count(*)::bigint AS n
+                  FROM events AS e
+                  LEFT JOIN batch_codes AS bc ON bc.code = e.code
+                  LEFT JOIN code_batches AS b ON b.batch_id = bc.batch_id
+                  LEFT JOIN stores AS s ON s.store_id = e.store_id
+                  WHERE e.day = \(day)::date AND e.result = 'wrong_region'
+                  GROUP BY 1, 2, 3) AS d
             """, logger: self.logger)
         var alerts: [Alert] = []
-        for try await (store, origin, distributor, count) in rows.decode((String, String, String, Int64).self) {
+        for try await (store, origin, distributor, count, originDistributors) in rows.decode((String, String, String, Int64, String).self) {
             alerts.append(Alert(kind: .diversion, key: "diversion:\(store):\(origin):\(day)", storeID: store, gatewayID: nil, code: nil,
-                                details: ["origin_region": origin, "distributor": distributor, "count_at_first_alert": count, "day": day]))
+                                details: ["origin_region": origin, "origin_distributors": originDistributors, "distributor": distributor,
+                                          "count_at_first_alert": count, "day": day]))
         }
         try await self.database.transaction { try await Alert.raise(alerts, on: $0, now: now, logger: self.logger) }
     }

@@ -39,6 +39,8 @@ final class HQHarness: Sendable {
         configuration.gapRequeueAfterMilliseconds = 500
         configuration.requeueResendMilliseconds = 2_000
         configuration.jobIntervalMilliseconds = 100
+        configuration.gatewayHealthCheckMilliseconds = 500
+        configuration.counterfeitAndDiversionCheckMilliseconds = 500
         configuration.syncBeaconMilliseconds = 0
         return configuration
     }
