@@ -199,6 +199,25 @@ import Testing
         }
     }
 
+    /// HQ's signed sync beacon reaches an online store and moves its last downlink sync on, again and again: an
+    /// online store never reaches its offline limit (`ledger.offline_max_hours`) for want of a message.
+    @Test func theSyncBeaconKeepsAnOnlineStoresLastSyncMoving() async throws {
+        let harness = try HQHarness()
+        var store = try Gateway(store: "S-sync", region: "CN-31", harness: harness)
+        var configuration = harness.configuration()
+        configuration.syncBeaconMilliseconds = 1_000
+        let hq = try await harness.start(configuration)
+        try store.start(harness.broker)
+        defer { store.stop() }
+        let sent = "SELECT count(*) FROM downlink_outbox WHERE stream = 'sync:*' AND published_ms IS NOT NULL"
+        try await waitUntil("two beacons sent", seconds: 30) { ((try? harness.int(sent)) ?? 0) >= 2 }
+        let second = try harness.int("SELECT published_ms FROM downlink_outbox WHERE stream = 'sync:*' AND seq = 2")
+        try await waitUntil("the second beacon applied", seconds: 30) { ((try? store.status("last_downlink_sync_ms")) ?? -1) >= second }
+        let applied = try store.status("last_downlink_sync_ms")
+        try await waitUntil("and the next", seconds: 30) { ((try? store.status("last_downlink_sync_ms")) ?? -1) > applied }
+        try await hq.stop()
+    }
+
     /// A gateway killed at once (the broker publishes its Last Will, retained) is a `gateway_offline` alert at HQ,
     /// resolved when the gateway is back online.
     @Test func aGatewayThatDiesIsAlertedOfflineUntilItIsBack() async throws {
