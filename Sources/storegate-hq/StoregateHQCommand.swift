@@ -147,6 +147,7 @@ struct StatusCommand: AsyncParsableCommand {
             print("""
                 stores \(report.stores), gateways \(report.gateways) (\(report.gatewaysOffline) offline)
                 events \(report.events) (duplicates dropped \(report.duplicates)), \(String(format: "%.0f", report.eventsPerSecond)) events/s
+                lag: \(report.newestEventAgeMs.map { "the newest event stored was written \(String(format: "%.1f", Double($0) / 1_000)) s ago at its store" } ?? "no event stored since yesterday")
                 gaps: \(report.gatewaysWithGaps) gateways, \(report.missingEvents) events missing, \(report.requeuesOpen) requeues open
                 alerts open: \(report.openAlerts.isEmpty ? "none" : report.openAlerts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
                 downlink waiting to be sent: \(report.downlinkUnpublished)

@@ -77,6 +77,20 @@ import Testing
         try await waitUntil("the gateway health check", seconds: 30) { (try? open("gateway_behind")) == "S-behind" && (try? open("gateway_offline")) == "S-silent" }
         #expect(try harness.value("SELECT details->>'reason' FROM alerts WHERE kind = 'gateway_offline'") == "no status or heartbeat")
 
+        // `storegate-hq status` counts them and exits 1 while alerts are open.
+        let output = harness.directory.file("status.out")
+        for (arguments, file) in [(["--json"], output + ".json"), ([], output)] {
+            let process = try ChildProcess(executable: try StoregateBinary.path(named: "storegate-hq"),
+                                           arguments: ["status", "--config", try harness.configurationFile(), "--sample", "0.1"] + arguments,
+                                           stdoutFile: file, stderrFile: harness.directory.file("status.err"))
+            #expect(process.wait(seconds: 60) == 1)
+        }
+        let report = try HQJSON.decode(HQStatusReport.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: output + ".json"))))
+        #expect(report.gateways == 3 && report.openAlerts == ["gateway_behind": 1, "gateway_offline": 1], "\(report)")
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("gateways 3") && text.contains("alerts open: gateway_behind 1, gateway_offline 1")
+                && text.contains("lag: no event stored since yesterday"), "\(text)")
+
         try await send(store: "S-silent", time: Timestamp.now.milliseconds, oldestUndeliveredAgeMs: nil)
         try await waitUntil("the silent gateway heard again", seconds: 30) { (try? open("gateway_offline")) == "" }
         #expect(try open("gateway_behind") == "S-behind")
