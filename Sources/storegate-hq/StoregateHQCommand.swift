@@ -112,8 +112,19 @@ struct StoresImportCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try self.options.load()
         let logger = self.options.logger(configuration, label: "storegate-hq")
-        guard let text = try? String(contentsOfFile: self.file, encoding: .utf8) else {
-            FileHandle.standardError.write(Data("storegate-hq: cannot read \(self.file)\n".utf8))
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: self.file))
+        } catch {
+            FileHandle.standardError.write(Data("storegate-hq: cannot read \(self.file): \(error.localizedDescription)\n".utf8))
+            throw ExitCode(2)
+        }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            // What a spreadsheet saved as plain "CSV" on a Chinese Windows writes (GBK).
+            FileHandle.standardError.write(Data("""
+                storegate-hq: \(self.file) is not UTF-8 text (saved as GBK/ANSI?): save it as "CSV UTF-8" and import it again; \
+                nothing was imported\n
+                """.utf8))
             throw ExitCode(2)
         }
         let stores: [StoreDirectory.Store]

@@ -15,6 +15,8 @@ public enum StoreDirectory {
 
     /// Parses the CSV; every bad row is reported with its line number, and nothing is imported if any is bad.
     public static func parse(_ text: String) throws(HQError) -> [Store] {
+        // Spreadsheets saving "CSV UTF-8" begin the file with a byte order mark.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         while lines.last?.isEmpty == true { lines.removeLast() }
         guard let header = lines.first else { throw HQError("the stores file is empty: it needs the header \(Self.columns.joined(separator: ","))") }
