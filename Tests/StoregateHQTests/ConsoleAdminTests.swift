@@ -64,6 +64,12 @@ import Testing
         // Midnight China Standard Time of the form's dates.
         let window = try harness.value("SELECT starts_ms || '|' || ends_ms || '|' || sold_here_first FROM campaigns WHERE name = 'summer'")
         #expect(window == "1796054400000|1798732800000|true", "\(window)")
+        // A start moved past the known campaign's end: refused in the reader's language, nothing issued.
+        let pastEnd = try await operatorBrowser.post("/batches", form: form.merging(["csrf": token, "campaign_starts": "2027-02-01",
+                                                                                     "campaign_ends": ""]) { $1 },
+                                                     headers: ["Accept-Language": "zh-CN"])
+        #expect(pastEnd.status == 400 && pastEnd.text.contains("活动 summer 的结束早于开始，请同时填写开始和结束日期"), "\(pastEnd.status) \(pastEnd.text)")
+        #expect(try harness.int("SELECT count(*) FROM code_batches") == 1)
         #expect(try harness.int("SELECT count(*) FROM downlink_outbox WHERE stream = 'policy:S-1'") == 1)
         let batchPage = try await operatorBrowser.get(location)
         #expect(batchPage.status == 200 && batchPage.text.contains("2.50") && batchPage.text.contains(#"id="codes-csv""#))

@@ -193,9 +193,7 @@ public struct CodeBatchIssuer: Sendable {
         if let starts = request.campaignStartsMs { window.startsMs = starts }
         if let ends = request.campaignEndsMs { window.endsMs = ends }
         if let soldHereFirst = request.soldHereFirst { window.soldHereFirst = soldHereFirst }
-        guard window.endsMs > window.startsMs else {
-            throw HQError("campaign \(name) would end before it starts: give --campaign-starts and --campaign-ends")
-        }
+        guard window.endsMs > window.startsMs else { throw CampaignEndsBeforeItStarts(campaign: name) }
         try await connection.query("""
             INSERT INTO campaigns (name, starts_ms, ends_ms, sold_here_first, created_ms, updated_ms)
             VALUES (\(name), \(window.startsMs), \(window.endsMs), \(window.soldHereFirst), \(now), \(now))
@@ -210,5 +208,14 @@ public struct CodeBatchIssuer: Sendable {
         let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
         var generator = SystemRandomNumberGenerator()
         return String((0..<length).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+}
+
+/// A batch whose campaign window (the campaign's as known, changed by what the request names) would end before it
+/// starts: its own error, so that the console can say it in the reader's language.
+public struct CampaignEndsBeforeItStarts: Error, Sendable, CustomStringConvertible {
+    public let campaign: String
+    public var description: String {
+        "campaign \(self.campaign) would end before it starts: give --campaign-starts and --campaign-ends"
     }
 }

@@ -36,11 +36,18 @@ public final class HQDatabase: Service, Sendable {
         try await self.runningGate.wait()
     }
 
-    /// `body` in one transaction, committed when it returns, rolled back when it throws.
+    /// `body` in one transaction, committed when it returns, rolled back when it throws. What `body` throws comes
+    /// back as itself once the rollback is done (postgres-nio wraps it with the begin, commit and rollback errors),
+    /// so that callers catch their own errors by type.
     @discardableResult
     public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await self.client.withTransaction(logger: self.logger) { connection in
-            try await body(connection)
+        do {
+            return try await self.client.withTransaction(logger: self.logger) { connection in
+                try await body(connection)
+            }
+        } catch let error as PostgresTransactionError {
+            if error.rollbackError == nil, let thrown = error.closureError { throw thrown }
+            throw error
         }
     }
 

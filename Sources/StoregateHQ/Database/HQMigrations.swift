@@ -448,6 +448,9 @@ public enum HQMigrations {
             "ALTER TABLE gateways ADD COLUMN status_connection_ms bigint",
             // The gateway's broker connections counted per hour from the first (a gateway_flapping alert).
             "ALTER TABLE gateways ADD COLUMN connections_since_ms bigint, ADD COLUMN connections integer NOT NULL DEFAULT 0",
+            // When HQ last heard from the gateway on its own clock (a status or heartbeat it published, not the
+            // broker's retained copy): a gateway whose clock is behind was alerted as silent.
+            "ALTER TABLE gateways ADD COLUMN last_heard_ms bigint",
         ]),
     ]
 }

@@ -27,7 +27,8 @@ final class IngestReceiver: MQTTLoopDriver, @unchecked Sendable {
     enum Other: Sendable {
         case mqtt(MQTTEvent)
         /// A gateway's status, heartbeat or downlink report.
-        case gatewayMessage(GatewayTopic, payload: [UInt8])
+        /// `retained`: the broker's stored copy, sent at subscription, not a message the gateway just published.
+        case gatewayMessage(GatewayTopic, payload: [UInt8], retained: Bool)
         /// Bytes on an events topic that are not an event of the contract.
         case invalid(GatewayTopic, payload: [UInt8], problem: String)
         /// An event that names another writer than its topic's gateway.
@@ -86,12 +87,12 @@ final class IngestReceiver: MQTTLoopDriver, @unchecked Sendable {
     }
 
     func handle(_ event: MQTTEvent) {
-        guard case .message(let topic, let payload, _) = event, let address = GatewayTopic(topic: topic) else {
+        guard case .message(let topic, let payload, let retained) = event, let address = GatewayTopic(topic: topic) else {
             self.otherContinuation.yield(.mqtt(event))
             return
         }
         guard address.kind == .events else {
-            self.otherContinuation.yield(.gatewayMessage(address, payload: payload))
+            self.otherContinuation.yield(.gatewayMessage(address, payload: payload, retained: retained))
             return
         }
         self.statistics.update { $0.received += 1 }

@@ -105,9 +105,9 @@ public final class IngestService: Service, Sendable {
                 self.publisher.acknowledged(messageID: messageID, reasonCode: reasonCode)
             case .mqtt(.message):
                 continue  // not a gateway's topic (the receiver sends gateways' messages with their address)
-            case .gatewayMessage(let address, let payload):
+            case .gatewayMessage(let address, let payload, let retained):
                 guard await self.schemaExists(&schemaReady) else { continue }
-                await self.recordGatewayMessage(address, payload: payload)
+                await self.recordGatewayMessage(address, payload: payload, retained: retained)
             case .invalid(let address, let payload, let problem):
                 guard await self.schemaExists(&schemaReady) else { continue }
                 await self.rejectInvalid(address, payload: payload, problem: problem)
@@ -209,7 +209,10 @@ public final class IngestService: Service, Sendable {
             """, logger: logger)
     }
 
-    private func recordGatewayMessage(_ address: GatewayTopic, payload: [UInt8]) async {
+    /// A gateway's status, heartbeat or downlink report. What the gateway just published (not the broker's retained
+    /// copy, sent to every new subscription) also says when HQ last heard from it, on HQ's clock: a store box's clock
+    /// may be wrong by hours.
+    private func recordGatewayMessage(_ address: GatewayTopic, payload: [UInt8], retained: Bool) async {
         let now = Timestamp.now.milliseconds
         let (store, gateway) = (address.storeID, address.gatewayID)
         switch address.kind {
@@ -251,6 +254,11 @@ public final class IngestService: Service, Sendable {
                 if isNewest, let opened = status.connectionMs, opened > previousConnection ?? 0 {
                     try await Self.countConnection(store: store, gateway: gateway, on: connection, now: now, logger: self.logger)
                 }
+                if !retained {
+                    try await connection.query("""
+                        UPDATE gateways SET last_heard_ms = \(now) WHERE store_id = \(store) AND gateway_id = \(gateway)
+                        """, logger: self.logger)
+                }
                 try await SignedHeads.checkKey(status.gatewayKey, store: store, gateway: gateway, on: connection, now: now, logger: self.logger)
                 guard isNewest, let epoch = status.downlinkEpoch, let downlink = self.downlink else { return }
                 try await self.resendIfReset(store: store, gateway: gateway, epoch: epoch, previousEpoch: previousEpoch,
@@ -260,10 +268,10 @@ public final class IngestService: Service, Sendable {
             guard let heartbeat = try? HQJSON.decode(GatewayHeartbeat.self, from: payload) else { return }
             await self.retrying("record a heartbeat") { connection in
                 try await connection.query("""
-                    INSERT INTO gateways (store_id, gateway_id, first_seen_ms, last_heartbeat_ms)
-                    VALUES (\(store), \(gateway), \(now), \(heartbeat.timeMs))
+                    INSERT INTO gateways (store_id, gateway_id, first_seen_ms, last_heartbeat_ms, last_heard_ms)
+                    VALUES (\(store), \(gateway), \(now), \(heartbeat.timeMs), \(now))
                     ON CONFLICT (store_id, gateway_id) DO UPDATE SET last_heartbeat_ms =
-                        greatest(gateways.last_heartbeat_ms, excluded.last_heartbeat_ms)
+                        greatest(gateways.last_heartbeat_ms, excluded.last_heartbeat_ms), last_heard_ms = excluded.last_heard_ms
                     """, logger: self.logger)
                 if let head = heartbeat.head {
                     try await SignedHeads.record(head, of: heartbeat, store: store, gateway: gateway, on: connection, now: now,

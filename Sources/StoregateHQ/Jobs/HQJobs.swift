@@ -189,17 +189,19 @@ public final class HQJobs: Service, Sendable {
     /// keep opening new connections.
     private func checkGateways(now: Int64) async throws {
         let rows = try await self.database.client.query("""
-            SELECT store_id, gateway_id, coalesce(status_state, ''), coalesce(last_status_ms, 0), coalesce(last_heartbeat_ms, 0),
+            SELECT store_id, gateway_id, coalesce(status_state, ''), coalesce(last_status_ms, 0),
+                   coalesce(last_heard_ms, greatest(coalesce(last_status_ms, 0), coalesce(last_heartbeat_ms, 0))),
                    coalesce((last_status->>'oldest_undelivered_age_ms')::bigint, 0),
                    CASE WHEN connections_since_ms > \(now - Self.connectionWindowMs) THEN connections ELSE 0 END, coalesce(connections_since_ms, 0)
             FROM gateways
             """, logger: self.logger)
         var alerts: [Alert] = []
         var online: [GatewayKey] = []
-        for try await (store, gateway, state, statusMs, heartbeatMs, backlogAge, connections, connectionsSince) in rows.decode(
+        // Heard from: HQ's clock when the gateway last published a status or heartbeat; before any since this
+        // version, its own clock's times.
+        for try await (store, gateway, state, statusMs, lastHeard, backlogAge, connections, connectionsSince) in rows.decode(
             (String, String, String, Int64, Int64, Int64, Int, Int64).self) {
             let key = GatewayKey(storeID: store, gatewayID: gateway)
-            let lastHeard = max(statusMs, heartbeatMs)
             if state == "offline" {
                 alerts.append(Alert(kind: .gatewayOffline, key: "gateway_offline:\(key):\(statusMs)", storeID: store, gatewayID: gateway,
                                     code: nil, details: ["reason": "retained status offline", "since_ms": statusMs]))

@@ -7,16 +7,10 @@ extension HQDatabase {
     /// thousands of rollup rows at most, but their estimates can cross `jit_above_cost`, and compiling then took
     /// 150–280 ms, several times the query itself (measured with a year of rollups for 1,000 stores).
     func consoleRead<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        do {
-            return try await self.transaction { connection in
-                try await connection.query("SET TRANSACTION READ ONLY", logger: logger)
-                try await connection.query("SET LOCAL jit = off", logger: logger)
-                return try await body(connection)
-            }
-        } catch let error as PostgresTransactionError {
-            // A refusal (a store that does not exist) stays a refusal, not a database error.
-            if let refusal = error.closureError as? ConsoleError { throw refusal }
-            throw error
+        try await self.transaction { connection in
+            try await connection.query("SET TRANSACTION READ ONLY", logger: logger)
+            try await connection.query("SET LOCAL jit = off", logger: logger)
+            return try await body(connection)
         }
     }
 }

@@ -216,6 +216,8 @@ enum ConsoleMessages {
         "err_no_signing_key": ("this instance has no downlink signing key ([downlink] key_id and key_file): it cannot issue codes",
                                "本实例未配置下行签名密钥（[downlink] key_id 与 key_file）：无法发码"),
         "err_issue_failed": ("the batch was not issued: %1", "未能发码：%1"),
+        "err_campaign_ends_before_start": ("the batch was not issued: campaign %1 would end before it starts; give both its start and its end",
+                                           "未能发码：活动 %1 的结束早于开始，请同时填写开始和结束日期"),
         "login_enter": ("enter your user name and password", "请输入用户名和密码"),
         "login_wrong": ("wrong user name or password", "用户名或密码错误"),
         "login_limited_user": ("too many failed logins for %1 from this address: wait %2 minutes, or ask an admin to check the account",

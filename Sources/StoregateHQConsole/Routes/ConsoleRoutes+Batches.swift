@@ -45,6 +45,8 @@ extension ConsoleRoutes {
             let issued: CodeBatchIssuer.Issued
             do {
                 issued = try await issuer.issue(request)
+            } catch let error as CampaignEndsBeforeItStarts {
+                throw ConsoleError(.badRequest, key: "err_campaign_ends_before_start", .text(error.campaign))
             } catch let error as HQError {
                 throw ConsoleError(.badRequest, key: "err_issue_failed", .text(error.description))
             }
