@@ -196,7 +196,6 @@ public final class IngestService: Service, Sendable {
         }
     }
 
-    /// Status (retained, and the Last Will), heartbeats and downlink reports: the gateway's latest word.
     /// A status of a new broker connection: counted in the gateway's hour of connections (from the first of the
     /// hour), which the jobs compare with `alerts.connections_per_hour`.
     static func countConnection(store: String, gateway: String, on connection: PostgresConnection, now: Int64, logger: Logger) async throws {
@@ -209,9 +208,9 @@ public final class IngestService: Service, Sendable {
             """, logger: logger)
     }
 
-    /// A gateway's status, heartbeat or downlink report. What the gateway just published (not the broker's retained
-    /// copy, sent to every new subscription) also says when HQ last heard from it, on HQ's clock: a store box's clock
-    /// may be wrong by hours.
+    /// A gateway's status (retained, and the Last Will), heartbeat or downlink report: its latest word. What it just
+    /// published (not the broker's retained copy, sent to every new subscription) also says when HQ last heard from
+    /// it, on HQ's clock: a store box's clock may be wrong by hours.
     private func recordGatewayMessage(_ address: GatewayTopic, payload: [UInt8], retained: Bool) async {
         let now = Timestamp.now.milliseconds
         let (store, gateway) = (address.storeID, address.gatewayID)
