@@ -196,13 +196,19 @@ public final class IngestService: Service, Sendable {
         }
     }
 
-    /// A status of a new broker connection: counted in the gateway's hour of connections (from the first of the
-    /// hour), which the jobs compare with `alerts.connections_per_hour`.
-    static func countConnection(store: String, gateway: String, on connection: PostgresConnection, now: Int64, logger: Logger) async throws {
+    /// What a status says of the gateway's presence, in one update: a status it just published (`heard`, not the
+    /// broker's retained copy) sets when HQ last heard from it; one of a new broker connection (`newConnection`) is
+    /// counted in the gateway's hour of connections, which the jobs compare with `alerts.connections_per_hour`.
+    static func recordPresence(store: String, gateway: String, heard: Bool, newConnection: Bool, on connection: PostgresConnection,
+                               now: Int64, logger: Logger) async throws {
+        guard heard || newConnection else { return }
+        let windowStart = now - HQJobs.connectionWindowMs
         try await connection.query("""
             UPDATE gateways SET
-                connections = CASE WHEN connections_since_ms > \(now - HQJobs.connectionWindowMs) THEN connections + 1 ELSE 1 END,
-                connections_since_ms = CASE WHEN connections_since_ms > \(now - HQJobs.connectionWindowMs) THEN connections_since_ms
+                last_heard_ms = CASE WHEN \(heard) THEN \(now) ELSE last_heard_ms END,
+                connections = CASE WHEN NOT \(newConnection) THEN connections
+                                   WHEN connections_since_ms > \(windowStart) THEN connections + 1 ELSE 1 END,
+                connections_since_ms = CASE WHEN NOT \(newConnection) OR connections_since_ms > \(windowStart) THEN connections_since_ms
                                             ELSE \(now) END
             WHERE store_id = \(store) AND gateway_id = \(gateway)
             """, logger: logger)
@@ -250,14 +256,9 @@ public final class IngestService: Service, Sendable {
                     """, logger: self.logger)
                 var isNewest = false
                 for try await _ in recorded.decode(Int.self) { isNewest = true }
-                if isNewest, let opened = status.connectionMs, opened > previousConnection ?? 0 {
-                    try await Self.countConnection(store: store, gateway: gateway, on: connection, now: now, logger: self.logger)
-                }
-                if !retained {
-                    try await connection.query("""
-                        UPDATE gateways SET last_heard_ms = \(now) WHERE store_id = \(store) AND gateway_id = \(gateway)
-                        """, logger: self.logger)
-                }
+                let newConnection = isNewest && (status.connectionMs ?? 0) > (previousConnection ?? 0)
+                try await Self.recordPresence(store: store, gateway: gateway, heard: !retained, newConnection: newConnection,
+                                              on: connection, now: now, logger: self.logger)
                 try await SignedHeads.checkKey(status.gatewayKey, store: store, gateway: gateway, on: connection, now: now, logger: self.logger)
                 guard isNewest, let epoch = status.downlinkEpoch, let downlink = self.downlink else { return }
                 try await self.resendIfReset(store: store, gateway: gateway, epoch: epoch, previousEpoch: previousEpoch,
